@@ -1,0 +1,3 @@
+package dev.cast.workflows.host;
+
+public record PruneRequest(String app, int keep) {}

@@ -1,0 +1,71 @@
+package dev.cast.workflows.host;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/**
+ * What a host agent does to an app's releases. Runs on the host's own task queue ({@code
+ * host-<name>}). Every method is idempotent: a retry after a crash finds the work done and
+ * returns the same answer.
+ */
+@ActivityInterface
+public interface ReleaseActivities {
+
+  /**
+   * Fetches the bundle (unless {@code bundles/<sha256>.tar.gz} is already cached), checks its
+   * sha256 and unpacks it to {@code releases/<version>/}. Idempotency key: (app, version, sha256).
+   * Heartbeats the bytes fetched. Profile: bundleFetch.
+   *
+   * @throws io.temporal.failure.ApplicationFailure BUNDLE_CHECKSUM_MISMATCH, INVALID_BUNDLE,
+   *     RELEASE_NOT_FOUND
+   */
+  @ActivityMethod
+  StagedRelease stageRelease(StageRequest request);
+
+  /**
+   * Activates a staged release: links {@code shared/} paths, runs {@code pre_activate} (the old
+   * release still serving), stops the old release's services (signal, grace, KILL of the process
+   * group), swaps {@code current} atomically, allocates ports and starts the new services.
+   * Idempotency key: (app, version): when {@code current} already points at the version and its
+   * services run, it returns the recorded activation. Profile: serviceLifecycle.
+   *
+   * @throws io.temporal.failure.ApplicationFailure HOOK_FAILED, SERVICE_START_FAILED, PORT_IN_USE,
+   *     RELEASE_NOT_FOUND
+   */
+  @ActivityMethod
+  Activation activateRelease(ActivateRequest request);
+
+  /**
+   * Polls every service's health check until all pass or the deadline passes, failing fast when a
+   * service process exits. Heartbeats the services still waiting. Profile: serviceLifecycle.
+   *
+   * @throws io.temporal.failure.ApplicationFailure SERVICE_UNHEALTHY, SERVICE_EXITED
+   */
+  @ActivityMethod
+  HealthReport awaitHealthy(HealthRequest request);
+
+  /**
+   * Runs a hook of the current release ({@code post_activate}). Profile: serviceLifecycle.
+   *
+   * @throws io.temporal.failure.ApplicationFailure HOOK_FAILED
+   */
+  @ActivityMethod
+  void runHook(HookRequest request);
+
+  /**
+   * Compensation: puts the previous release back. Stops the services of {@code failedVersion} if
+   * they run, swaps {@code current} back to {@code previousVersion} and starts its services (or,
+   * with no previous version, leaves the app stopped with no {@code current}). Copes with the
+   * activation never having happened. Keeps the failed release on disk for inspection. Profile:
+   * serviceLifecycle.
+   */
+  @ActivityMethod
+  void revertRelease(RevertRequest request);
+
+  /**
+   * Deletes old releases beyond {@code keep}, never the current or the previous one. Profile:
+   * quickCall.
+   */
+  @ActivityMethod
+  PruneResult pruneReleases(PruneRequest request);
+}

@@ -1,4 +1,6 @@
 package dev.cast.workflows.host;
 
-/** @param hook {@code pre_activate} or {@code post_activate} */
+/**
+ * @param hook {@code pre_activate} or {@code post_activate}
+ */
 public record HookRequest(String app, String version, String hook) {}

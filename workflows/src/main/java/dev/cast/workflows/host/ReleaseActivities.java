@@ -5,8 +5,8 @@ import io.temporal.activity.ActivityMethod;
 
 /**
  * What a host agent does to an app's releases. Runs on the host's own task queue ({@code
- * host-<name>}). Every method is idempotent: a retry after a crash finds the work done and
- * returns the same answer.
+ * host-<name>}). Every method is idempotent: a retry after a crash finds the work done and returns
+ * the same answer.
  */
 @ActivityInterface
 public interface ReleaseActivities {

@@ -1,8 +1,8 @@
 package dev.cast.workflows.shared;
 
 /**
- * Workflow ids built from business keys. One deploy and one rollback per app may run at a time;
- * the api starts them with the FAIL conflict policy and turns a clash into HTTP 409.
+ * Workflow ids built from business keys. One deploy and one rollback per app may run at a time; the
+ * api starts them with the FAIL conflict policy and turns a clash into HTTP 409.
  */
 public final class WorkflowIds {
   private WorkflowIds() {}

@@ -1,0 +1,74 @@
+package dev.cast.activities.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+
+/** Fetches bundles from the api over HTTP: {@code GET <apiBaseUrl><bundlePath>}. */
+public final class HttpBundleFetcher implements BundleFetcher {
+  private static final int BUFFER = 64 * 1024;
+
+  private final URI apiBaseUrl;
+  private final HttpClient http;
+
+  public HttpBundleFetcher(URI apiBaseUrl) {
+    this.apiBaseUrl = apiBaseUrl;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+  }
+
+  @Override
+  public void fetch(String bundlePath, Path target, LongConsumer bytesDone) throws IOException {
+    URI uri = resolve(bundlePath);
+    HttpResponse<InputStream> response = send(HttpRequest.newBuilder(uri).GET().build());
+    try (InputStream body = response.body()) {
+      int status = response.statusCode();
+      if (status == 404) {
+        throw new BundleNotFoundException("GET " + uri + " answered 404");
+      }
+      if (status / 100 != 2) {
+        throw new IOException("GET " + uri + " answered " + status);
+      }
+      copy(body, target, bytesDone);
+    }
+  }
+
+  URI resolve(String bundlePath) {
+    String base = apiBaseUrl.toString();
+    String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    return URI.create(trimmed + (bundlePath.startsWith("/") ? "" : "/") + bundlePath);
+  }
+
+  private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + request.uri(), e);
+    }
+  }
+
+  private static void copy(InputStream in, Path target, LongConsumer bytesDone) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    long done = 0;
+    try (OutputStream out = Files.newOutputStream(target)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        out.write(buffer, 0, n);
+        done += n;
+        bytesDone.accept(done);
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.cast.activities.host;
+
+import java.nio.file.Path;
+
+/**
+ * One app's files on a host.
+ *
+ * <pre>
+ * releases/&lt;version&gt;/        unpacked release
+ * releases/.&lt;version&gt;.sha256  marker: the bundle the release came from
+ * current, previous           relative symlinks to releases/&lt;version&gt;
+ * shared/                     data kept across releases
+ * logs/&lt;service&gt;.log, logs/hooks.log
+ * run/&lt;service&gt;.json          the running process of a service
+ * </pre>
+ */
+public record AppLayout(Path dir) {
+
+  public String app() {
+    return dir.getFileName().toString();
+  }
+
+  public Path releasesDir() {
+    return dir.resolve("releases");
+  }
+
+  public Path releaseDir(String version) {
+    return releasesDir().resolve(version);
+  }
+
+  public Path marker(String version) {
+    return releasesDir().resolve("." + version + ".sha256");
+  }
+
+  public Path current() {
+    return dir.resolve("current");
+  }
+
+  public Path previous() {
+    return dir.resolve("previous");
+  }
+
+  public Path sharedDir() {
+    return dir.resolve("shared");
+  }
+
+  public Path logsDir() {
+    return dir.resolve("logs");
+  }
+
+  public Path serviceLog(String service) {
+    return logsDir().resolve(service + ".log");
+  }
+
+  public Path hooksLog() {
+    return logsDir().resolve("hooks.log");
+  }
+
+  public Path runDir() {
+    return dir.resolve("run");
+  }
+
+  public Path runFile(String service) {
+    return runDir().resolve(service + ".json");
+  }
+}

@@ -1,0 +1,23 @@
+package dev.cast.activities.host;
+
+import java.nio.file.Path;
+
+/** The agent's files under its data dir. */
+public record HostLayout(Path dataDir) {
+
+  public AppLayout app(String app) {
+    return new AppLayout(dataDir.resolve("apps").resolve(app));
+  }
+
+  public Path bundlesDir() {
+    return dataDir.resolve("bundles");
+  }
+
+  public Path bundle(String sha256) {
+    return bundlesDir().resolve(sha256 + ".tar.gz");
+  }
+
+  public Path databaseFile() {
+    return dataDir.resolve("agent.db");
+  }
+}

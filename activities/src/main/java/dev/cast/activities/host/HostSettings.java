@@ -1,0 +1,27 @@
+package dev.cast.activities.host;
+
+import java.nio.file.Path;
+
+/**
+ * What a host agent needs to know about itself.
+ *
+ * @param hostName the host's name, also the suffix of its task queue
+ * @param address how other machines reach this host's services, e.g. {@code 127.0.0.1}
+ * @param dataDir the root of everything the agent keeps on disk
+ * @param portFrom the lowest port the agent hands out
+ * @param portTo the highest port the agent hands out
+ * @param maxBundleBytes the largest bundle (and unpacked release) the agent accepts
+ */
+public record HostSettings(
+    String hostName, String address, Path dataDir, int portFrom, int portTo, long maxBundleBytes) {
+
+  public HostSettings {
+    if (portFrom < 1 || portTo > 65535 || portFrom > portTo) {
+      throw new IllegalArgumentException("bad port range " + portFrom + "-" + portTo);
+    }
+  }
+
+  public HostLayout layout() {
+    return new HostLayout(dataDir);
+  }
+}

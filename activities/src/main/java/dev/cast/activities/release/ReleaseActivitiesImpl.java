@@ -1,0 +1,140 @@
+package dev.cast.activities.release;
+
+import dev.cast.activities.bundle.BundleFetcher;
+import dev.cast.activities.bundle.ReleaseStager;
+import dev.cast.activities.host.HostSettings;
+import dev.cast.activities.host.Names;
+import dev.cast.activities.ports.HostDatabase;
+import dev.cast.activities.ports.PortAllocator;
+import dev.cast.activities.service.HealthChecker;
+import dev.cast.activities.service.ServiceLauncher;
+import dev.cast.workflows.host.ActivateRequest;
+import dev.cast.workflows.host.Activation;
+import dev.cast.workflows.host.HealthReport;
+import dev.cast.workflows.host.HealthRequest;
+import dev.cast.workflows.host.HookRequest;
+import dev.cast.workflows.host.PruneRequest;
+import dev.cast.workflows.host.PruneResult;
+import dev.cast.workflows.host.ReleaseActivities;
+import dev.cast.workflows.host.RevertRequest;
+import dev.cast.workflows.host.StageRequest;
+import dev.cast.workflows.host.StagedRelease;
+import io.temporal.activity.Activity;
+import java.io.IOException;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The host agent's release activities, on real files and real processes under {@link
+ * HostSettings#dataDir()}. I/O failures propagate as retryable; permanent problems are
+ * non-retryable {@code ApplicationFailure}s typed by {@code DeployFailure}.
+ */
+public final class ReleaseActivitiesImpl implements ReleaseActivities {
+  private final AppLocks locks = new AppLocks();
+  private final ReleaseStager stager;
+  private final Activator activator;
+  private final HealthWaiter health;
+  private final HookInvoker hooks;
+  private final Reverter reverter;
+  private final Pruner pruner;
+  private final HostSettings settings;
+
+  /**
+   * @param hostDb the host-local database, opened (and migrated) by {@link HostDatabase#open}
+   */
+  public ReleaseActivitiesImpl(HostSettings settings, BundleFetcher fetcher, Jdbi hostDb) {
+    this.settings = settings;
+    PortAllocator ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
+    AppServices services = new AppServices(settings.hostName(), ports, new ServiceLauncher());
+    this.stager = new ReleaseStager(settings, fetcher);
+    this.hooks = new HookInvoker(services);
+    this.activator = new Activator(settings, services, hooks);
+    this.health = new HealthWaiter(settings, services, new HealthChecker());
+    this.reverter = new Reverter(settings, services);
+    this.pruner = new Pruner(settings);
+  }
+
+  /** Opens (and migrates) {@code <dataDir>/agent.db} and builds the activities on it. */
+  public static ReleaseActivitiesImpl create(HostSettings settings, BundleFetcher fetcher)
+      throws IOException {
+    return new ReleaseActivitiesImpl(
+        settings, fetcher, HostDatabase.open(settings.layout().databaseFile()));
+  }
+
+  @Override
+  public StagedRelease stageRelease(StageRequest request) {
+    check(request.app(), request.version());
+    Names.sha256(request.sha256());
+    Heartbeat heartbeat = Heartbeat.start(0L);
+    return locked(
+        request.app(),
+        () ->
+            stager.stage(
+                request,
+                bytes -> {
+                  heartbeat.details(bytes);
+                  heartbeat.run();
+                }));
+  }
+
+  @Override
+  public Activation activateRelease(ActivateRequest request) {
+    check(request.app(), request.version());
+    Heartbeat heartbeat = Heartbeat.start("activating " + request.version());
+    return locked(request.app(), () -> activator.activate(request, heartbeat));
+  }
+
+  @Override
+  public HealthReport awaitHealthy(HealthRequest request) {
+    check(request.app(), request.version());
+    Heartbeat heartbeat = Heartbeat.start("checking " + request.version());
+    return locked(request.app(), () -> health.await(request, heartbeat));
+  }
+
+  @Override
+  public void runHook(HookRequest request) {
+    check(request.app(), request.version());
+    Heartbeat heartbeat = Heartbeat.start(request.hook());
+    locked(
+        request.app(),
+        () -> {
+          var app = settings.layout().app(request.app());
+          var manifest = ReleaseManifests.load(app, request.version());
+          hooks.run(app, request.version(), manifest, request.hook(), heartbeat);
+          return null;
+        });
+  }
+
+  @Override
+  public void revertRelease(RevertRequest request) {
+    check(request.app(), request.failedVersion());
+    if (request.previousVersion() != null) {
+      Names.version(request.previousVersion());
+    }
+    Heartbeat heartbeat = Heartbeat.start("reverting to " + request.previousVersion());
+    locked(
+        request.app(),
+        () -> {
+          reverter.revert(request, heartbeat);
+          return null;
+        });
+  }
+
+  @Override
+  public PruneResult pruneReleases(PruneRequest request) {
+    Names.app(request.app());
+    return locked(request.app(), () -> pruner.prune(request));
+  }
+
+  private static void check(String app, String version) {
+    Names.app(app);
+    Names.version(version);
+  }
+
+  private <T> T locked(String app, AppLocks.Work<T> work) {
+    try {
+      return locks.with(app, work);
+    } catch (IOException e) {
+      throw Activity.wrap(e);
+    }
+  }
+}

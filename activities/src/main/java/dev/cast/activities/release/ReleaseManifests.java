@@ -1,0 +1,44 @@
+package dev.cast.activities.release;
+
+import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.host.Failures;
+import dev.cast.bundle.BundleException;
+import dev.cast.bundle.Manifest;
+import dev.cast.bundle.ManifestParser;
+import dev.cast.workflows.shared.DeployFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Reads the manifest of a staged release. */
+final class ReleaseManifests {
+  private ReleaseManifests() {}
+
+  /**
+   * @throws io.temporal.failure.ApplicationFailure RELEASE_NOT_FOUND when the release is not
+   *     staged, INVALID_BUNDLE when its manifest does not parse
+   */
+  static Manifest load(AppLayout app, String version) throws IOException {
+    Path file = app.releaseDir(version).resolve(Manifest.FILE_NAME);
+    if (!Files.isRegularFile(file)) {
+      throw Failures.permanent(
+          DeployFailure.RELEASE_NOT_FOUND,
+          app.app() + " " + version + " is not staged on this host");
+    }
+    try {
+      return ManifestParser.parse(Files.readAllBytes(file));
+    } catch (BundleException e) {
+      throw Failures.permanent(DeployFailure.INVALID_BUNDLE, e.getMessage(), e);
+    }
+  }
+
+  /** The manifest, or nothing when the release is gone or unreadable. */
+  static Optional<Manifest> find(AppLayout app, String version) {
+    try {
+      return Optional.of(load(app, version));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.cast.activities.release;
+
+import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.host.HostSettings;
+import dev.cast.activities.host.ReleaseLinks;
+import dev.cast.bundle.Manifest;
+import dev.cast.workflows.host.RevertRequest;
+import java.io.IOException;
+
+/**
+ * Puts the previous release back after a failed activation, whether or not the activation got as
+ * far as switching. The failed release stays on disk.
+ */
+final class Reverter {
+  private final HostSettings settings;
+  private final AppServices services;
+
+  Reverter(HostSettings settings, AppServices services) {
+    this.settings = settings;
+    this.services = services;
+  }
+
+  void revert(RevertRequest request, Heartbeat heartbeat) throws IOException {
+    AppLayout app = settings.layout().app(request.app());
+    String target = request.previousVersion();
+    if (target == null) {
+      services.stopAll(app, heartbeat);
+      ReleaseLinks.remove(app.current());
+      return;
+    }
+    Manifest manifest = ReleaseManifests.load(app, target);
+    // Services already running the previous release are left alone: the activation may never
+    // have stopped them.
+    services.stopWhere(app, r -> !r.version().equals(target) || !r.isRunning(), heartbeat);
+    String current = ReleaseLinks.version(app.current());
+    if (!target.equals(current)) {
+      if (current != null && current.equals(request.failedVersion())) {
+        ReleaseLinks.point(app.previous(), current);
+      }
+      ReleaseLinks.point(app.current(), target);
+    }
+    services.ensureRunning(app, target, manifest);
+  }
+}

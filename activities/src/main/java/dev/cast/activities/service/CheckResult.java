@@ -1,0 +1,4 @@
+package dev.cast.activities.service;
+
+/** The outcome of one health check, with a line saying what was seen. */
+public record CheckResult(boolean passed, String output) {}

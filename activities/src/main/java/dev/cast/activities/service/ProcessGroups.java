@@ -1,0 +1,89 @@
+package dev.cast.activities.service;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Signals and liveness of process groups. Every service and hook leads its own group (started
+ * through {@code setsid}), so its pgid is its pid.
+ */
+public final class ProcessGroups {
+  /** Polling interval while waiting for a group to go away. */
+  static final Duration POLL = Duration.ofMillis(20);
+
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+  private ProcessGroups() {}
+
+  /** Whether any process that still runs (zombies do not count) belongs to the group. */
+  public static boolean groupAlive(long pgid) {
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path proc : procs) {
+        Optional<ProcStat> stat = ProcStat.read(proc.resolve("stat"));
+        if (stat.isPresent() && stat.get().pgrp() == pgid && stat.get().running()) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
+  }
+
+  /** Sends a signal (a name without SIG) to every process of the group. A gone group is fine. */
+  public static void signal(long pgid, String signal) throws IOException {
+    Process kill =
+        new ProcessBuilder("kill", "-s", signal, "--", "-" + pgid)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      kill.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while signalling process group " + pgid, e);
+    }
+  }
+
+  /**
+   * Waits until the group is gone or the timeout passes, calling {@code tick} between polls.
+   *
+   * @return whether the group is gone
+   */
+  public static boolean awaitGone(long pgid, Duration timeout, Runnable tick) throws IOException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (groupAlive(pgid)) {
+      if (Instant.now().isAfter(deadline)) {
+        return false;
+      }
+      tick.run();
+      sleep(POLL);
+    }
+    return true;
+  }
+
+  /** KILLs the whole group and waits for it to be gone. */
+  public static void kill(long pgid, Runnable tick) throws IOException {
+    if (!groupAlive(pgid)) {
+      return;
+    }
+    signal(pgid, "KILL");
+    if (!awaitGone(pgid, KILL_WAIT, tick)) {
+      throw new IOException("process group " + pgid + " survived KILL for " + KILL_WAIT);
+    }
+  }
+
+  static void sleep(Duration duration) throws IOException {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package dev.cast.activities.release;
+
+import static dev.cast.activities.testing.Failures.applicationFailure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.testing.Procs;
+import dev.cast.activities.testing.TestHost;
+import dev.cast.workflows.host.Activation;
+import dev.cast.workflows.host.Endpoint;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ActivationTest {
+  static final String SLEEPER =
+      """
+      name: hello
+      version: "0"
+      services:
+        web:
+          command: ["sleep", "1000"]
+          ports: [http]
+          stop: {grace: 5s}
+      """;
+
+  @TempDir Path root;
+  TestHost host;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    host = new TestHost(root);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    host.close();
+  }
+
+  @Test
+  void swapsCurrentToTheNewReleaseAndPointsPreviousAtTheOldOne() throws Exception {
+    Activation first = host.deploy("hello", "v1", SLEEPER);
+    RunRecord v1 = host.runRecord("hello", "web");
+
+    Activation second = host.deploy("hello", "v2", SLEEPER);
+
+    AppLayout app = host.app("hello");
+    assertThat(Files.isSymbolicLink(app.current())).isTrue();
+    assertThat(Files.readSymbolicLink(app.current())).isEqualTo(Path.of("releases", "v2"));
+    assertThat(Files.readSymbolicLink(app.previous())).isEqualTo(Path.of("releases", "v1"));
+    assertThat(first.previousVersion()).isNull();
+    assertThat(second.previousVersion()).isEqualTo("v1");
+    assertThat(second.host()).isEqualTo("test-host");
+    assertThat(second.address()).isEqualTo("127.0.0.1");
+    assertThat(Procs.alive(v1.pid())).isFalse();
+    RunRecord v2 = host.runRecord("hello", "web");
+    assertThat(v2.version()).isEqualTo("v2");
+    assertThat(Procs.alive(v2.pid())).isTrue();
+    try (var entries = Files.list(app.dir())) {
+      assertThat(entries.map(p -> p.getFileName().toString()))
+          .as("no temporary links left behind")
+          .noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
+  void activatingTheCurrentReleaseAgainChangesNothing() throws Exception {
+    Activation first = host.deploy("hello", "v1", SLEEPER);
+    long pid = host.runRecord("hello", "web").pid();
+
+    Activation again = host.activate("hello", "v1");
+
+    assertThat(again).isEqualTo(first);
+    assertThat(host.runRecord("hello", "web").pid()).isEqualTo(pid);
+    assertThat(Procs.alive(pid)).isTrue();
+  }
+
+  @Test
+  void restartsServicesOfTheCurrentReleaseThatDied() throws Exception {
+    host.deploy("hello", "v1", SLEEPER);
+    long pid = host.runRecord("hello", "web").pid();
+    Procs.killGroup(pid);
+
+    host.activate("hello", "v1");
+
+    RunRecord restarted = host.runRecord("hello", "web");
+    assertThat(restarted.pid()).isNotEqualTo(pid);
+    assertThat(Procs.alive(restarted.pid())).isTrue();
+  }
+
+  @Test
+  void servicesLeadTheirOwnProcessGroup() throws Exception {
+    host.deploy("hello", "v1", SLEEPER);
+    long pid = host.runRecord("hello", "web").pid();
+
+    assertThat(Procs.pgid(pid)).isEqualTo(pid);
+  }
+
+  @Test
+  void givesServicesTheirPortsAndCastVariables() throws Exception {
+    String yml =
+        """
+        name: hello
+        version: "0"
+        services:
+          web:
+            command: ["./run.sh"]
+            env: {GREETING: hi}
+            ports: [http, admin-api]
+        """;
+    host.stage("hello", "v1", yml, Map.of("run.sh", "#!/bin/sh\nenv > env.out\nexec sleep 1000\n"));
+
+    Activation activation = host.activate("hello", "v1");
+
+    Path envFile = host.app("hello").releaseDir("v1").resolve("env.out");
+    Procs.await(() -> Files.exists(envFile), java.time.Duration.ofSeconds(10), "env.out");
+    Procs.await(
+        () -> read(envFile).contains("CAST_HOST="), java.time.Duration.ofSeconds(10), "env");
+    int http = port(activation, "http");
+    int admin = port(activation, "admin-api");
+    assertThat(read(envFile).lines())
+        .contains(
+            "PORT_HTTP=" + http,
+            "PORT_ADMIN_API=" + admin,
+            "PORT=" + http,
+            "GREETING=hi",
+            "CAST_APP=hello",
+            "CAST_VERSION=v1",
+            "CAST_HOST=test-host");
+  }
+
+  @Test
+  void keepsPortsAcrossReleasesAndNeverSharesThem() throws Exception {
+    String yml =
+        """
+        name: hello
+        version: "0"
+        services:
+          web:
+            command: ["sleep", "1000"]
+            ports: [http, admin]
+          worker:
+            command: ["sleep", "1000"]
+            ports: [http]
+        """;
+    Activation v1 = host.deploy("hello", "v1", yml);
+    Activation v2 = host.deploy("hello", "v2", yml);
+
+    assertThat(v2.endpoints()).isEqualTo(v1.endpoints());
+    assertThat(v1.endpoints()).hasSize(3);
+    assertThat(v1.endpoints().stream().map(Endpoint::port).distinct()).hasSize(3);
+    assertThat(host.runRecord("hello", "worker").ports())
+        .isEqualTo(Map.of("http", port(v2, "worker", "http")));
+  }
+
+  @Test
+  void linksSharedPathsToDataThatOutlivesReleases() throws Exception {
+    String yml =
+        """
+        name: hello
+        version: "0"
+        services:
+          web:
+            command: ["sleep", "1000"]
+        shared: [data]
+        """;
+    host.stage("hello", "v1", yml, Map.of("data/seed.txt", "seed"));
+    host.activate("hello", "v1");
+    Files.writeString(host.app("hello").releaseDir("v1").resolve("data/written.txt"), "kept");
+    host.stage("hello", "v2", yml, Map.of("data/seed.txt", "new seed"));
+
+    host.activate("hello", "v2");
+
+    Path v2Data = host.app("hello").releaseDir("v2").resolve("data");
+    assertThat(Files.readSymbolicLink(v2Data)).isEqualTo(Path.of("../../shared/data"));
+    assertThat(v2Data.resolve("written.txt")).hasContent("kept");
+    assertThat(v2Data.resolve("seed.txt")).hasContent("seed");
+  }
+
+  @Test
+  void failsWithServiceStartFailedWhenTheCommandDoesNotExist() throws Exception {
+    String yml =
+        """
+        name: hello
+        version: "0"
+        services:
+          web:
+            command: ["no-such-command-here", "--serve"]
+        """;
+    host.stage("hello", "v1", yml);
+
+    ApplicationFailure failure = applicationFailure(() -> host.activate("hello", "v1"));
+
+    assertThat(failure.getType()).isEqualTo("SERVICE_START_FAILED");
+    assertThat(failure.getOriginalMessage()).contains("web", "no-such-command-here");
+    assertThat(failure.isNonRetryable()).isTrue();
+  }
+
+  @Test
+  void failsWithReleaseNotFoundWhenTheReleaseIsNotStaged() {
+    ApplicationFailure failure = applicationFailure(() -> host.activate("hello", "v9"));
+
+    assertThat(failure.getType()).isEqualTo("RELEASE_NOT_FOUND");
+  }
+
+  static int port(Activation activation, String portName) {
+    return port(activation, "web", portName);
+  }
+
+  static int port(Activation activation, String service, String portName) {
+    List<Endpoint> endpoints = activation.endpoints();
+    return endpoints.stream()
+        .filter(e -> e.service().equals(service) && e.portName().equals(portName))
+        .findFirst()
+        .orElseThrow()
+        .port();
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.cast.activities.testing;
+
+import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.host.HostSettings;
+import dev.cast.activities.ports.HostDatabase;
+import dev.cast.activities.release.ReleaseActivitiesImpl;
+import dev.cast.activities.service.RunFiles;
+import dev.cast.activities.service.RunRecord;
+import dev.cast.bundle.BundleInfo;
+import dev.cast.bundle.BundlePacker;
+import dev.cast.workflows.host.ActivateRequest;
+import dev.cast.workflows.host.Activation;
+import dev.cast.workflows.host.ReleaseActivities;
+import dev.cast.workflows.host.StageRequest;
+import dev.cast.workflows.host.StagedRelease;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A host agent on a temp dir: the real activities behind a {@link TestActivityEnvironment}, bundles
+ * packed from cast.yml text and served by a {@link LocalFetcher}. {@link #close()} kills every
+ * service it finds, so no process outlives a test.
+ */
+public final class TestHost implements AutoCloseable {
+  public static final int PORT_FROM = 21000;
+  public static final int PORT_TO = 21999;
+
+  public final Path root;
+  public final HostSettings settings;
+  public final LocalFetcher fetcher = new LocalFetcher();
+  public final TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+  public final ReleaseActivities activities;
+
+  public TestHost(Path root) throws IOException {
+    this.root = root;
+    this.settings =
+        new HostSettings(
+            "test-host", "127.0.0.1", root.resolve("data"), PORT_FROM, PORT_TO, 1 << 26);
+    ReleaseActivitiesImpl impl =
+        new ReleaseActivitiesImpl(
+            settings, fetcher, HostDatabase.open(settings.layout().databaseFile()));
+    env.registerActivitiesImplementations(impl);
+    activities =
+        env.newActivityStub(
+            ReleaseActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+  }
+
+  public AppLayout app(String app) {
+    return settings.layout().app(app);
+  }
+
+  public static String bundlePath(String app, String version) {
+    return "/v1/apps/" + app + "/releases/" + version + "/bundle";
+  }
+
+  /**
+   * Packs a bundle of {@code app} at {@code version} from cast.yml text (its {@code version:} line
+   * is overridden) and extra files (names ending in .sh are made executable), and serves it.
+   */
+  public BundleInfo pack(String app, String version, String castYml, Map<String, String> files)
+      throws Exception {
+    Path source = root.resolve("src").resolve(app + "-" + version);
+    Files.createDirectories(source);
+    Files.writeString(source.resolve("cast.yml"), castYml);
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Path file = source.resolve(f.getKey());
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, f.getValue());
+      if (f.getKey().endsWith(".sh")) {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+    Path out = root.resolve("packed").resolve(app + "-" + version + ".tar.gz");
+    BundleInfo info = BundlePacker.pack(source, out, version);
+    fetcher.serve(bundlePath(app, version), out);
+    return info;
+  }
+
+  public StagedRelease stage(String app, String version, String castYml) throws Exception {
+    return stage(app, version, castYml, Map.of());
+  }
+
+  public StagedRelease stage(String app, String version, String castYml, Map<String, String> files)
+      throws Exception {
+    BundleInfo info = pack(app, version, castYml, files);
+    return activities.stageRelease(
+        new StageRequest(app, version, info.sha256(), info.size(), bundlePath(app, version)));
+  }
+
+  public Activation deploy(String app, String version, String castYml) throws Exception {
+    stage(app, version, castYml);
+    return activate(app, version);
+  }
+
+  public Activation activate(String app, String version) {
+    return activities.activateRelease(new ActivateRequest("d-" + version, app, version));
+  }
+
+  public RunRecord runRecord(String app, String service) throws IOException {
+    return RunFiles.read(app(app).runFile(service)).orElseThrow();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      Path apps = settings.dataDir().resolve("apps");
+      if (Files.isDirectory(apps)) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(apps)) {
+          for (Path dir : dirs) {
+            RunFiles.list(dir.resolve("run")).values().forEach(r -> Procs.killGroup(r.pid()));
+          }
+        }
+      }
+    } finally {
+      env.close();
+    }
+  }
+}

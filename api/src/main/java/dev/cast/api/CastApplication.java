@@ -1,0 +1,133 @@
+package dev.cast.api;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.core.CatalogActivitiesImpl;
+import dev.cast.api.core.DeploymentService;
+import dev.cast.api.core.ReleaseStore;
+import dev.cast.api.db.Database;
+import dev.cast.api.db.DeploymentDao;
+import dev.cast.api.db.HostDao;
+import dev.cast.api.db.InstanceDao;
+import dev.cast.api.db.ReleaseDao;
+import dev.cast.api.errors.ProblemMappers;
+import dev.cast.api.resources.AppsResource;
+import dev.cast.api.resources.DeploymentsResource;
+import dev.cast.api.resources.HostsResource;
+import dev.cast.api.temporal.ControlWorker;
+import dev.cast.api.temporal.TemporalEngine;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import com.codahale.metrics.health.HealthCheck;
+import io.dropwizard.lifecycle.ServerLifecycleListener;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The Cast api: REST resources over the SQLite catalog, the connection to Temporal (embedded by
+ * default), and the control worker that runs the workflows. Subclasses add processes that share
+ * the JVM, such as an embedded host agent.
+ */
+public class CastApplication<C extends CastConfiguration> extends Application<C> {
+  private volatile Runtime runtime;
+
+  /** What a running api offers to code that extends it. */
+  public record Runtime(TemporalEngine temporal, Jdbi jdbi, DeploymentService deployments) {}
+
+  @Override
+  public String getName() {
+    return "cast";
+  }
+
+  @Override
+  public void initialize(Bootstrap<C> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(
+        new SubstitutingSourceProvider(
+            bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+  }
+
+  @Override
+  public void run(C config, Environment env) throws Exception {
+    if (config.getServerFactory() instanceof DefaultServerFactory server) {
+      // Our own mappers render every error as application/problem+json.
+      server.setRegisterDefaultExceptionMappers(false);
+    }
+    ObjectMapper json = env.getObjectMapper();
+    json.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    Path dataDir = Path.of(config.getDataDir()).toAbsolutePath();
+    Jdbi jdbi = Database.open(dataDir.resolve(config.getDatabase().getPath()));
+    ReleaseDao releaseDao = new ReleaseDao(jdbi);
+    DeploymentDao deploymentDao = new DeploymentDao(jdbi);
+    HostDao hostDao = new HostDao(jdbi);
+    InstanceDao instanceDao = new InstanceDao(jdbi);
+
+    TemporalEngine temporal = new TemporalEngine(config.getTemporal());
+    env.lifecycle().manage(temporal);
+    CatalogActivitiesImpl catalog = new CatalogActivitiesImpl(deploymentDao, instanceDao, json);
+    env.lifecycle()
+        .manage(new ControlWorker(temporal, catalog, config.getTemporal().sticky()));
+
+    ReleaseStore releases =
+        new ReleaseStore(
+            dataDir.resolve("bundles"),
+            config.getBundles().getMaxSize().toBytes(),
+            releaseDao,
+            json);
+    DeploymentService deployments =
+        new DeploymentService(
+            temporal::client,
+            releases,
+            deploymentDao,
+            hostDao,
+            instanceDao,
+            json,
+            Duration.ofMillis(config.getDeploy().getHealthyDeadline().toMilliseconds()),
+            config.getDeploy().getKeepReleases());
+
+    env.jersey().register(new AppsResource(releases, deployments, instanceDao, json));
+    env.jersey().register(new DeploymentsResource(deployments));
+    env.jersey().register(new HostsResource(hostDao));
+    ProblemMappers.all().forEach(env.jersey()::register);
+    env.healthChecks()
+        .register(
+            "catalog",
+            new HealthCheck() {
+              @Override
+              protected Result check() {
+                jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+                return Result.healthy();
+              }
+            });
+
+    runtime = new Runtime(temporal, jdbi, deployments);
+    env.lifecycle()
+        .addServerLifecycleListener(
+            new ServerLifecycleListener() {
+              @Override
+              public void serverStarted(org.eclipse.jetty.server.Server server) {
+                deployments.reconcile();
+                started(config, env, runtime, getLocalPort(server));
+              }
+            });
+    extend(config, env, runtime);
+  }
+
+  /** Hook for subclasses: register more managed objects (they start after the api's). */
+  protected void extend(C config, Environment env, Runtime runtime) throws Exception {}
+
+  /** Hook for subclasses: the server is up and listens on {@code port}. */
+  protected void started(C config, Environment env, Runtime runtime, int port) {}
+
+  public Runtime runtime() {
+    return runtime;
+  }
+
+  public static void main(String[] args) throws Exception {
+    new CastApplication<CastConfiguration>().run(args);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.cast.api.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+/** {@code deploy:} — defaults for deployments that do not say otherwise. */
+public class DeploySettings {
+  @NotNull private Duration healthyDeadline = Duration.seconds(30);
+
+  /** Releases kept per app on each host; the current and previous ones are always kept. */
+  @Min(2)
+  private int keepReleases = 5;
+
+  @JsonProperty
+  public Duration getHealthyDeadline() {
+    return healthyDeadline;
+  }
+
+  @JsonProperty
+  public void setHealthyDeadline(Duration healthyDeadline) {
+    this.healthyDeadline = healthyDeadline;
+  }
+
+  @JsonProperty
+  public int getKeepReleases() {
+    return keepReleases;
+  }
+
+  @JsonProperty
+  public void setKeepReleases(int keepReleases) {
+    this.keepReleases = keepReleases;
+  }
+}

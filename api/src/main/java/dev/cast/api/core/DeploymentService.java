@@ -1,0 +1,360 @@
+package dev.cast.api.core;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.db.DeploymentDao;
+import dev.cast.api.db.DeploymentRow;
+import dev.cast.api.db.HostDao;
+import dev.cast.api.db.HostRow;
+import dev.cast.api.db.InstanceDao;
+import dev.cast.api.db.ReleaseRow;
+import dev.cast.api.errors.ApiException;
+import dev.cast.api.model.DeployBody;
+import dev.cast.api.model.DeploymentView;
+import dev.cast.api.model.RollbackBody;
+import dev.cast.workflows.deploy.DeployRequest;
+import dev.cast.workflows.deploy.DeployWorkflow;
+import dev.cast.workflows.rollback.RollbackRequest;
+import dev.cast.workflows.rollback.RollbackWorkflow;
+import dev.cast.workflows.shared.DeploymentProgress;
+import dev.cast.workflows.shared.DeploymentState;
+import dev.cast.workflows.shared.HostProgress;
+import dev.cast.workflows.shared.ProgressQuery;
+import dev.cast.workflows.shared.ReleaseRef;
+import dev.cast.workflows.shared.TaskQueues;
+import dev.cast.workflows.shared.WorkflowIds;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.api.common.v1.WorkflowExecution;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts deploy and rollback workflows and answers for them: live from a workflow query while
+ * they run, from the catalog once they are done.
+ */
+public final class DeploymentService {
+  private static final Logger log = LoggerFactory.getLogger(DeploymentService.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Duration HOST_DOWN_AFTER = Duration.ofSeconds(30);
+
+  private final Supplier<WorkflowClient> client;
+  private final ReleaseStore releases;
+  private final DeploymentDao deployments;
+  private final HostDao hosts;
+  private final InstanceDao instances;
+  private final ObjectMapper json;
+  private final Duration defaultDeadline;
+  private final int keepReleases;
+
+  public DeploymentService(
+      Supplier<WorkflowClient> client,
+      ReleaseStore releases,
+      DeploymentDao deployments,
+      HostDao hosts,
+      InstanceDao instances,
+      ObjectMapper json,
+      Duration defaultDeadline,
+      int keepReleases) {
+    this.client = client;
+    this.releases = releases;
+    this.deployments = deployments;
+    this.hosts = hosts;
+    this.instances = instances;
+    this.json = json;
+    this.defaultDeadline = defaultDeadline;
+    this.keepReleases = keepReleases;
+  }
+
+  public DeploymentRow deploy(String app, DeployBody body, String who) {
+    if (body == null || body.version() == null) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", "field \"version\" is required, e.g. {\"version\": \"1.0.0\"}");
+    }
+    releases.requireApp(app);
+    ReleaseRow release = releases.require(app, Names.version(body.version()));
+    List<String> targets = targets(body.hosts());
+    long deadline = deadline(body.healthyDeadline()).toMillis();
+    return start(
+        "deploy",
+        release,
+        targets,
+        body.reason(),
+        who,
+        WorkflowIds.deploy(app),
+        id -> {
+          DeployWorkflow stub = newStub(DeployWorkflow.class, WorkflowIds.deploy(app));
+          return WorkflowClient.start(
+              stub::run, new DeployRequest(id, ref(release), targets, deadline, keepReleases));
+        });
+  }
+
+  public DeploymentRow rollback(String app, RollbackBody body, String who) {
+    releases.requireApp(app);
+    RollbackBody request = body == null ? new RollbackBody(null, null, null, null) : body;
+    String version =
+        request.version() != null ? Names.version(request.version()) : previousVersion(app);
+    ReleaseRow release = releases.require(app, version);
+    List<String> targets = targets(request.hosts());
+    long deadline = deadline(request.healthyDeadline()).toMillis();
+    return start(
+        "rollback",
+        release,
+        targets,
+        request.reason(),
+        who,
+        WorkflowIds.rollback(app),
+        id -> {
+          RollbackWorkflow stub = newStub(RollbackWorkflow.class, WorkflowIds.rollback(app));
+          return WorkflowClient.start(
+              stub::run, new RollbackRequest(id, ref(release), targets, deadline));
+        });
+  }
+
+  /**
+   * Records the deployment, then starts its workflow. Serialized, so that a deploy and a rollback
+   * of the same app cannot both pass the "nothing running" check.
+   */
+  private synchronized DeploymentRow start(
+      String kind,
+      ReleaseRow release,
+      List<String> targets,
+      String reason,
+      String who,
+      String workflowId,
+      Function<String, WorkflowExecution> starter) {
+    String app = release.app();
+    for (DeploymentRow active : deployments.listActive()) {
+      if (active.app().equals(app) && !refresh(active).state().terminal()) {
+        throw busy(app, active.id());
+      }
+    }
+    String id = newId();
+    List<HostProgress> pending = new ArrayList<>();
+    for (String host : targets) {
+      pending.add(new HostProgress(host, "pending", "waiting"));
+    }
+    DeploymentRow row =
+        new DeploymentRow(
+            id,
+            kind,
+            app,
+            release.version(),
+            DeploymentState.PENDING.name(),
+            null,
+            write(pending),
+            workflowId,
+            null,
+            who,
+            reason,
+            System.currentTimeMillis(),
+            null);
+    deployments.insert(row);
+    try {
+      WorkflowExecution execution = starter.apply(id);
+      deployments.setRunId(id, execution.getRunId());
+      log.info("{} {} of {}@{} to {} started", kind, id, app, release.version(), targets);
+      return deployments.find(id).orElseThrow();
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      deployments.delete(id);
+      throw busy(app, null);
+    } catch (RuntimeException e) {
+      deployments.delete(id);
+      throw e;
+    }
+  }
+
+  private static ApiException busy(String app, String runningId) {
+    return new ApiException(
+        409,
+        "DEPLOYMENT_IN_PROGRESS",
+        "Conflict",
+        "a deployment of "
+            + app
+            + " is already running"
+            + (runningId == null ? "" : " (" + runningId + ")")
+            + "; wait for it to finish or cancel it",
+        runningId);
+  }
+
+  private <T> T newStub(Class<T> type, String workflowId) {
+    return client.get().newWorkflowStub(
+        type,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(workflowId)
+            .setTaskQueue(TaskQueues.CONTROL)
+            // A safety net only; workflows get no retry policy.
+            .setWorkflowExecutionTimeout(Duration.ofDays(1))
+            .build());
+  }
+
+  private static ReleaseRef ref(ReleaseRow release) {
+    return new ReleaseRef(
+        release.app(),
+        release.version(),
+        release.sha256(),
+        release.size(),
+        "/v1/apps/" + release.app() + "/releases/" + release.version() + "/bundle");
+  }
+
+  private List<String> targets(List<String> requested) {
+    List<HostRow> known = hosts.list();
+    List<String> names = known.stream().map(HostRow::name).toList();
+    if (requested == null || requested.isEmpty()) {
+      if (names.isEmpty()) {
+        throw ApiException.conflict(
+            "NO_HOSTS", "no host agent has registered yet; start one with ./cast agent");
+      }
+      return names;
+    }
+    for (String host : requested) {
+      if (!names.contains(host)) {
+        throw ApiException.badRequest(
+            "UNKNOWN_HOST", "hosts: unknown host \"" + host + "\" (known: " + names + ")");
+      }
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(requested));
+  }
+
+  private Duration deadline(String text) {
+    if (text == null) {
+      return defaultDeadline;
+    }
+    try {
+      Duration parsed = Duration.ofMillis(io.dropwizard.util.Duration.parse(text).toMilliseconds());
+      if (parsed.isZero() || parsed.isNegative()) {
+        throw new IllegalArgumentException("must be positive");
+      }
+      return parsed;
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST",
+          "field \"healthyDeadline\": \"" + text + "\" is not a duration such as \"30s\" or \"2m\"");
+    }
+  }
+
+  /** The release before the current one on the hosts, for a rollback that names none. */
+  private String previousVersion(String app) {
+    return instances.current(app).stream()
+        .map(c -> c.previousVersion())
+        .filter(v -> v != null)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ApiException.conflict(
+                    "NO_PREVIOUS_RELEASE",
+                    app + " has no previous release to roll back to; name one: {\"version\": ...}"));
+  }
+
+  public DeploymentView view(String id) {
+    DeploymentRow row =
+        deployments
+            .find(id)
+            .orElseThrow(
+                () -> ApiException.notFound("DEPLOYMENT_NOT_FOUND", "no deployment " + id));
+    return toView(row, refresh(row));
+  }
+
+  public List<DeploymentView> list(String app) {
+    releases.requireApp(app);
+    return deployments.listByApp(app).stream().map(r -> toView(r, stored(r))).toList();
+  }
+
+  /**
+   * The current picture of a deployment: the stored one when it is over, otherwise the
+   * workflow's answer; a workflow that no longer exists turns the deployment INTERRUPTED.
+   */
+  private DeploymentProgress refresh(DeploymentRow row) {
+    DeploymentProgress stored = stored(row);
+    if (stored.state().terminal() || row.runId() == null) {
+      return stored;
+    }
+    try {
+      return client
+          .get()
+          .newUntypedWorkflowStub(row.workflowId(), Optional.of(row.runId()), Optional.empty())
+          .query(ProgressQuery.NAME, DeploymentProgress.class);
+    } catch (WorkflowNotFoundException e) {
+      String cause = "its workflow no longer exists (the Temporal server restarted?); deploy again";
+      deployments.updateState(
+          row.id(),
+          DeploymentState.INTERRUPTED.name(),
+          cause,
+          row.hosts(),
+          System.currentTimeMillis());
+      return new DeploymentProgress(row.id(), DeploymentState.INTERRUPTED, cause, stored.hosts());
+    }
+  }
+
+  /** Marks deployments whose workflows vanished while the api was down. */
+  public void reconcile() {
+    for (DeploymentRow row : deployments.listActive()) {
+      try {
+        refresh(row);
+      } catch (RuntimeException e) {
+        log.warn("could not check deployment {}: {}", row.id(), e.getMessage());
+      }
+    }
+  }
+
+  private DeploymentProgress stored(DeploymentRow row) {
+    return new DeploymentProgress(
+        row.id(), DeploymentState.valueOf(row.state()), row.cause(), readHosts(row.hosts()));
+  }
+
+  private DeploymentView toView(DeploymentRow row, DeploymentProgress progress) {
+    return new DeploymentView(
+        row.id(),
+        row.kind(),
+        row.app(),
+        row.version(),
+        progress.state().name(),
+        progress.cause(),
+        progress.hosts(),
+        row.requestedBy(),
+        row.reason(),
+        Instant.ofEpochMilli(row.startedAt()).toString(),
+        row.endedAt() == null ? null : Instant.ofEpochMilli(row.endedAt()).toString());
+  }
+
+  public static boolean hostUp(HostRow host, long now) {
+    return now - host.lastSeenAt() < HOST_DOWN_AFTER.toMillis();
+  }
+
+  private List<HostProgress> readHosts(String text) {
+    try {
+      return json.readValue(text, new TypeReference<List<HostProgress>>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String newId() {
+    String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    StringBuilder id = new StringBuilder("d-");
+    for (int i = 0; i < 10; i++) {
+      id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return id.toString();
+  }
+}

@@ -1,0 +1,168 @@
+package dev.cast.api.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.db.ReleaseDao;
+import dev.cast.api.db.ReleaseRow;
+import dev.cast.api.errors.ApiException;
+import dev.cast.bundle.BundleException;
+import dev.cast.bundle.BundleInspector;
+import dev.cast.bundle.BundleInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Pushed bundles: checked in full before anything is kept, stored by sha256 under the api's data
+ * dir, and recorded in the catalog.
+ */
+public final class ReleaseStore {
+  private final Path bundleDir;
+  private final long maxBytes;
+  private final ReleaseDao dao;
+  private final ObjectMapper json;
+
+  public ReleaseStore(Path bundleDir, long maxBytes, ReleaseDao dao, ObjectMapper json)
+      throws IOException {
+    this.bundleDir = Files.createDirectories(bundleDir);
+    this.maxBytes = maxBytes;
+    this.dao = dao;
+    this.json = json;
+  }
+
+  /** The outcome of a push: {@code created} is false when the same bytes were pushed before. */
+  public record Pushed(ReleaseRow release, boolean created) {}
+
+  public Pushed push(String app, InputStream body) throws IOException {
+    Names.app(app);
+    Path upload = Files.createTempFile(bundleDir, ".push-", ".part");
+    try {
+      receive(body, upload);
+      BundleInfo info = inspect(upload);
+      String named = info.manifest().name();
+      if (!named.equals(app)) {
+        throw ApiException.badRequest(
+            "INVALID_BUNDLE",
+            "cast.yml: name: the bundle is for app \""
+                + named
+                + "\" but was pushed to /v1/apps/"
+                + app
+                + "/releases; push it to /v1/apps/"
+                + named
+                + "/releases");
+      }
+      return record(app, info, upload);
+    } finally {
+      Files.deleteIfExists(upload);
+    }
+  }
+
+  private synchronized Pushed record(String app, BundleInfo info, Path upload)
+      throws IOException {
+    String version = info.manifest().version();
+    Optional<ReleaseRow> existing = dao.find(app, version);
+    if (existing.isPresent()) {
+      if (existing.get().sha256().equals(info.sha256())) {
+        return new Pushed(existing.get(), false);
+      }
+      throw ApiException.conflict(
+          "RELEASE_EXISTS",
+          app
+              + "@"
+              + version
+              + " was already pushed with other content (sha256 "
+              + existing.get().sha256()
+              + "); releases are immutable: give this bundle a new version");
+    }
+    Files.move(
+        upload, bundleFile(info.sha256()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    ReleaseRow row =
+        new ReleaseRow(
+            app,
+            version,
+            info.sha256(),
+            info.size(),
+            servicesJson(info),
+            System.currentTimeMillis());
+    dao.insert(row);
+    return new Pushed(row, true);
+  }
+
+  private void receive(InputStream body, Path upload) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    try (OutputStream out = Files.newOutputStream(upload)) {
+      int n;
+      while ((n = body.read(buffer)) > 0) {
+        total += n;
+        if (total > maxBytes) {
+          throw new ApiException(
+              413,
+              "BUNDLE_TOO_LARGE",
+              "Payload too large",
+              "archive: the bundle is over the limit of "
+                  + maxBytes
+                  + " bytes (bundles.maxSize in config.yml)",
+              null);
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+    if (total == 0) {
+      throw ApiException.badRequest(
+          "INVALID_BUNDLE", "archive: the request body is empty; send the .tar.gz as the body");
+    }
+  }
+
+  private BundleInfo inspect(Path upload) throws IOException {
+    try {
+      return BundleInspector.inspect(upload, maxBytes);
+    } catch (BundleException e) {
+      throw ApiException.badRequest("INVALID_BUNDLE", e.getMessage());
+    }
+  }
+
+  private String servicesJson(BundleInfo info) throws JsonProcessingException {
+    return json.writeValueAsString(List.copyOf(info.manifest().services().keySet()));
+  }
+
+  public Path bundleFile(String sha256) {
+    return bundleDir.resolve(sha256 + ".tar.gz");
+  }
+
+  public ReleaseRow require(String app, String version) {
+    return dao.find(app, version)
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "RELEASE_NOT_FOUND",
+                    "release "
+                        + app
+                        + "@"
+                        + version
+                        + " was never pushed; push it with POST /v1/apps/"
+                        + app
+                        + "/releases"));
+  }
+
+  public void requireApp(String app) {
+    Names.app(app);
+    if (!dao.appExists(app)) {
+      throw ApiException.notFound(
+          "APP_NOT_FOUND", "app \"" + app + "\" has no releases; push one first");
+    }
+  }
+
+  public List<ReleaseRow> list(String app) {
+    return dao.list(app);
+  }
+
+  public List<String> apps() {
+    return dao.apps();
+  }
+}

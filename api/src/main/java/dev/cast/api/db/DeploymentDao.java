@@ -1,0 +1,85 @@
+package dev.cast.api.db;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+
+/** Deployments and rollbacks, the record that outlives their workflows. */
+public final class DeploymentDao {
+  private final Jdbi jdbi;
+
+  public DeploymentDao(Jdbi jdbi) {
+    this.jdbi = jdbi;
+    jdbi.registerRowMapper(ConstructorMapper.factory(DeploymentRow.class));
+  }
+
+  public void insert(DeploymentRow row) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO deployments (id, kind, app, version, state, cause, hosts,"
+                        + " workflow_id, run_id, requested_by, reason, started_at, ended_at)"
+                        + " VALUES (:id, :kind, :app, :version, :state, :cause, :hosts,"
+                        + " :workflowId, :runId, :requestedBy, :reason, :startedAt, :endedAt)")
+                .bindMethods(row)
+                .execute());
+  }
+
+  public void setRunId(String id, String runId) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE deployments SET run_id = ? WHERE id = ?")
+                .bind(0, runId)
+                .bind(1, id)
+                .execute());
+  }
+
+  /** Stores the state; a terminal state also stamps {@code ended_at} (once). */
+  public void updateState(String id, String state, String cause, String hosts, Long endedAt) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE deployments SET state = :state, cause = :cause, hosts = :hosts,"
+                        + " ended_at = COALESCE(ended_at, :endedAt) WHERE id = :id")
+                .bind("id", id)
+                .bind("state", state)
+                .bind("cause", cause)
+                .bind("hosts", hosts)
+                .bind("endedAt", endedAt)
+                .execute());
+  }
+
+  public void delete(String id) {
+    jdbi.useHandle(h -> h.createUpdate("DELETE FROM deployments WHERE id = ?").bind(0, id).execute());
+  }
+
+  public Optional<DeploymentRow> find(String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM deployments WHERE id = ?")
+                .bind(0, id)
+                .mapTo(DeploymentRow.class)
+                .findOne());
+  }
+
+  /** An app's deployments and rollbacks, newest first. */
+  public List<DeploymentRow> listByApp(String app) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM deployments WHERE app = ? ORDER BY started_at DESC, rowid DESC")
+                .bind(0, app)
+                .mapTo(DeploymentRow.class)
+                .list());
+  }
+
+  /** Deployments whose state is not final. */
+  public List<DeploymentRow> listActive() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM deployments WHERE state IN ('PENDING', 'RUNNING')")
+                .mapTo(DeploymentRow.class)
+                .list());
+  }
+}

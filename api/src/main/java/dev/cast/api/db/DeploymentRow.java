@@ -1,0 +1,17 @@
+package dev.cast.api.db;
+
+/** A deployment or rollback. {@code hosts} is a JSON list of per-host progress. */
+public record DeploymentRow(
+    String id,
+    String kind,
+    String app,
+    String version,
+    String state,
+    String cause,
+    String hosts,
+    String workflowId,
+    String runId,
+    String requestedBy,
+    String reason,
+    long startedAt,
+    Long endedAt) {}

@@ -1,0 +1,46 @@
+package dev.cast.api.db;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+
+/** Hosts whose agents registered. */
+public final class HostDao {
+  private final Jdbi jdbi;
+
+  public HostDao(Jdbi jdbi) {
+    this.jdbi = jdbi;
+    jdbi.registerRowMapper(ConstructorMapper.factory(HostRow.class));
+  }
+
+  /** Registers a host or refreshes its address and last-seen time. */
+  public void upsert(String name, String address, String agentVersion, long now) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO hosts (name, address, agent_version, registered_at, last_seen_at)"
+                        + " VALUES (:name, :address, :agentVersion, :now, :now)"
+                        + " ON CONFLICT (name) DO UPDATE SET address = :address,"
+                        + " agent_version = :agentVersion, last_seen_at = :now")
+                .bind("name", name)
+                .bind("address", address)
+                .bind("agentVersion", agentVersion)
+                .bind("now", now)
+                .execute());
+  }
+
+  public List<HostRow> list() {
+    return jdbi.withHandle(
+        h -> h.createQuery("SELECT * FROM hosts ORDER BY name").mapTo(HostRow.class).list());
+  }
+
+  public Optional<HostRow> find(String name) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM hosts WHERE name = ?")
+                .bind(0, name)
+                .mapTo(HostRow.class)
+                .findOne());
+  }
+}

@@ -1,0 +1,4 @@
+package dev.cast.api.db;
+
+public record HostRow(
+    String name, String address, String agentVersion, long registeredAt, long lastSeenAt) {}

@@ -1,0 +1,96 @@
+package dev.cast.api.db;
+
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+
+/** What is current on each host, and where its services listen. */
+public final class InstanceDao {
+  private final Jdbi jdbi;
+
+  public InstanceDao(Jdbi jdbi) {
+    this.jdbi = jdbi;
+    jdbi.registerRowMapper(ConstructorMapper.factory(InstanceRow.class));
+    jdbi.registerRowMapper(ConstructorMapper.factory(HostAppRow.class));
+  }
+
+  /** Records a release as current on a host, with its services' endpoints. */
+  public void activate(
+      String app, String host, String version, String previous, List<InstanceRow> instances) {
+    jdbi.useTransaction(
+        h -> {
+          h.createUpdate("DELETE FROM instances WHERE app = ? AND host = ? AND version = ?")
+              .bind(0, app)
+              .bind(1, host)
+              .bind(2, version)
+              .execute();
+          for (InstanceRow row : instances) {
+            h.createUpdate(
+                    "INSERT INTO instances (app, host, version, service, address, ports, health,"
+                        + " updated_at) VALUES (:app, :host, :version, :service, :address, :ports,"
+                        + " :health, :updatedAt)")
+                .bindMethods(row)
+                .execute();
+          }
+          setCurrent(h, app, host, version, previous, System.currentTimeMillis());
+        });
+  }
+
+  /** Makes {@code version} current again (compensation); null means nothing is current. */
+  public void restore(String app, String host, String version) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE host_apps SET previous_version = version, version = ?, updated_at = ?"
+                        + " WHERE app = ? AND host = ? AND version IS NOT ?")
+                .bind(0, version)
+                .bind(1, System.currentTimeMillis())
+                .bind(2, app)
+                .bind(3, host)
+                .bind(4, version)
+                .execute());
+  }
+
+  private static void setCurrent(
+      org.jdbi.v3.core.Handle h,
+      String app,
+      String host,
+      String version,
+      String previous,
+      long now) {
+    h.createUpdate(
+            "INSERT INTO host_apps (app, host, version, previous_version, updated_at)"
+                + " VALUES (:app, :host, :version, :previous, :now) ON CONFLICT (app, host)"
+                + " DO UPDATE SET previous_version = CASE WHEN :version = host_apps.version"
+                + " THEN host_apps.previous_version ELSE :previous END, version = :version,"
+                + " updated_at = :now")
+        .bind("app", app)
+        .bind("host", host)
+        .bind("version", version)
+        .bind("previous", previous)
+        .bind("now", now)
+        .execute();
+  }
+
+  public List<HostAppRow> current(String app) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM host_apps WHERE app = ? ORDER BY host")
+                .bind(0, app)
+                .mapTo(HostAppRow.class)
+                .list());
+  }
+
+  /** The services of the current release on every host. */
+  public List<InstanceRow> instances(String app) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT i.* FROM instances i JOIN host_apps c ON c.app = i.app AND c.host ="
+                        + " i.host AND c.version = i.version WHERE i.app = ?"
+                        + " ORDER BY i.host, i.service")
+                .bind(0, app)
+                .mapTo(InstanceRow.class)
+                .list());
+  }
+}

@@ -1,0 +1,127 @@
+package dev.cast.api.errors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowServiceException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every error leaves the api as application/problem+json. */
+public final class ProblemMappers {
+  private ProblemMappers() {}
+
+  /** The mappers to register, in no particular order (Jersey picks the most specific type). */
+  public static List<Object> all() {
+    return List.of(
+        new Api(), new Json(), new Validation(), new Web(), new TemporalDown(), new Unexpected());
+  }
+
+  abstract static class Base<E extends Throwable> implements ExceptionMapper<E> {
+    @Context UriInfo uriInfo;
+
+    Response render(Problem problem) {
+      String path = uriInfo == null ? null : "/" + uriInfo.getPath();
+      return problem.withInstance(path).response().build();
+    }
+  }
+
+  static final class Api extends Base<ApiException> {
+    @Override
+    public Response toResponse(ApiException e) {
+      return render(
+          Problem.of(e.status(), e.type(), e.title(), e.getMessage())
+              .withDeploymentId(e.deploymentId()));
+    }
+  }
+
+  static final class Json extends Base<JsonProcessingException> {
+    @Override
+    public Response toResponse(JsonProcessingException e) {
+      String where = "";
+      if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        where = "field \"" + fieldPath(mapping) + "\": ";
+      }
+      return render(
+          Problem.of(400, "INVALID_REQUEST", "Bad request", where + e.getOriginalMessage()));
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+      return e.getPath().stream()
+          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+          .collect(Collectors.joining("."));
+    }
+  }
+
+  static final class Validation extends Base<ConstraintViolationException> {
+    @Override
+    public Response toResponse(ConstraintViolationException e) {
+      String detail =
+          e.getConstraintViolations().stream()
+              .map(ProblemMappers::describe)
+              .sorted()
+              .collect(Collectors.joining("; "));
+      return render(Problem.of(400, "INVALID_REQUEST", "Bad request", detail));
+    }
+  }
+
+  private static String describe(ConstraintViolation<?> v) {
+    String path = v.getPropertyPath().toString();
+    int dot = path.lastIndexOf(".arg");
+    return (dot >= 0 ? "request body" : path) + " " + v.getMessage();
+  }
+
+  static final class Web extends Base<WebApplicationException> {
+    @Override
+    public Response toResponse(WebApplicationException e) {
+      Response original = e.getResponse();
+      int status = original.getStatus();
+      String title = original.getStatusInfo().getReasonPhrase();
+      return render(Problem.of(status, "HTTP_" + status, title, e.getMessage()));
+    }
+  }
+
+  static final class TemporalDown extends Base<WorkflowServiceException> {
+    @Override
+    public Response toResponse(WorkflowServiceException e) {
+      if (e.getCause() instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+        Problem problem =
+            Problem.of(
+                503,
+                "TEMPORAL_UNAVAILABLE",
+                "Service unavailable",
+                "Temporal is not reachable; check temporal.target and that the server runs");
+        return problem.withInstance(null).response().header("Retry-After", "5").build();
+      }
+      return new Unexpected().toResponse(e);
+    }
+  }
+
+  static final class Unexpected extends Base<Throwable> {
+    private static final Logger log = LoggerFactory.getLogger(Unexpected.class);
+
+    @Override
+    public Response toResponse(Throwable e) {
+      String id = UUID.randomUUID().toString();
+      log.error("unexpected error {}", id, e);
+      return render(
+          Problem.of(
+              500,
+              "INTERNAL",
+              "Internal server error",
+              "Cast failed unexpectedly; the server log has the details under error id " + id));
+    }
+  }
+}

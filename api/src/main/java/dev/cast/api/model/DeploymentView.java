@@ -1,0 +1,17 @@
+package dev.cast.api.model;
+
+import dev.cast.workflows.shared.HostProgress;
+import java.util.List;
+
+public record DeploymentView(
+    String id,
+    String kind,
+    String app,
+    String version,
+    String state,
+    String cause,
+    List<HostProgress> hosts,
+    String requestedBy,
+    String reason,
+    String startedAt,
+    String endedAt) {}

@@ -1,0 +1,178 @@
+package dev.cast.api.resources;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.core.DeploymentService;
+import dev.cast.api.core.Names;
+import dev.cast.api.core.ReleaseStore;
+import dev.cast.api.db.DeploymentRow;
+import dev.cast.api.db.InstanceDao;
+import dev.cast.api.db.InstanceRow;
+import dev.cast.api.db.ReleaseRow;
+import dev.cast.api.model.AppView;
+import dev.cast.api.model.DeployBody;
+import dev.cast.api.model.DeploymentView;
+import dev.cast.api.model.InstanceView;
+import dev.cast.api.model.ReleaseView;
+import dev.cast.api.model.RollbackBody;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Apps, their releases, deployments, rollbacks and instances. */
+@Path("/v1/apps")
+@Produces(MediaType.APPLICATION_JSON)
+public class AppsResource {
+  private static final String WHO = "X-Cast-User";
+
+  private final ReleaseStore releases;
+  private final DeploymentService deployments;
+  private final InstanceDao instances;
+  private final ObjectMapper json;
+
+  public AppsResource(
+      ReleaseStore releases, DeploymentService deployments, InstanceDao instances, ObjectMapper json) {
+    this.releases = releases;
+    this.deployments = deployments;
+    this.instances = instances;
+    this.json = json;
+  }
+
+  @GET
+  public List<AppView> apps() {
+    return releases.apps().stream().map(this::app).toList();
+  }
+
+  @GET
+  @Path("/{app}")
+  public AppView app(@PathParam("app") String app) {
+    releases.requireApp(app);
+    List<AppView.HostCurrent> current =
+        instances.current(app).stream()
+            .map(c -> new AppView.HostCurrent(c.host(), c.version(), c.previousVersion()))
+            .toList();
+    return new AppView(app, releaseViews(app), current);
+  }
+
+  /** Push a release: the body is the raw .tar.gz. */
+  @POST
+  @Path("/{app}/releases")
+  @Consumes(MediaType.WILDCARD)
+  public Response push(@PathParam("app") String app, InputStream body) throws IOException {
+    ReleaseStore.Pushed pushed = releases.push(app, body);
+    ReleaseRow row = pushed.release();
+    URI location = URI.create("/v1/apps/" + app + "/releases/" + row.version());
+    return Response.status(pushed.created() ? 201 : 200)
+        .location(location)
+        .entity(view(row))
+        .build();
+  }
+
+  @GET
+  @Path("/{app}/releases")
+  public List<ReleaseView> releaseList(@PathParam("app") String app) {
+    releases.requireApp(app);
+    return releaseViews(app);
+  }
+
+  @GET
+  @Path("/{app}/releases/{version}")
+  public ReleaseView release(@PathParam("app") String app, @PathParam("version") String version) {
+    releases.requireApp(app);
+    return view(releases.require(app, Names.version(version)));
+  }
+
+  /** The bundle itself, as hosts fetch it. */
+  @GET
+  @Path("/{app}/releases/{version}/bundle")
+  @Produces("application/gzip")
+  public Response bundle(@PathParam("app") String app, @PathParam("version") String version) {
+    releases.requireApp(app);
+    ReleaseRow row = releases.require(app, Names.version(version));
+    return Response.ok(releases.bundleFile(row.sha256()).toFile())
+        .header("Content-Length", row.size())
+        .header("ETag", "\"" + row.sha256() + "\"")
+        .build();
+  }
+
+  @POST
+  @Path("/{app}/deployments")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response deploy(
+      @PathParam("app") String app, DeployBody body, @HeaderParam(WHO) String who) {
+    return accepted(deployments.deploy(app, body, who(who)));
+  }
+
+  @GET
+  @Path("/{app}/deployments")
+  public List<DeploymentView> deploymentList(@PathParam("app") String app) {
+    return deployments.list(app);
+  }
+
+  @POST
+  @Path("/{app}/rollback")
+  @Consumes(MediaType.WILDCARD)
+  public Response rollback(
+      @PathParam("app") String app, RollbackBody body, @HeaderParam(WHO) String who) {
+    return accepted(deployments.rollback(app, body, who(who)));
+  }
+
+  @GET
+  @Path("/{app}/instances")
+  public List<InstanceView> instances(@PathParam("app") String app) {
+    releases.requireApp(app);
+    return instances.instances(app).stream().map(this::view).toList();
+  }
+
+  private Response accepted(DeploymentRow row) {
+    return Response.accepted(deployments.view(row.id()))
+        .location(URI.create("/v1/deployments/" + row.id()))
+        .build();
+  }
+
+  private static String who(String header) {
+    return header == null || header.isBlank() ? "anonymous" : header;
+  }
+
+  private List<ReleaseView> releaseViews(String app) {
+    return releases.list(app).stream().map(this::view).toList();
+  }
+
+  private ReleaseView view(ReleaseRow row) {
+    return new ReleaseView(
+        row.app(),
+        row.version(),
+        row.sha256(),
+        row.size(),
+        read(row.services(), new TypeReference<List<String>>() {}),
+        Instant.ofEpochMilli(row.createdAt()).toString());
+  }
+
+  private InstanceView view(InstanceRow row) {
+    Map<String, Integer> ports = read(row.ports(), new TypeReference<Map<String, Integer>>() {});
+    Integer first = ports.isEmpty() ? null : ports.values().iterator().next();
+    return new InstanceView(
+        row.host(), row.service(), row.version(), row.address(), first, ports, row.health());
+  }
+
+  private <T> T read(String text, TypeReference<T> type) {
+    try {
+      return json.readValue(text, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

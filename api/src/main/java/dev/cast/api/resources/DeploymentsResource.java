@@ -1,0 +1,26 @@
+package dev.cast.api.resources;
+
+import dev.cast.api.core.DeploymentService;
+import dev.cast.api.model.DeploymentView;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** One deployment or rollback, live while it runs. */
+@Path("/v1/deployments")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeploymentsResource {
+  private final DeploymentService deployments;
+
+  public DeploymentsResource(DeploymentService deployments) {
+    this.deployments = deployments;
+  }
+
+  @GET
+  @Path("/{id}")
+  public DeploymentView get(@PathParam("id") String id) {
+    return deployments.view(id);
+  }
+}

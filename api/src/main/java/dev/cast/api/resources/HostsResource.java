@@ -1,0 +1,67 @@
+package dev.cast.api.resources;
+
+import dev.cast.api.core.DeploymentService;
+import dev.cast.api.core.Names;
+import dev.cast.api.db.HostDao;
+import dev.cast.api.db.HostRow;
+import dev.cast.api.errors.ApiException;
+import dev.cast.api.model.HostRegistration;
+import dev.cast.api.model.HostView;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+
+/** Hosts: agents register and heartbeat here. */
+@Path("/v1/hosts")
+@Produces(MediaType.APPLICATION_JSON)
+public class HostsResource {
+  private final HostDao hosts;
+
+  public HostsResource(HostDao hosts) {
+    this.hosts = hosts;
+  }
+
+  @GET
+  public List<HostView> list() {
+    long now = System.currentTimeMillis();
+    return hosts.list().stream().map(h -> view(h, now)).toList();
+  }
+
+  @GET
+  @Path("/{name}")
+  public HostView get(@PathParam("name") String name) {
+    return hosts
+        .find(Names.host(name))
+        .map(h -> view(h, System.currentTimeMillis()))
+        .orElseThrow(() -> ApiException.notFound("HOST_NOT_FOUND", "no host named \"" + name + "\""));
+  }
+
+  /** Registration and heartbeat of an agent. */
+  @PUT
+  @Path("/{name}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public HostView register(
+      @PathParam("name") String name, @NotNull @Valid HostRegistration registration) {
+    long now = System.currentTimeMillis();
+    hosts.upsert(Names.host(name), registration.address(), registration.agentVersion(), now);
+    return view(hosts.find(name).orElseThrow(), now);
+  }
+
+  private static HostView view(HostRow h, long now) {
+    return new HostView(
+        h.name(),
+        h.address(),
+        DeploymentService.hostUp(h, now) ? "up" : "down",
+        h.agentVersion(),
+        Instant.ofEpochMilli(h.registeredAt()).toString(),
+        Instant.ofEpochMilli(h.lastSeenAt()).toString());
+  }
+}

@@ -1,0 +1,59 @@
+package dev.cast.api.temporal;
+
+import dev.cast.workflows.catalog.CatalogActivities;
+import dev.cast.workflows.deploy.DeployWorkflowImpl;
+import dev.cast.workflows.rollback.RollbackWorkflowImpl;
+import dev.cast.workflows.shared.TaskQueues;
+import io.dropwizard.lifecycle.Managed;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+
+/** Polls {@code cast-control}: runs the workflows and the catalog activities. */
+public final class ControlWorker implements Managed {
+  private final TemporalEngine engine;
+  private final CatalogActivities catalog;
+  private final boolean sticky;
+  private WorkerFactory factory;
+
+  public ControlWorker(TemporalEngine engine, CatalogActivities catalog, boolean sticky) {
+    this.engine = engine;
+    this.catalog = catalog;
+    this.sticky = sticky;
+  }
+
+  @Override
+  public void start() {
+    factory = WorkerFactory.newInstance(engine.client(), factoryOptions(sticky));
+    var worker = factory.newWorker(TaskQueues.CONTROL, workerOptions(sticky));
+    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class, RollbackWorkflowImpl.class);
+    worker.registerActivitiesImplementations(catalog);
+    factory.start();
+  }
+
+  @Override
+  public void stop() {
+    if (factory != null) {
+      factory.shutdown();
+      factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  public static WorkerFactoryOptions factoryOptions(boolean sticky) {
+    return WorkerFactoryOptions.newBuilder().build();
+  }
+
+  /**
+   * Worker options. Without sticky execution, every workflow task goes to the normal queue, so a
+   * workflow of a killed worker continues on the next one (the embedded server never times out a
+   * sticky queue).
+   */
+  public static WorkerOptions workerOptions(boolean sticky) {
+    WorkerOptions.Builder builder = WorkerOptions.newBuilder();
+    if (!sticky) {
+      builder.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    return builder.build();
+  }
+}

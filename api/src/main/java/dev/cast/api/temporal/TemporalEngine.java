@@ -1,0 +1,86 @@
+package dev.cast.api.temporal;
+
+import dev.cast.api.config.TemporalSettings;
+import io.dropwizard.lifecycle.Managed;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.ServerSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection to Temporal, and with {@code target: embedded} the in-process Temporal server
+ * itself. The embedded server keeps workflows in memory: a restart loses them (the api marks such
+ * deployments INTERRUPTED).
+ */
+public final class TemporalEngine implements Managed {
+  private static final Logger log = LoggerFactory.getLogger(TemporalEngine.class);
+
+  private final TemporalSettings settings;
+  private Closeable embeddedServer;
+  private WorkflowServiceStubs stubs;
+  private WorkflowClient client;
+  private String target;
+
+  public TemporalEngine(TemporalSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void start() throws IOException {
+    if (settings.embedded()) {
+      int port = settings.getEmbeddedPort() == 0 ? freePort() : settings.getEmbeddedPort();
+      try {
+        embeddedServer = TestServer.createPortBoundServer(port, true);
+      } catch (RuntimeException e) {
+        throw new IOException(
+            "cannot start the embedded Temporal server on port "
+                + port
+                + " (is another Cast or Temporal running? set temporal.embeddedPort): "
+                + e.getMessage(),
+            e);
+      }
+      target = "127.0.0.1:" + port;
+      log.info("embedded Temporal server listening on {}", target);
+    } else {
+      target = settings.getTarget();
+    }
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    client =
+        WorkflowClient.newInstance(
+            stubs,
+            WorkflowClientOptions.newBuilder().setNamespace(settings.getNamespace()).build());
+  }
+
+  @Override
+  public void stop() throws IOException {
+    if (stubs != null) {
+      stubs.shutdownNow();
+    }
+    if (embeddedServer != null) {
+      embeddedServer.close();
+    }
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  /** {@code host:port} of the Temporal frontend, for agents that should join. */
+  public String target() {
+    return target;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.cast.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Unpacks a checked bundle atomically into a release directory. */
+public final class BundleUnpacker {
+
+  private static final int DEFAULT_DIR_MODE = 0755;
+  private static final List<PosixFilePermission> BITS =
+      List.of(
+          PosixFilePermission.OTHERS_EXECUTE,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.OWNER_EXECUTE,
+          PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_READ);
+
+  private BundleUnpacker() {}
+
+  /**
+   * Checks the archive exactly as {@link BundleInspector#inspect} does while extracting it into a
+   * fresh temporary directory beside {@code targetDir}, then renames that directory to {@code
+   * targetDir} atomically. File modes, directories, symlinks and hard links are recreated. On any
+   * failure the temporary directory is removed and {@code targetDir} is not created.
+   *
+   * @param tarGz the {@code .tar.gz} to unpack
+   * @param targetDir the release directory to create; its parent is created if missing
+   * @param maxBytes the largest accepted archive size in bytes
+   * @return the bundle's manifest
+   * @throws IllegalStateException if {@code targetDir} already exists
+   * @throws BundleException when the archive or its manifest is not acceptable
+   * @throws IOException when reading the archive or writing the files fails
+   */
+  public static Manifest unpack(Path tarGz, Path targetDir, long maxBytes)
+      throws BundleException, IOException {
+    Path target = targetDir.toAbsolutePath().normalize();
+    requireAbsent(target);
+    Path parent = target.getParent();
+    Files.createDirectories(parent);
+    Path temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+    try {
+      Map<Path, Integer> dirModes = new LinkedHashMap<>();
+      dirModes.put(temp, DEFAULT_DIR_MODE);
+      Manifest manifest =
+          ArchiveReader.read(
+                  tarGz, maxBytes, (entry, content) -> extract(temp, entry, content, dirModes))
+              .manifest();
+      // Deepest first, so a read-only directory is closed only once its children exist.
+      List<Path> dirs = List.copyOf(dirModes.keySet());
+      for (int i = dirs.size() - 1; i >= 0; i--) {
+        Files.setPosixFilePermissions(dirs.get(i), permissions(dirModes.get(dirs.get(i))));
+      }
+      requireAbsent(target);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      return manifest;
+    } catch (Throwable failure) {
+      try {
+        deleteTree(temp);
+      } catch (IOException | RuntimeException cleanup) {
+        failure.addSuppressed(cleanup);
+      }
+      throw failure;
+    }
+  }
+
+  private static void requireAbsent(Path target) {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalStateException("release directory already exists: " + target);
+    }
+  }
+
+  private static void extract(
+      Path root, ArchiveEntry entry, InputStream content, Map<Path, Integer> dirModes)
+      throws IOException {
+    Path dest = root;
+    String[] segments = entry.path().isEmpty() ? new String[0] : entry.path().split("/");
+    for (int i = 0; i < segments.length; i++) {
+      dest = dest.resolve(segments[i]);
+      boolean last = i == segments.length - 1;
+      if (!last || entry.kind() == ArchiveEntry.Kind.DIRECTORY) {
+        ensureDirectory(dest);
+        dirModes.putIfAbsent(dest, DEFAULT_DIR_MODE);
+      }
+    }
+    switch (entry.kind()) {
+      case DIRECTORY -> dirModes.put(dest, entry.mode());
+      case FILE -> {
+        Files.copy(content, dest);
+        Files.setPosixFilePermissions(dest, permissions(entry.mode()));
+      }
+      case SYMLINK ->
+          Files.createSymbolicLink(dest, dest.getFileSystem().getPath(entry.linkTarget()));
+      case HARDLINK -> Files.createLink(dest, root.resolve(entry.linkTarget()));
+    }
+  }
+
+  /** Creates a directory, or accepts an existing real one; never follows a symlink. */
+  private static void ensureDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(dir.toString(), null, "exists and is not a directory");
+    }
+    Files.createDirectory(dir);
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+    for (int bit = 0; bit < BITS.size(); bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        out.add(BITS.get(bit));
+      }
+    }
+    return out;
+  }
+
+  static int mode(Set<PosixFilePermission> permissions) {
+    int mode = 0;
+    for (PosixFilePermission p : permissions) {
+      mode |= 1 << BITS.indexOf(p);
+    }
+    return mode;
+  }
+
+  /** Removes a tree without following symlinks, making directories writable first. */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.setPosixFilePermissions(dir, permissions(0700));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

@@ -1,0 +1,144 @@
+package dev.cast.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleUnpackerTest {
+
+  private static final long LIMIT = 10L << 20;
+
+  @TempDir Path dir;
+
+  private Path releases() throws Exception {
+    return Files.createDirectories(dir.resolve("releases"));
+  }
+
+  private static String[] list(Path directory) throws Exception {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.map(p -> p.getFileName().toString()).toArray(String[]::new);
+    }
+  }
+
+  @Test
+  void unpacksFilesModesAndLinks() throws Exception {
+    Path bundle =
+        TarBuilder.withManifest()
+            .dir("bin", 0750)
+            .file("bin/run", "#!/bin/sh\necho hi\n", 0755)
+            .file("data/readme.txt", "hello", 0640)
+            .symlink("start", "bin/run")
+            .hardlink("run-copy", "bin/run")
+            .writeTo(dir.resolve("b.tar.gz"));
+    Path target = releases().resolve("r1");
+
+    Manifest manifest = BundleUnpacker.unpack(bundle, target, LIMIT);
+
+    assertThat(manifest.name()).isEqualTo("hello");
+    assertThat(target.resolve("cast.yml")).hasContent(TarBuilder.MINIMAL_MANIFEST.strip());
+    assertThat(Files.getPosixFilePermissions(target.resolve("bin/run")))
+        .isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(Files.getPosixFilePermissions(target.resolve("data/readme.txt")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+    assertThat(Files.getPosixFilePermissions(target.resolve("bin")))
+        .isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
+    assertThat(Files.isSymbolicLink(target.resolve("start"))).isTrue();
+    assertThat(Files.readSymbolicLink(target.resolve("start"))).isEqualTo(Path.of("bin/run"));
+    assertThat(target.resolve("start")).hasContent("#!/bin/sh\necho hi");
+    assertThat(Files.isSameFile(target.resolve("run-copy"), target.resolve("bin/run"))).isTrue();
+    assertThat(list(target.getParent())).containsExactly("r1");
+  }
+
+  @Test
+  void keepsExecutableBitOnlyWhereSet() throws Exception {
+    Path bundle =
+        TarBuilder.withManifest()
+            .file("run.sh", "#!/bin/sh\n", 0700)
+            .file("notes", "n", 0600)
+            .writeTo(dir.resolve("b.tar.gz"));
+    Path target = releases().resolve("r1");
+
+    BundleUnpacker.unpack(bundle, target, LIMIT);
+
+    assertThat(Files.getPosixFilePermissions(target.resolve("run.sh")))
+        .contains(PosixFilePermission.OWNER_EXECUTE);
+    assertThat(Files.getPosixFilePermissions(target.resolve("notes")))
+        .doesNotContain(PosixFilePermission.OWNER_EXECUTE);
+    assertThat(Files.isExecutable(target.resolve("run.sh"))).isTrue();
+  }
+
+  @Test
+  void failedUnpackLeavesNothingBehind() throws Exception {
+    Path bundle =
+        TarBuilder.withManifest()
+            .dir("ro", 0555)
+            .file("ro/file", "x")
+            .file("app/server.py", "print(1)")
+            .symlink("app/evil", "../../outside")
+            .writeTo(dir.resolve("b.tar.gz"));
+    Path releases = releases();
+    Path target = releases.resolve("r1");
+
+    assertThatThrownBy(() -> BundleUnpacker.unpack(bundle, target, LIMIT))
+        .isInstanceOf(BundleException.class)
+        .hasMessageContaining("points outside the release");
+
+    assertThat(target).doesNotExist();
+    assertThat(list(releases)).isEmpty();
+  }
+
+  @Test
+  void failedManifestLeavesNothingBehind() throws Exception {
+    Path bundle =
+        new TarBuilder()
+            .file("app/server.py", "print(1)")
+            .file(
+                "cast.yml",
+                "name: hello\nversion: 1\nservices: {web: {command: [x], restart: maybe}}")
+            .writeTo(dir.resolve("b.tar.gz"));
+    Path releases = releases();
+
+    assertThatThrownBy(() -> BundleUnpacker.unpack(bundle, releases.resolve("r1"), LIMIT))
+        .isInstanceOf(BundleException.class)
+        .hasMessageStartingWith("cast.yml: services.web.restart: \"maybe\"");
+
+    assertThat(list(releases)).isEmpty();
+  }
+
+  @Test
+  void refusesAnExistingTarget() throws Exception {
+    Path bundle = TarBuilder.withManifest().writeTo(dir.resolve("b.tar.gz"));
+    Path target = Files.createDirectories(releases().resolve("r1"));
+    Files.writeString(target.resolve("keep"), "mine");
+
+    assertThatThrownBy(() -> BundleUnpacker.unpack(bundle, target, LIMIT))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already exists");
+
+    assertThat(list(target)).containsExactly("keep");
+    assertThat(list(target.getParent())).containsExactly("r1");
+  }
+
+  @Test
+  void neverWritesThroughAnExistingSymlink() throws Exception {
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Path bundle = TarBuilder.withManifest().writeTo(dir.resolve("b.tar.gz"));
+    Path target = releases().resolve("r1");
+    Files.createSymbolicLink(target, outside);
+
+    assertThatThrownBy(() -> BundleUnpacker.unpack(bundle, target, LIMIT))
+        .isInstanceOf(IllegalStateException.class);
+
+    assertThat(list(outside)).isEmpty();
+    assertThat(Files.isSymbolicLink(target)).isTrue();
+    assertThat(Files.exists(target.resolve("cast.yml"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.cast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/** A small client of Cast's REST API, for the demo and the benchmarks. */
+public final class ApiClient {
+  private static final Set<String> FINAL =
+      Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "INTERRUPTED");
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private final String base;
+
+  public ApiClient(String base) {
+    this.base = base.replaceAll("/+$", "");
+  }
+
+  /** A response: status and parsed JSON body. */
+  public record Reply(int status, JsonNode body, String location) {}
+
+  public Reply get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  public Reply postJson(String path, Object body) throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+  }
+
+  public Reply pushBundle(String app, Path bundle) throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri("/v1/apps/" + app + "/releases"))
+            .header("Content-Type", "application/gzip")
+            .POST(HttpRequest.BodyPublishers.ofFile(bundle)));
+  }
+
+  /** Polls a deployment until it reaches a final state. */
+  public JsonNode awaitDeployment(String id, Duration timeout)
+      throws IOException, InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode body = get("/v1/deployments/" + id).body();
+      if (FINAL.contains(body.path("state").asText()) || System.nanoTime() > end) {
+        return body;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private URI uri(String path) {
+    return URI.create(base + path);
+  }
+
+  private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    String text = response.body();
+    JsonNode body = text == null || text.isBlank() ? json.nullNode() : json.readTree(text);
+    return new Reply(
+        response.statusCode(), body, response.headers().firstValue("Location").orElse(null));
+  }
+}

@@ -1,0 +1,168 @@
+package dev.cast.cli;
+
+import dev.cast.bundle.BundleInfo;
+import dev.cast.bundle.BundlePacker;
+import dev.cast.worker.AgentConfiguration;
+import dev.cast.worker.AgentMain;
+import io.dropwizard.logging.common.BootstrapLogging;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code cast} command. */
+@Command(
+    name = "cast",
+    mixinStandardHelpOptions = true,
+    version = "cast 0.1.0",
+    description = "Cast deploys release bundles to hosts as Temporal workflows behind a REST API.",
+    subcommands = {
+      Main.Server.class,
+      Main.AgentCommand.class,
+      Demo.class,
+      Main.Bundle.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main {
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).execute(args);
+    // Servers return once started and live on in their own threads; only failures exit here.
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Command(
+      name = "server",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs the api (REST on server.applicationConnectors), the control worker, an embedded",
+        "Temporal server (unless temporal.target names one) and a local host agent."
+      })
+  static final class Server implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "CONFIG", description = "default: config.yml")
+    File config = new File("config.yml");
+
+    @Override
+    public Integer call() throws Exception {
+      requireFile(config);
+      new ServerApplication().run("server", config.getPath());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "agent",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs a host agent: it polls Temporal task queue host-<name>, stages and runs releases",
+        "under --data-dir, and registers with the api. Flags override agent.yml."
+      })
+  static final class AgentCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "AGENT_YML", description = "optional agent.yml")
+    File config;
+
+    @Option(names = "--name", description = "host name (default: the machine's hostname)")
+    String name;
+
+    @Option(names = "--data-dir", description = "default: data/agent")
+    String dataDir;
+
+    @Option(names = "--api", description = "api base URL (default: http://127.0.0.1:8080)")
+    String api;
+
+    @Option(names = "--temporal", description = "Temporal frontend host:port (default: 127.0.0.1:7233)")
+    String temporal;
+
+    @Option(names = "--address", description = "address others reach this host's services at")
+    String address;
+
+    @Override
+    public Integer call() throws Exception {
+      BootstrapLogging.bootstrap();
+      if (config != null) {
+        requireFile(config);
+      }
+      AgentConfiguration settings = AgentMain.load(config);
+      if (name != null) settings.setName(name);
+      if (dataDir != null) settings.setDataDir(dataDir);
+      if (api != null) settings.setApi(api);
+      if (temporal != null) settings.setTemporal(temporal);
+      if (address != null) settings.setAddress(address);
+      AgentMain.run(settings);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "bundle",
+      mixinStandardHelpOptions = true,
+      description = "Packs a directory with a cast.yml at its root into a release bundle (.tar.gz).")
+  static final class Bundle implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR")
+    Path dir;
+
+    @Option(names = "--version", description = "override cast.yml's version")
+    String version;
+
+    @Option(names = "--manifest", description = "use this file as cast.yml instead of DIR/cast.yml")
+    Path manifest;
+
+    @Option(names = {"-o", "--output"}, required = true, description = "the .tar.gz to write")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      BundleInfo info = Bundles.pack(dir, manifest, version, output);
+      System.out.printf(
+          "%s: %s@%s, %d bytes, sha256 %s%n",
+          output, info.manifest().name(), info.manifest().version(), info.size(), info.sha256());
+      return 0;
+    }
+  }
+
+  static void requireFile(File file) {
+    if (!file.isFile()) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(new Main()), "config file not found: " + file);
+    }
+  }
+
+  /** Packs a bundle, optionally with another manifest in place of DIR/cast.yml. */
+  static final class Bundles {
+    private Bundles() {}
+
+    static BundleInfo pack(Path dir, Path manifest, String version, Path output) throws Exception {
+      if (output.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(output.toAbsolutePath().getParent());
+      }
+      if (manifest == null) {
+        return BundlePacker.pack(dir, output, version);
+      }
+      Path copy = Files.createTempDirectory("cast-bundle-");
+      try {
+        try (var files = Files.walk(dir)) {
+          for (Path source : (Iterable<Path>) files::iterator) {
+            Path target = copy.resolve(dir.relativize(source).toString());
+            if (Files.isDirectory(source)) {
+              Files.createDirectories(target);
+            } else {
+              Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+          }
+        }
+        Files.copy(manifest, copy.resolve("cast.yml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return BundlePacker.pack(copy, output, version);
+      } finally {
+        try (var files = Files.walk(copy)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+}

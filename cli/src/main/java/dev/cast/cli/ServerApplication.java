@@ -1,0 +1,59 @@
+package dev.cast.cli;
+
+import dev.cast.api.CastApplication;
+import dev.cast.worker.Agent;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code cast server}: the api, and unless disabled a host agent in the same process. */
+public class ServerApplication extends CastApplication<ServerConfiguration> {
+  private static final Logger log = LoggerFactory.getLogger(ServerApplication.class);
+
+  private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private volatile Agent agent;
+
+  /** Completes with the api's port once the server is up and its agent started. */
+  public CompletableFuture<Integer> ready() {
+    return port;
+  }
+
+  @Override
+  protected void extend(ServerConfiguration config, Environment env, Runtime runtime) {
+    // Registered after the Temporal engine, so it stops before it.
+    env.lifecycle()
+        .manage(
+            new Managed() {
+              @Override
+              public void stop() {
+                if (agent != null) {
+                  agent.close();
+                }
+              }
+            });
+  }
+
+  @Override
+  protected void started(ServerConfiguration config, Environment env, Runtime runtime, int apiPort) {
+    ServerConfiguration.EmbeddedAgent settings = config.getAgent();
+    try {
+      if (settings.isEnabled()) {
+        if (settings.getApi() == null) {
+          settings.setApi("http://127.0.0.1:" + apiPort);
+        }
+        if (settings.getTemporal() == null) {
+          settings.setTemporal(runtime.temporal().target());
+        }
+        agent = new Agent(settings);
+        agent.start();
+      }
+      log.info("Cast is ready: http://127.0.0.1:{}/v1/apps", apiPort);
+      port.complete(apiPort);
+    } catch (Exception e) {
+      port.completeExceptionally(e);
+      throw new IllegalStateException("the embedded agent failed to start: " + e.getMessage(), e);
+    }
+  }
+}

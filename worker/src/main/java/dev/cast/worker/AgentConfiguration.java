@@ -1,0 +1,172 @@
+package dev.cast.worker;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * A host agent's settings ({@code agent.yml}, or the {@code agent:} section of the server's
+ * config.yml for the embedded agent). Unknown keys fail start, naming the key.
+ */
+public class AgentConfiguration {
+  /** The host's name in Cast; its task queue is {@code host-<name>}. Default: the hostname. */
+  @NotEmpty private String name = defaultName();
+
+  /** Where the agent keeps releases, bundles, logs and its state. */
+  @NotEmpty private String dataDir = "data/agent";
+
+  /** How other machines reach this host's services. */
+  @NotEmpty private String address = "127.0.0.1";
+
+  /** The api's base URL. The embedded agent uses the server it runs in. */
+  private String api = "http://127.0.0.1:8080";
+
+  /** Temporal's frontend, {@code host:port}. The embedded agent uses the server's. */
+  private String temporal = "127.0.0.1:7233";
+
+  @NotEmpty private String namespace = "default";
+
+  @Valid @NotNull private PortRange ports = new PortRange();
+
+  /** Bundles larger than this are refused before unpacking. */
+  @NotNull private DataSize maxBundleSize = DataSize.megabytes(512);
+
+  /** Seconds between heartbeats to the api. */
+  @Min(1)
+  private int heartbeatSeconds = 10;
+
+  /** {@code ports:} — the range services' ports are allocated from on this host. */
+  public static class PortRange {
+    @Min(1)
+    @Max(65535)
+    private int from = 20000;
+
+    @Min(1)
+    @Max(65535)
+    private int to = 29999;
+
+    @JsonProperty
+    public int getFrom() {
+      return from;
+    }
+
+    @JsonProperty
+    public void setFrom(int from) {
+      this.from = from;
+    }
+
+    @JsonProperty
+    public int getTo() {
+      return to;
+    }
+
+    @JsonProperty
+    public void setTo(int to) {
+      this.to = to;
+    }
+  }
+
+  private static String defaultName() {
+    try {
+      return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+    } catch (UnknownHostException e) {
+      return "local";
+    }
+  }
+
+  @JsonProperty
+  public String getName() {
+    return name;
+  }
+
+  @JsonProperty
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  @JsonProperty
+  public String getDataDir() {
+    return dataDir;
+  }
+
+  @JsonProperty
+  public void setDataDir(String dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  @JsonProperty
+  public String getAddress() {
+    return address;
+  }
+
+  @JsonProperty
+  public void setAddress(String address) {
+    this.address = address;
+  }
+
+  @JsonProperty
+  public String getApi() {
+    return api;
+  }
+
+  @JsonProperty
+  public void setApi(String api) {
+    this.api = api;
+  }
+
+  @JsonProperty
+  public String getTemporal() {
+    return temporal;
+  }
+
+  @JsonProperty
+  public void setTemporal(String temporal) {
+    this.temporal = temporal;
+  }
+
+  @JsonProperty
+  public String getNamespace() {
+    return namespace;
+  }
+
+  @JsonProperty
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  @JsonProperty
+  public PortRange getPorts() {
+    return ports;
+  }
+
+  @JsonProperty
+  public void setPorts(PortRange ports) {
+    this.ports = ports;
+  }
+
+  @JsonProperty
+  public DataSize getMaxBundleSize() {
+    return maxBundleSize;
+  }
+
+  @JsonProperty
+  public void setMaxBundleSize(DataSize maxBundleSize) {
+    this.maxBundleSize = maxBundleSize;
+  }
+
+  @JsonProperty
+  public int getHeartbeatSeconds() {
+    return heartbeatSeconds;
+  }
+
+  @JsonProperty
+  public void setHeartbeatSeconds(int heartbeatSeconds) {
+    this.heartbeatSeconds = heartbeatSeconds;
+  }
+}

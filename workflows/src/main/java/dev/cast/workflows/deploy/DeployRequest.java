@@ -1,0 +1,16 @@
+package dev.cast.workflows.deploy;
+
+import dev.cast.workflows.shared.ReleaseRef;
+import java.util.List;
+
+/**
+ * @param hosts target hosts, in rollout order
+ * @param healthyDeadlineMillis how long each host's services may take to pass their checks
+ * @param keepReleases releases kept per host after a success (current and previous always are)
+ */
+public record DeployRequest(
+    String deploymentId,
+    ReleaseRef release,
+    List<String> hosts,
+    long healthyDeadlineMillis,
+    int keepReleases) {}

@@ -1,0 +1,39 @@
+package dev.cast.workflows.shared;
+
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
+
+/** Turns Temporal failures into one line a person can read. */
+public final class Failures {
+  private Failures() {}
+
+  public static String describe(Throwable failure) {
+    String where = "";
+    if (failure instanceof ActivityFailure activity) {
+      where = activity.getActivityType() + " failed: ";
+    }
+    Throwable cause = failure;
+    while (cause.getCause() != null
+        && !(cause instanceof ApplicationFailure)
+        && !(cause instanceof TimeoutFailure)) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ApplicationFailure app) {
+      return where + app.getType() + ": " + app.getOriginalMessage();
+    }
+    if (cause instanceof TimeoutFailure timeout) {
+      return where + "timed out (" + timeout.getTimeoutType() + "); is the host's agent running?";
+    }
+    return where + cause.getMessage();
+  }
+
+  /** The {@link DeployFailure} type name of a failure, or {@code null}. */
+  public static String type(Throwable failure) {
+    Throwable cause = failure;
+    while (cause != null && !(cause instanceof ApplicationFailure)) {
+      cause = cause.getCause();
+    }
+    return cause == null ? null : ((ApplicationFailure) cause).getType();
+  }
+}

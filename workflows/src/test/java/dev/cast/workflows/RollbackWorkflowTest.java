@@ -1,0 +1,57 @@
+package dev.cast.workflows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.cast.workflows.host.ActivateRequest;
+import dev.cast.workflows.host.ReleaseActivities;
+import dev.cast.workflows.host.RevertRequest;
+import dev.cast.workflows.host.StagedRelease;
+import dev.cast.workflows.rollback.RollbackRequest;
+import dev.cast.workflows.rollback.RollbackWorkflow;
+import dev.cast.workflows.shared.DeploymentProgress;
+import dev.cast.workflows.shared.DeploymentState;
+import dev.cast.workflows.shared.WorkflowIds;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RollbackWorkflowTest extends RolloutTestBase {
+
+  private DeploymentProgress rollback(List<String> targets) {
+    env.start();
+    RollbackWorkflow workflow = stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"));
+    return workflow.run(new RollbackRequest("r-1", V2, targets, 10_000));
+  }
+
+  @Test
+  void switchesEveryHostWithoutPostActivateOrPrune() {
+    ReleaseActivities a = host("a", "3.0.0");
+    ReleaseActivities b = host("b", "3.0.0");
+    when(a.stageRelease(any())).thenReturn(new StagedRelease("2.0.0", "3.0.0", false));
+
+    DeploymentProgress result = rollback(List.of("a", "b"));
+
+    assertThat(result.state()).isEqualTo(DeploymentState.SUCCEEDED);
+    for (ReleaseActivities host : List.of(a, b)) {
+      verify(host).activateRelease(new ActivateRequest("r-1", "hello", "2.0.0"));
+      verify(host, never()).runHook(any());
+      verify(host, never()).pruneReleases(any());
+    }
+  }
+
+  @Test
+  void putsHostsBackWhenTheOldReleaseWillNotComeUp() {
+    ReleaseActivities a = host("a", "3.0.0");
+    ReleaseActivities b = host("b", "3.0.0");
+    when(b.awaitHealthy(any())).thenThrow(failure("SERVICE_EXITED", "web exited with 1"));
+
+    DeploymentProgress result = rollback(List.of("a", "b"));
+
+    assertThat(result.state()).isEqualTo(DeploymentState.ROLLED_BACK);
+    verify(a).revertRelease(new RevertRequest("r-1", "hello", "2.0.0", "3.0.0"));
+    verify(b).revertRelease(new RevertRequest("r-1", "hello", "2.0.0", "3.0.0"));
+  }
+}

@@ -48,7 +48,7 @@ final class YamlTree {
               ? ""
               : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
       throw new BundleException(
-          where(""), "is not valid YAML" + line + ": " + e.getOriginalMessage());
+          where(""), "is not valid YAML" + line + ": " + summary(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new UncheckedIOException("reading from a byte array failed", e);
     }

@@ -333,7 +333,9 @@ class ManifestParserTest {
   @Test
   void refusesInvalidYaml() {
     refused("name: [unclosed\nversion: 1\n")
-        .hasMessageStartingWith("cast.yml: is not valid YAML (line ");
+        .hasMessage(
+            "cast.yml: is not valid YAML (line 2, column 8): while parsing a flow sequence;"
+                + " expected ',' or ']', but got :");
   }
 
   @Test

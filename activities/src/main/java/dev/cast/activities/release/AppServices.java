@@ -68,7 +68,7 @@ final class AppServices {
   /** The service's run record if it runs the version right now. */
   Optional<RunRecord> running(AppLayout app, String service, String version) throws IOException {
     return RunFiles.read(app.runFile(service))
-        .filter(r -> r.version().equals(version) && r.isRunning());
+        .filter(r -> r.version().equals(version) && r.alive());
   }
 
   boolean allRunning(AppLayout app, String version, Manifest manifest) throws IOException {

@@ -31,7 +31,7 @@ final class Reverter {
     Manifest manifest = ReleaseManifests.load(app, target);
     // Services already running the previous release are left alone: the activation may never
     // have stopped them.
-    services.stopWhere(app, r -> !r.version().equals(target) || !r.isRunning(), heartbeat);
+    services.stopWhere(app, r -> !r.version().equals(target) || !r.alive(), heartbeat);
     String current = ReleaseLinks.version(app.current());
     if (!target.equals(current)) {
       if (current != null && current.equals(request.failedVersion())) {

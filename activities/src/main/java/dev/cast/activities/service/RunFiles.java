@@ -1,5 +1,6 @@
 package dev.cast.activities.service;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -11,7 +12,9 @@ import java.util.TreeMap;
 
 /** Reads and writes run files ({@code run/<service>.json}); writes are atomic renames. */
 public final class RunFiles {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // A newer agent may add fields; an older one reading its files must not fail on them.
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final String SUFFIX = ".json";
 
   private RunFiles() {}

@@ -18,7 +18,7 @@ public record RunRecord(long pid, String startedAt, String version, Map<String, 
   }
 
   /** Whether the recorded process still runs (and is not another process that reused the pid). */
-  public boolean isRunning() {
+  public boolean alive() {
     return ProcessIdentity.isRunning(pid, startInstant());
   }
 }

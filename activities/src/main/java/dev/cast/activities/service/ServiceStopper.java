@@ -49,7 +49,7 @@ public final class ServiceStopper {
   static boolean ownsGroup(RunRecord record) {
     boolean leaderRuns = ProcStat.read(record.pid()).map(ProcStat::running).orElse(false);
     if (leaderRuns) {
-      return record.isRunning();
+      return record.alive();
     }
     return ProcessGroups.groupAlive(record.pid());
   }

@@ -70,6 +70,33 @@ public final class Procs {
     }
   }
 
+  /**
+   * KILLs every process working in a directory below {@code root}: the safety net that keeps a
+   * failed test from leaking the services and hooks it started.
+   */
+  public static void killAllUnder(Path root) {
+    Path real;
+    try {
+      real = root.toRealPath();
+    } catch (IOException e) {
+      return;
+    }
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path proc : procs) {
+        try {
+          if (Files.readSymbolicLink(proc.resolve("cwd")).startsWith(real)) {
+            ProcessHandle.of(Long.parseLong(proc.getFileName().toString()))
+                .ifPresent(ProcessHandle::destroyForcibly);
+          }
+        } catch (IOException | RuntimeException e) {
+          // Gone, or not ours to look at.
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** KILLs a whole process group, for test clean-up. */
   public static void killGroup(long pgid) {
     if (groupMembers(pgid).isEmpty()) {

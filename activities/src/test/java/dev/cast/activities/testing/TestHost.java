@@ -124,6 +124,7 @@ public final class TestHost implements AutoCloseable {
         }
       }
     } finally {
+      Procs.killAllUnder(root);
       env.close();
     }
   }

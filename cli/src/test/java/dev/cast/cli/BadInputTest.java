@@ -1,0 +1,244 @@
+package dev.cast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every kind of bad input is refused with a 4xx problem that names what is wrong, before anything
+ * on disk changes, while the serving release keeps serving.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class BadInputTest {
+  private static final CastServerHarness CAST = new CastServerHarness();
+  static final DropwizardAppExtension<ServerConfiguration> APP = CAST.app;
+  private static final String GOOD =
+      "name: hello\nversion: 9.0.0\nservices:\n  web:\n    command: [\"sleep\", \"1000\"]\n";
+  private static String servingUrl;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void deployAServingRelease() throws Exception {
+    CAST.awaitHost();
+    Path v1 = Files.createTempDirectory("cast-bad-").resolve("v1.tar.gz");
+    Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", v1);
+    assertThat(CAST.api().pushBundle("hello", v1).status()).isEqualTo(201);
+    String id =
+        CAST.api()
+            .postJson("/v1/apps/hello/deployments", Map.of("version", "1.0.0"))
+            .body()
+            .path("id")
+            .asText();
+    JsonNode done = CAST.api().awaitDeployment(id, Duration.ofMinutes(2));
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    servingUrl = CAST.instanceUrl("hello");
+  }
+
+  @AfterAll
+  static void stopServices() throws Exception {
+    CAST.killServices();
+  }
+
+  /** Pushes raw bytes and checks the refusal, then that nothing changed anywhere. */
+  private JsonNode refused(byte[] body, int status, String... detailParts) throws Exception {
+    List<String> before = snapshot();
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/v1/apps/hello/releases"))
+                .header("Content-Type", "application/gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonNode problem = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    assertThat(problem.path("detail").asText()).contains(detailParts);
+    assertThat(snapshot()).as("nothing on disk changed").isEqualTo(before);
+    assertThat(CAST.fetch(servingUrl)).startsWith("hello from version 1.0.0");
+    return problem;
+  }
+
+  private static List<String> snapshot() throws IOException {
+    try (Stream<Path> files = Files.walk(CAST.dataDir)) {
+      return files
+          .map(p -> CAST.dataDir.relativize(p).toString())
+          .filter(p -> !p.endsWith("-wal") && !p.endsWith("-shm") && !p.contains("/logs/"))
+          .filter(p -> !p.endsWith(".db") && !p.endsWith(".db-journal"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
+  void refusesSomethingThatIsNotGzip() throws Exception {
+    refused("hello".getBytes(StandardCharsets.UTF_8), 400, "gzip");
+  }
+
+  @Test
+  void refusesGzipThatIsNotTar() throws Exception {
+    refused(gzip(new byte[2000]), 400, "tar");
+  }
+
+  @Test
+  void refusesABundleWithoutManifest() throws Exception {
+    refused(tar(file("README", "hi")), 400, "cast.yml");
+  }
+
+  @Test
+  void refusesAnUnknownManifestField() throws Exception {
+    refused(tar(file("cast.yml", GOOD + "colour: blue\n")), 400, "colour");
+  }
+
+  @Test
+  void refusesABadAppName() throws Exception {
+    refused(tar(file("cast.yml", GOOD.replace("name: hello", "name: Hello!"))), 400, "name");
+  }
+
+  @Test
+  void refusesABadVersion() throws Exception {
+    refused(tar(file("cast.yml", GOOD.replace("9.0.0", "9.0.0/evil"))), 400, "version");
+  }
+
+  @Test
+  void refusesAServiceWithoutCommand() throws Exception {
+    refused(
+        tar(file("cast.yml", "name: hello\nversion: 9.0.0\nservices:\n  web:\n    env: {A: b}\n")),
+        400,
+        "services.web.command");
+  }
+
+  @Test
+  void refusesAnAbsolutePath() throws Exception {
+    refused(tar(file("cast.yml", GOOD), file("/etc/evil", "x")), 400, "/etc/evil");
+  }
+
+  @Test
+  void refusesAPathWithDotDot() throws Exception {
+    refused(tar(file("cast.yml", GOOD), file("../evil", "x")), 400, "../evil");
+  }
+
+  @Test
+  void refusesASymlinkLeavingTheRelease() throws Exception {
+    refused(tar(file("cast.yml", GOOD), link("passwd", "../../etc/passwd", false)), 400, "passwd");
+  }
+
+  @Test
+  void refusesAHardlinkLeavingTheRelease() throws Exception {
+    refused(tar(file("cast.yml", GOOD), link("shadow", "/etc/shadow", true)), 400, "shadow");
+  }
+
+  @Test
+  void refusesADeviceFile() throws Exception {
+    TarArchiveEntry device = new TarArchiveEntry("null", TarArchiveEntry.LF_CHR);
+    device.setDevMajor(1);
+    device.setDevMinor(3);
+    refused(tar(file("cast.yml", GOOD), new Entry(device, new byte[0])), 400, "null");
+  }
+
+  @Test
+  void refusesABundleOverTheSizeLimit() throws Exception {
+    byte[] big = new byte[1_200_000];
+    new java.util.Random(1).nextBytes(big);
+    refused(big, 413, "limit");
+  }
+
+  @Test
+  void refusesABundleForAnotherApp() throws Exception {
+    refused(tar(file("cast.yml", GOOD.replace("name: hello", "name: other"))), 400, "other");
+  }
+
+  @Test
+  void refusesToDeployAVersionNeverPushed() throws Exception {
+    ApiClient.Reply reply =
+        CAST.api().postJson("/v1/apps/hello/deployments", Map.of("version", "7.7.7"));
+    assertThat(reply.status()).isEqualTo(404);
+    assertThat(reply.body().path("detail").asText()).contains("hello@7.7.7").contains("never pushed");
+  }
+
+  @Test
+  void refusesToDeployToAnUnknownHost() throws Exception {
+    ApiClient.Reply reply =
+        CAST.api()
+            .postJson(
+                "/v1/apps/hello/deployments", Map.of("version", "1.0.0", "hosts", List.of("nope")));
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().path("detail").asText()).contains("unknown host \"nope\"");
+  }
+
+  @Test
+  void refusesAnUnknownRequestField() throws Exception {
+    ApiClient.Reply reply =
+        CAST.api()
+            .postJson("/v1/apps/hello/deployments", Map.of("version", "1.0.0", "colour", "blue"));
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().path("detail").asText()).contains("colour");
+  }
+
+  @Test
+  void answersUnknownDeploymentsWithProblem404() throws Exception {
+    ApiClient.Reply reply = CAST.api().get("/v1/deployments/d-nope");
+    assertThat(reply.status()).isEqualTo(404);
+    assertThat(reply.body().path("type").asText()).endsWith("DEPLOYMENT_NOT_FOUND");
+  }
+
+  private record Entry(TarArchiveEntry header, byte[] data) {}
+
+  private static Entry file(String name, String content) {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    TarArchiveEntry entry = new TarArchiveEntry(name, true);
+    entry.setSize(bytes.length);
+    entry.setMode(0644);
+    return new Entry(entry, bytes);
+  }
+
+  private static Entry link(String name, String target, boolean hard) {
+    TarArchiveEntry entry =
+        new TarArchiveEntry(name, hard ? TarArchiveEntry.LF_LINK : TarArchiveEntry.LF_SYMLINK, true);
+    entry.setLinkName(target);
+    return new Entry(entry, new byte[0]);
+  }
+
+  private static byte[] tar(Entry... entries) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Entry e : entries) {
+        out.putArchiveEntry(e.header());
+        out.write(e.data());
+        out.closeArchiveEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(data);
+    }
+    return bytes.toByteArray();
+  }
+}

@@ -1,0 +1,96 @@
+package dev.cast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+/**
+ * A real Cast server for end-to-end tests: REST over HTTP, the embedded Temporal server, SQLite
+ * and the embedded host agent, with its data in a fresh temp dir.
+ */
+final class CastServerHarness {
+  final Path dataDir;
+  final DropwizardAppExtension<ServerConfiguration> app;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  CastServerHarness() {
+    try {
+      dataDir = Files.createTempDirectory("cast-e2e-");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    app =
+        new DropwizardAppExtension<>(
+            ServerApplication.class,
+            ResourceHelpers.resourceFilePath("test-config.yml"),
+            ConfigOverride.config("dataDir", dataDir.toString()),
+            ConfigOverride.config("agent.dataDir", dataDir.resolve("agent").toString()));
+  }
+
+  ApiClient api() {
+    return new ApiClient("http://127.0.0.1:" + app.getLocalPort());
+  }
+
+  /** Waits until the embedded agent has registered its host. */
+  void awaitHost() throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (api().get("/v1/hosts").body().size() == 0) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("the embedded agent never registered");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** GET of an app's URL: the body, or null when it does not answer. */
+  String fetch(String url) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? response.body() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** The URL of the first instance of an app's first service. */
+  String instanceUrl(String app) throws Exception {
+    JsonNode instance = api().get("/v1/apps/" + app + "/instances").body().get(0);
+    return "http://" + instance.path("address").asText() + ":" + instance.path("port").asInt() + "/";
+  }
+
+  /** Kills every service the agent started, so no test leaves processes behind. */
+  void killServices() throws IOException, InterruptedException {
+    Path apps = dataDir.resolve("agent/apps");
+    if (!Files.isDirectory(apps)) {
+      return;
+    }
+    ObjectMapper json = new ObjectMapper();
+    try (Stream<Path> files = Files.walk(apps)) {
+      for (Path run : files.filter(p -> p.getParent().endsWith("run")).toList()) {
+        if (run.toString().endsWith(".json")) {
+          long pid = json.readTree(run.toFile()).path("pid").asLong();
+          if (pid > 1) {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor();
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package dev.cast.api;
 
+import com.codahale.metrics.health.HealthCheck;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.core.CatalogActivitiesImpl;
@@ -22,7 +23,6 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
-import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.lifecycle.ServerLifecycleListener;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +30,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The Cast api: REST resources over the SQLite catalog, the connection to Temporal (embedded by
- * default), and the control worker that runs the workflows. Subclasses add processes that share
- * the JVM, such as an embedded host agent.
+ * default), and the control worker that runs the workflows. Subclasses add processes that share the
+ * JVM, such as an embedded host agent.
  */
 public class CastApplication<C extends CastConfiguration> extends Application<C> {
   private volatile Runtime runtime;
@@ -69,8 +69,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     TemporalEngine temporal = new TemporalEngine(config.getTemporal());
     env.lifecycle().manage(temporal);
     CatalogActivitiesImpl catalog = new CatalogActivitiesImpl(deploymentDao, instanceDao, json);
-    env.lifecycle()
-        .manage(new ControlWorker(temporal, catalog, config.getTemporal().sticky()));
+    env.lifecycle().manage(new ControlWorker(temporal, catalog, config.getTemporal().sticky()));
 
     ReleaseStore releases =
         new ReleaseStore(

@@ -64,7 +64,8 @@ public final class ApiClient {
 
   private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
     HttpResponse<String> response =
-        http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     String text = response.body();
     JsonNode body = text == null || text.isBlank() ? json.nullNode() : json.readTree(text);
     return new Reply(

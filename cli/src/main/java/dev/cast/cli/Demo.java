@@ -66,8 +66,7 @@ final class Demo implements Callable<Integer> {
     if (started.status() != 202) {
       return fail("deploy", started);
     }
-    JsonNode done =
-        api.awaitDeployment(started.body().path("id").asText(), Duration.ofMinutes(2));
+    JsonNode done = api.awaitDeployment(started.body().path("id").asText(), Duration.ofMinutes(2));
     if (!"SUCCEEDED".equals(done.path("state").asText())) {
       say("the deployment ended %s: %s", done.path("state").asText(), done.path("cause").asText());
       return 1;

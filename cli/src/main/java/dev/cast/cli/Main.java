@@ -76,7 +76,9 @@ public final class Main {
     @Option(names = "--api", description = "api base URL (default: http://127.0.0.1:8080)")
     String api;
 
-    @Option(names = "--temporal", description = "Temporal frontend host:port (default: 127.0.0.1:7233)")
+    @Option(
+        names = "--temporal",
+        description = "Temporal frontend host:port (default: 127.0.0.1:7233)")
     String temporal;
 
     @Option(names = "--address", description = "address others reach this host's services at")
@@ -102,7 +104,8 @@ public final class Main {
   @Command(
       name = "bundle",
       mixinStandardHelpOptions = true,
-      description = "Packs a directory with a cast.yml at its root into a release bundle (.tar.gz).")
+      description =
+          "Packs a directory with a cast.yml at its root into a release bundle (.tar.gz).")
   static final class Bundle implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR")
     Path dir;
@@ -113,7 +116,10 @@ public final class Main {
     @Option(names = "--manifest", description = "use this file as cast.yml instead of DIR/cast.yml")
     Path manifest;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "the .tar.gz to write")
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        description = "the .tar.gz to write")
     Path output;
 
     @Override
@@ -152,11 +158,16 @@ public final class Main {
             if (Files.isDirectory(source)) {
               Files.createDirectories(target);
             } else {
-              Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              Files.copy(
+                  source,
+                  target,
+                  java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
+                  java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
           }
         }
-        Files.copy(manifest, copy.resolve("cast.yml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            manifest, copy.resolve("cast.yml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return BundlePacker.pack(copy, output, version);
       } finally {
         try (var files = Files.walk(copy)) {

@@ -36,7 +36,8 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
   }
 
   @Override
-  protected void started(ServerConfiguration config, Environment env, Runtime runtime, int apiPort) {
+  protected void started(
+      ServerConfiguration config, Environment env, Runtime runtime, int apiPort) {
     ServerConfiguration.EmbeddedAgent settings = config.getAgent();
     try {
       if (settings.isEnabled()) {

@@ -67,7 +67,8 @@ class BadInputTest {
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/v1/apps/hello/releases"))
+                    URI.create(
+                        "http://127.0.0.1:" + APP.getLocalPort() + "/v1/apps/hello/releases"))
                 .header("Content-Type", "application/gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(),
@@ -175,7 +176,9 @@ class BadInputTest {
     ApiClient.Reply reply =
         CAST.api().postJson("/v1/apps/hello/deployments", Map.of("version", "7.7.7"));
     assertThat(reply.status()).isEqualTo(404);
-    assertThat(reply.body().path("detail").asText()).contains("hello@7.7.7").contains("never pushed");
+    assertThat(reply.body().path("detail").asText())
+        .contains("hello@7.7.7")
+        .contains("never pushed");
   }
 
   @Test
@@ -216,7 +219,8 @@ class BadInputTest {
 
   private static Entry link(String name, String target, boolean hard) {
     TarArchiveEntry entry =
-        new TarArchiveEntry(name, hard ? TarArchiveEntry.LF_LINK : TarArchiveEntry.LF_SYMLINK, true);
+        new TarArchiveEntry(
+            name, hard ? TarArchiveEntry.LF_LINK : TarArchiveEntry.LF_SYMLINK, true);
     entry.setLinkName(target);
     return new Entry(entry, new byte[0]);
   }

@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 /**
- * A real Cast server for end-to-end tests: REST over HTTP, the embedded Temporal server, SQLite
- * and the embedded host agent, with its data in a fresh temp dir.
+ * A real Cast server for end-to-end tests: REST over HTTP, the embedded Temporal server, SQLite and
+ * the embedded host agent, with its data in a fresh temp dir.
  */
 final class CastServerHarness {
   final Path dataDir;
@@ -72,7 +72,11 @@ final class CastServerHarness {
   /** The URL of the first instance of an app's first service. */
   String instanceUrl(String app) throws Exception {
     JsonNode instance = api().get("/v1/apps/" + app + "/instances").body().get(0);
-    return "http://" + instance.path("address").asText() + ":" + instance.path("port").asInt() + "/";
+    return "http://"
+        + instance.path("address").asText()
+        + ":"
+        + instance.path("port").asInt()
+        + "/";
   }
 
   /** Kills every service the agent started, so no test leaves processes behind. */

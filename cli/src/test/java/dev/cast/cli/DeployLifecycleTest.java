@@ -20,9 +20,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The foundation end to end, through HTTP: push v1 and deploy it, upgrade to v2, a broken v3
- * rolled back while v2 keeps serving, and a rollback to v1 on request. Real processes, real files,
- * the embedded Temporal server.
+ * The foundation end to end, through HTTP: push v1 and deploy it, upgrade to v2, a broken v3 rolled
+ * back while v2 keeps serving, and a rollback to v1 on request. Real processes, real files, the
+ * embedded Temporal server.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,7 +52,8 @@ class DeployLifecycleTest {
     body.put("version", version);
     ApiClient.Reply started = CAST.api().postJson("/v1/apps/hello/deployments", body);
     assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
-    assertThat(started.location()).endsWith("/v1/deployments/" + started.body().path("id").asText());
+    assertThat(started.location())
+        .endsWith("/v1/deployments/" + started.body().path("id").asText());
     return CAST.api().awaitDeployment(started.body().path("id").asText(), Duration.ofMinutes(2));
   }
 

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A host agent: a Temporal worker on {@code host-<name>} that stages, switches and runs releases
- * on this machine, registered with the api. Services it starts run in their own process groups, so
+ * A host agent: a Temporal worker on {@code host-<name>} that stages, switches and runs releases on
+ * this machine, registered with the api. Services it starts run in their own process groups, so
  * they outlive the agent.
  */
 public final class Agent implements AutoCloseable {
@@ -46,7 +46,7 @@ public final class Agent implements AutoCloseable {
             config.getPorts().getTo(),
             config.getMaxBundleSize().toBytes());
     ReleaseActivitiesImpl activities =
-        new ReleaseActivitiesImpl(host, new HttpBundleFetcher(URI.create(config.getApi())));
+        ReleaseActivitiesImpl.create(host, new HttpBundleFetcher(URI.create(config.getApi())));
     stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(config.getTemporal()).build());
@@ -54,7 +54,9 @@ public final class Agent implements AutoCloseable {
         WorkflowClient.newInstance(
             stubs, WorkflowClientOptions.newBuilder().setNamespace(config.getNamespace()).build());
     factory = WorkerFactory.newInstance(client);
-    factory.newWorker(TaskQueues.host(config.getName())).registerActivitiesImplementations(activities);
+    factory
+        .newWorker(TaskQueues.host(config.getName()))
+        .registerActivitiesImplementations(activities);
     factory.start();
     log.info(
         "agent {} polling {} on Temporal {}, data in {}",

@@ -32,8 +32,7 @@ final class Registration implements AutoCloseable {
 
   Registration(String apiUrl, String name, String address) {
     this.endpoint = URI.create(apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name);
-    this.body =
-        "{\"address\":\"" + address + "\",\"agentVersion\":\"" + AGENT_VERSION + "\"}";
+    this.body = "{\"address\":\"" + address + "\",\"agentVersion\":\"" + AGENT_VERSION + "\"}";
   }
 
   /** Registers once now (so a deploy right after start finds the host), then heartbeats. */

@@ -72,7 +72,7 @@ class DeployWorkflowTest extends RolloutTestBase {
   void revertsEverySwitchedHostWhenALaterHostFailsHealth() {
     ReleaseActivities a = host("a", "1.0.0");
     ReleaseActivities b = host("b", "1.0.0");
-    when(b.awaitHealthy(any()))
+    when(b.awaitHealthy(new HealthRequest("hello", "2.0.0", 30_000)))
         .thenThrow(failure("SERVICE_UNHEALTHY", "web: GET /health answered 500 for 30s"));
 
     DeploymentProgress result = deploy(List.of("a", "b"));
@@ -84,6 +84,7 @@ class DeployWorkflowTest extends RolloutTestBase {
         .contains("answered 500");
     verify(a).revertRelease(new RevertRequest("d-1", "hello", "2.0.0", "1.0.0"));
     verify(b).revertRelease(new RevertRequest("d-1", "hello", "2.0.0", "1.0.0"));
+    verify(a).awaitHealthy(new HealthRequest("hello", "1.0.0", 30_000));
     verify(catalog).restoreCurrent("hello", "a", "1.0.0");
     verify(catalog, never()).restoreCurrent(eq("hello"), eq("b"), any());
     verify(b, never()).runHook(any());
@@ -100,7 +101,8 @@ class DeployWorkflowTest extends RolloutTestBase {
     assertThat(result.state()).isEqualTo(DeploymentState.ROLLED_BACK);
     assertThat(result.cause()).contains("HOOK_FAILED").contains("pre_activate exited 3");
     verify(a).revertRelease(new RevertRequest("d-1", "hello", "2.0.0", "1.0.0"));
-    verify(a, never()).awaitHealthy(any());
+    verify(a, never()).awaitHealthy(new HealthRequest("hello", "2.0.0", 30_000));
+    verify(a).awaitHealthy(new HealthRequest("hello", "1.0.0", 30_000));
   }
 
   @Test

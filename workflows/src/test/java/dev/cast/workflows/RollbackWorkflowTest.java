@@ -7,6 +7,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.cast.workflows.host.ActivateRequest;
+import dev.cast.workflows.host.HealthRequest;
 import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
 import dev.cast.workflows.host.StagedRelease;
@@ -46,7 +47,8 @@ class RollbackWorkflowTest extends RolloutTestBase {
   void putsHostsBackWhenTheOldReleaseWillNotComeUp() {
     ReleaseActivities a = host("a", "3.0.0");
     ReleaseActivities b = host("b", "3.0.0");
-    when(b.awaitHealthy(any())).thenThrow(failure("SERVICE_EXITED", "web exited with 1"));
+    when(b.awaitHealthy(new HealthRequest("hello", "2.0.0", 10_000)))
+        .thenThrow(failure("SERVICE_EXITED", "web exited with 1"));
 
     DeploymentProgress result = rollback(List.of("a", "b"));
 

@@ -23,7 +23,7 @@ public final class BundleCache {
     this.fetcher = fetcher;
   }
 
-  /** A verified cached bundle, or nothing (a corrupt cached file is removed). */
+  /** Whether the cache holds the bundle with this sha256; a corrupt cached file is removed. */
   public boolean isCached(String sha256) throws IOException {
     Path cached = layout.bundle(sha256);
     if (!Files.exists(cached)) {

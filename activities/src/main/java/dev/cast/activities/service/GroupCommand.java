@@ -54,6 +54,7 @@ public final class GroupCommand {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
             .start();
     long pgid = process.pid();
+    ProcessGroups.awaitLeader(process);
     boolean exited = waitFor(process, Instant.now().plus(timeout), tick);
     // Whatever is left of the group (all of it on timeout, strays otherwise) must not outlive it.
     ProcessGroups.kill(pgid, tick);

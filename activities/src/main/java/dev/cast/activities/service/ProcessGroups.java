@@ -35,6 +35,25 @@ public final class ProcessGroups {
     }
   }
 
+  /**
+   * Waits until a process started through {@code setsid} leads its own group. {@code start()}
+   * returns once {@code setsid} is exec'd, a moment before it calls setsid(2); a signal sent to the
+   * group in that moment would find no group.
+   */
+  public static void awaitLeader(Process process) throws IOException {
+    Instant deadline = Instant.now().plus(KILL_WAIT);
+    while (process.isAlive()) {
+      Optional<ProcStat> stat = ProcStat.read(process.pid());
+      if (stat.isEmpty() || stat.get().pgrp() == process.pid() || !stat.get().running()) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException("process " + process.pid() + " did not become a group leader");
+      }
+      sleep(Duration.ofMillis(1));
+    }
+  }
+
   /** Sends a signal (a name without SIG) to every process of the group. A gone group is fine. */
   public static void signal(long pgid, String signal) throws IOException {
     Process kill =

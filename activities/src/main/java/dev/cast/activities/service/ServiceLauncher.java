@@ -39,6 +39,7 @@ public final class ServiceLauncher {
       throw startFailed(spec, e.getMessage(), e);
     }
     children.put(process.pid(), process);
+    ProcessGroups.awaitLeader(process);
     Instant startedAt = ProcessIdentity.startInstant(process.pid()).orElse(Instant.EPOCH);
     RunRecord record =
         new RunRecord(process.pid(), startedAt.toString(), spec.version(), spec.ports());

@@ -21,7 +21,8 @@ public final class CatalogActivitiesImpl implements CatalogActivities {
   private final InstanceDao instances;
   private final ObjectMapper json;
 
-  public CatalogActivitiesImpl(DeploymentDao deployments, InstanceDao instances, ObjectMapper json) {
+  public CatalogActivitiesImpl(
+      DeploymentDao deployments, InstanceDao instances, ObjectMapper json) {
     this.deployments = deployments;
     this.instances = instances;
     this.json = json;
@@ -42,7 +43,9 @@ public final class CatalogActivitiesImpl implements CatalogActivities {
   public void recordActivation(HostActivation a) {
     Map<String, Map<String, Integer>> byService = new LinkedHashMap<>();
     for (Endpoint e : a.endpoints()) {
-      byService.computeIfAbsent(e.service(), s -> new LinkedHashMap<>()).put(e.portName(), e.port());
+      byService
+          .computeIfAbsent(e.service(), s -> new LinkedHashMap<>())
+          .put(e.portName(), e.port());
     }
     long now = System.currentTimeMillis();
     List<InstanceRow> rows = new ArrayList<>();
@@ -50,7 +53,14 @@ public final class CatalogActivitiesImpl implements CatalogActivities {
         (service, ports) ->
             rows.add(
                 new InstanceRow(
-                    a.app(), a.host(), a.version(), service, a.address(), write(ports), "passing", now)));
+                    a.app(),
+                    a.host(),
+                    a.version(),
+                    service,
+                    a.address(),
+                    write(ports),
+                    "passing",
+                    now)));
     instances.activate(a.app(), a.host(), a.version(), a.previousVersion(), rows);
   }
 

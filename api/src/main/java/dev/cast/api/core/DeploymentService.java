@@ -23,11 +23,11 @@ import dev.cast.workflows.shared.ProgressQuery;
 import dev.cast.workflows.shared.ReleaseRef;
 import dev.cast.workflows.shared.TaskQueues;
 import dev.cast.workflows.shared.WorkflowIds;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.api.common.v1.WorkflowExecution;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
@@ -42,8 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts deploy and rollback workflows and answers for them: live from a workflow query while
- * they run, from the catalog once they are done.
+ * Starts deploy and rollback workflows and answers for them: live from a workflow query while they
+ * run, from the catalog once they are done.
  */
 public final class DeploymentService {
   private static final Logger log = LoggerFactory.getLogger(DeploymentService.class);
@@ -190,14 +190,16 @@ public final class DeploymentService {
   }
 
   private <T> T newStub(Class<T> type, String workflowId) {
-    return client.get().newWorkflowStub(
-        type,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(workflowId)
-            .setTaskQueue(TaskQueues.CONTROL)
-            // A safety net only; workflows get no retry policy.
-            .setWorkflowExecutionTimeout(Duration.ofDays(1))
-            .build());
+    return client
+        .get()
+        .newWorkflowStub(
+            type,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(TaskQueues.CONTROL)
+                // A safety net only; workflows get no retry policy.
+                .setWorkflowExecutionTimeout(Duration.ofDays(1))
+                .build());
   }
 
   private static ReleaseRef ref(ReleaseRow release) {
@@ -241,7 +243,9 @@ public final class DeploymentService {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(
           "INVALID_REQUEST",
-          "field \"healthyDeadline\": \"" + text + "\" is not a duration such as \"30s\" or \"2m\"");
+          "field \"healthyDeadline\": \""
+              + text
+              + "\" is not a duration such as \"30s\" or \"2m\"");
     }
   }
 
@@ -255,7 +259,8 @@ public final class DeploymentService {
             () ->
                 ApiException.conflict(
                     "NO_PREVIOUS_RELEASE",
-                    app + " has no previous release to roll back to; name one: {\"version\": ...}"));
+                    app
+                        + " has no previous release to roll back to; name one: {\"version\": ...}"));
   }
 
   public DeploymentView view(String id) {
@@ -273,8 +278,8 @@ public final class DeploymentService {
   }
 
   /**
-   * The current picture of a deployment: the stored one when it is over, otherwise the
-   * workflow's answer; a workflow that no longer exists turns the deployment INTERRUPTED.
+   * The current picture of a deployment: the stored one when it is over, otherwise the workflow's
+   * answer; a workflow that no longer exists turns the deployment INTERRUPTED.
    */
   private DeploymentProgress refresh(DeploymentRow row) {
     DeploymentProgress stored = stored(row);
@@ -326,7 +331,9 @@ public final class DeploymentService {
         row.requestedBy(),
         row.reason(),
         Instant.ofEpochMilli(row.startedAt()).toString(),
-        row.endedAt() == null ? null : Instant.ofEpochMilli(row.endedAt()).toString());
+        row.endedAt() == null ? null : Instant.ofEpochMilli(row.endedAt()).toString(),
+        row.workflowId(),
+        row.runId());
   }
 
   public static boolean hostUp(HostRow host, long now) {

@@ -27,7 +27,11 @@ public final class Names {
     if (value == null || !pattern.matcher(value).matches()) {
       throw ApiException.badRequest(
           "INVALID_REQUEST",
-          what + " " + (value == null ? "is missing" : "\"" + value + "\" is invalid") + ": use " + rule);
+          what
+              + " "
+              + (value == null ? "is missing" : "\"" + value + "\" is invalid")
+              + ": use "
+              + rule);
     }
     return value;
   }

@@ -6,8 +6,8 @@ import dev.cast.api.db.ReleaseDao;
 import dev.cast.api.db.ReleaseRow;
 import dev.cast.api.errors.ApiException;
 import dev.cast.bundle.BundleException;
-import dev.cast.bundle.BundleInspector;
 import dev.cast.bundle.BundleInfo;
+import dev.cast.bundle.BundleInspector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,8 +62,7 @@ public final class ReleaseStore {
     }
   }
 
-  private synchronized Pushed record(String app, BundleInfo info, Path upload)
-      throws IOException {
+  private synchronized Pushed record(String app, BundleInfo info, Path upload) throws IOException {
     String version = info.manifest().version();
     Optional<ReleaseRow> existing = dao.find(app, version);
     if (existing.isPresent()) {
@@ -80,7 +79,10 @@ public final class ReleaseStore {
               + "); releases are immutable: give this bundle a new version");
     }
     Files.move(
-        upload, bundleFile(info.sha256()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        upload,
+        bundleFile(info.sha256()),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
     ReleaseRow row =
         new ReleaseRow(
             app,

@@ -23,11 +23,7 @@ public final class Database {
     config.enforceForeignKeys(true);
     SQLiteDataSource dataSource = new SQLiteDataSource(config);
     dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/catalog")
-        .load()
-        .migrate();
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/catalog").load().migrate();
     return Jdbi.create(dataSource);
   }
 }

@@ -51,7 +51,8 @@ public final class DeploymentDao {
   }
 
   public void delete(String id) {
-    jdbi.useHandle(h -> h.createUpdate("DELETE FROM deployments WHERE id = ?").bind(0, id).execute());
+    jdbi.useHandle(
+        h -> h.createUpdate("DELETE FROM deployments WHERE id = ?").bind(0, id).execute());
   }
 
   public Optional<DeploymentRow> find(String id) {

@@ -44,7 +44,8 @@ public final class ReleaseDao {
   public List<ReleaseRow> list(String app) {
     return jdbi.withHandle(
         h ->
-            h.createQuery("SELECT * FROM releases WHERE app = ? ORDER BY created_at DESC, rowid DESC")
+            h.createQuery(
+                    "SELECT * FROM releases WHERE app = ? ORDER BY created_at DESC, rowid DESC")
                 .bind(0, app)
                 .mapTo(ReleaseRow.class)
                 .list());

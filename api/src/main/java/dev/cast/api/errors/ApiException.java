@@ -1,8 +1,8 @@
 package dev.cast.api.errors;
 
 /**
- * A request Cast refuses, rendered as application/problem+json. {@code type} is the last segment
- * of the problem type URI; {@code detail} says what is wrong and where, in words that name the fix.
+ * A request Cast refuses, rendered as application/problem+json. {@code type} is the last segment of
+ * the problem type URI; {@code detail} says what is wrong and where, in words that name the fix.
  */
 public class ApiException extends RuntimeException {
   private final int status;

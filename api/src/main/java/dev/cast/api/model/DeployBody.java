@@ -9,4 +9,5 @@ import java.util.List;
  * @param healthyDeadline e.g. {@code 30s}; absent means the configured default
  * @param reason why, for the record
  */
-public record DeployBody(String version, List<String> hosts, String healthyDeadline, String reason) {}
+public record DeployBody(
+    String version, List<String> hosts, String healthyDeadline, String reason) {}

@@ -14,4 +14,6 @@ public record DeploymentView(
     String requestedBy,
     String reason,
     String startedAt,
-    String endedAt) {}
+    String endedAt,
+    String workflowId,
+    String runId) {}

@@ -1,6 +1,8 @@
 package dev.cast.api.model;
 
-/** @param state up | down (no heartbeat for a while) */
+/**
+ * @param state up | down (no heartbeat for a while)
+ */
 public record HostView(
     String name,
     String address,

@@ -3,4 +3,9 @@ package dev.cast.api.model;
 import java.util.List;
 
 public record ReleaseView(
-    String app, String version, String sha256, long size, List<String> services, String createdAt) {}
+    String app,
+    String version,
+    String sha256,
+    long size,
+    List<String> services,
+    String createdAt) {}

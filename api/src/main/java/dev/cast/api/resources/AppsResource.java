@@ -44,7 +44,10 @@ public class AppsResource {
   private final ObjectMapper json;
 
   public AppsResource(
-      ReleaseStore releases, DeploymentService deployments, InstanceDao instances, ObjectMapper json) {
+      ReleaseStore releases,
+      DeploymentService deployments,
+      InstanceDao instances,
+      ObjectMapper json) {
     this.releases = releases;
     this.deployments = deployments;
     this.instances = instances;

@@ -41,7 +41,8 @@ public class HostsResource {
     return hosts
         .find(Names.host(name))
         .map(h -> view(h, System.currentTimeMillis()))
-        .orElseThrow(() -> ApiException.notFound("HOST_NOT_FOUND", "no host named \"" + name + "\""));
+        .orElseThrow(
+            () -> ApiException.notFound("HOST_NOT_FOUND", "no host named \"" + name + "\""));
   }
 
   /** Registration and heartbeat of an agent. */

@@ -27,7 +27,8 @@ public final class ControlWorker implements Managed {
   public void start() {
     factory = WorkerFactory.newInstance(engine.client(), factoryOptions(sticky));
     var worker = factory.newWorker(TaskQueues.CONTROL, workerOptions(sticky));
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class, RollbackWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        DeployWorkflowImpl.class, RollbackWorkflowImpl.class);
     worker.registerActivitiesImplementations(catalog);
     factory.start();
   }

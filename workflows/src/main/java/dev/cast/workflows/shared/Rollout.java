@@ -180,8 +180,13 @@ public final class Rollout {
 
   private void revert(String host, String previous) {
     mark(host, "reverting", "going back to " + (previous == null ? "nothing" : previous));
-    lifecycleStub(host)
-        .revertRelease(new RevertRequest(deploymentId, release.app(), release.version(), previous));
+    ReleaseActivities lifecycle = lifecycleStub(host);
+    lifecycle.revertRelease(
+        new RevertRequest(deploymentId, release.app(), release.version(), previous));
+    if (previous != null) {
+      // ROLLED_BACK promises the previous release serves again, not just that it was started.
+      lifecycle.awaitHealthy(new HealthRequest(release.app(), previous, healthyDeadlineMillis));
+    }
     mark(host, "reverted", previous == null ? "stopped" : previous + " is serving again");
   }
 

@@ -1,0 +1,123 @@
+package dev.cast.activities.release;
+
+import static dev.cast.activities.testing.Failures.applicationFailure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.testing.Procs;
+import dev.cast.activities.testing.TestHost;
+import dev.cast.workflows.host.HookRequest;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HookTest {
+  @TempDir Path root;
+  TestHost host;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    host = new TestHost(root);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    host.close();
+  }
+
+  static String withPreActivate(String command, String timeout) {
+    return """
+        name: hello
+        version: "0"
+        services:
+          web:
+            command: ["sleep", "1000"]
+        hooks:
+          pre_activate:
+            command: %s
+            timeout: %s
+        """
+        .formatted(command, timeout);
+  }
+
+  @Test
+  void failedPreActivateLeavesTheOldReleaseServing() throws Exception {
+    host.deploy("hello", "v1", ActivationTest.SLEEPER);
+    RunRecord old = host.runRecord("hello", "web");
+    host.stage(
+        "hello",
+        "v2",
+        withPreActivate("[\"sh\", \"-c\", \"echo migrating; echo disk full >&2; exit 3\"]", "10s"));
+
+    ApplicationFailure failure = applicationFailure(() -> host.activate("hello", "v2"));
+
+    assertThat(failure.getType()).isEqualTo("HOOK_FAILED");
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage())
+        .contains("pre_activate", "exited with code 3", "migrating", "disk full");
+    assertThat(Files.readSymbolicLink(host.app("hello").current()))
+        .isEqualTo(Path.of("releases", "v1"));
+    assertThat(host.runRecord("hello", "web")).isEqualTo(old);
+    assertThat(old.alive()).isTrue();
+  }
+
+  @Test
+  void hookPastItsTimeoutFailsAndItsWholeGroupIsKilled() throws Exception {
+    host.stage(
+        "hello",
+        "v1",
+        withPreActivate("[\"sh\", \"-c\", \"sleep 1000 & echo $! > hook.pid; sleep 1000\"]", "1s"));
+    Path pidFile = host.app("hello").releaseDir("v1").resolve("hook.pid");
+
+    Instant before = Instant.now();
+    ApplicationFailure failure = applicationFailure(() -> host.activate("hello", "v1"));
+
+    assertThat(Duration.between(before, Instant.now())).isLessThan(Duration.ofSeconds(15));
+    assertThat(failure.getType()).isEqualTo("HOOK_FAILED");
+    assertThat(failure.getOriginalMessage()).contains("timed out after 1s");
+    long child = Long.parseLong(Files.readString(pidFile).strip());
+    assertThat(Procs.alive(child)).isFalse();
+    assertThat(host.app("hello").current()).doesNotExist();
+  }
+
+  @Test
+  void runsPostActivateInTheReleaseDirWithTheCastVariables() throws Exception {
+    String yml =
+        """
+        name: hello
+        version: "0"
+        services:
+          web:
+            command: ["sleep", "1000"]
+            ports: [http]
+        hooks:
+          post_activate:
+            command: ["sh", "-c", "echo $CAST_VERSION $PORT_HTTP > post.out"]
+        """;
+    var activation = host.stage("hello", "v1", yml, Map.of());
+    int port = ActivationTest.port(host.activate("hello", "v1"), "http");
+
+    host.activities.runHook(new HookRequest("hello", "v1", "post_activate"));
+
+    assertThat(host.app("hello").releaseDir("v1").resolve("post.out")).hasContent("v1 " + port);
+    assertThat(activation.fetched()).isTrue();
+  }
+
+  @Test
+  void refusesAnUnknownHook() throws Exception {
+    host.deploy("hello", "v1", ActivationTest.SLEEPER);
+
+    ApplicationFailure failure =
+        applicationFailure(
+            () -> host.activities.runHook(new HookRequest("hello", "v1", "pre_destroy")));
+
+    assertThat(failure.getType()).isEqualTo("INVALID_REQUEST");
+  }
+}

@@ -1,0 +1,55 @@
+package dev.cast.activities.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.testing.TestHost;
+import dev.cast.workflows.host.PruneRequest;
+import dev.cast.workflows.host.PruneResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PruneTest {
+  @TempDir Path root;
+  TestHost host;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    host = new TestHost(root);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    host.close();
+  }
+
+  @Test
+  void keepsTheNewestReleasesAndNeverCurrentOrPrevious() throws Exception {
+    AppLayout app = host.app("hello");
+    for (String v : new String[] {"v1", "v2", "v3", "v4", "v5"}) {
+      host.stage("hello", v, ActivationTest.SLEEPER);
+    }
+    host.activate("hello", "v1");
+    host.activate("hello", "v2");
+    Instant t = Instant.parse("2030-01-01T00:00:00Z");
+    for (int i = 1; i <= 5; i++) {
+      Files.setLastModifiedTime(app.marker("v" + i), FileTime.from(t.plusSeconds(i)));
+    }
+
+    PruneResult result = host.activities.pruneReleases(new PruneRequest("hello", 1));
+
+    assertThat(result.removed()).containsExactly("v3", "v4");
+    assertThat(app.releaseDir("v5")).isDirectory();
+    assertThat(app.releaseDir("v2")).as("current").isDirectory();
+    assertThat(app.releaseDir("v1")).as("previous").isDirectory();
+    assertThat(app.releaseDir("v3")).doesNotExist();
+    assertThat(app.marker("v3")).doesNotExist();
+    assertThat(host.runRecord("hello", "web").alive()).isTrue();
+  }
+}

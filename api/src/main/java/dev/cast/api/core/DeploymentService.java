@@ -163,7 +163,7 @@ public final class DeploymentService {
             null);
     deployments.insert(row);
     try {
-      WorkflowExecution execution = starter.apply(id);
+      WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
       deployments.setRunId(id, execution.getRunId());
       log.info("{} {} of {}@{} to {} started", kind, id, app, release.version(), targets);
       return deployments.find(id).orElseThrow();
@@ -173,6 +173,29 @@ public final class DeploymentService {
     } catch (RuntimeException e) {
       deployments.delete(id);
       throw e;
+    }
+  }
+
+  /**
+   * Starts the workflow. A workflow records its final state just before it completes, so a start
+   * right after a deployment ended can still find the previous run open for a moment: wait for it
+   * to close, then start once more.
+   */
+  private WorkflowExecution startOrWait(String workflowId, Supplier<WorkflowExecution> start) {
+    try {
+      return start.get();
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      try {
+        client
+            .get()
+            .newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty())
+            .getResult(5, java.util.concurrent.TimeUnit.SECONDS, DeploymentProgress.class);
+      } catch (java.util.concurrent.TimeoutException stillRunning) {
+        throw e;
+      } catch (RuntimeException closedWithFailure) {
+        log.debug("previous run of {} closed: {}", workflowId, closedWithFailure.getMessage());
+      }
+      return start.get();
     }
   }
 

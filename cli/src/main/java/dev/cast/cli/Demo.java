@@ -17,11 +17,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Starts Cast with config.yml (everything embedded), pushes and deploys the example app in",
-      "examples/hello, and prints the URL where it answers. Also packs v2 and a broken v3 into",
-      "data/demo/ for the README's walk-through. Runs until Ctrl-C."
-    })
+    description =
+        "Starts Cast with config.yml (everything embedded), pushes and deploys the example app in"
+            + " examples/hello and prints the URL where it answers. Also packs v2 and a broken v3"
+            + " into data/demo/ for the README's walk-through. Runs until Ctrl-C.")
 final class Demo implements Callable<Integer> {
   @Option(names = "--config", description = "default: config.yml")
   File config = new File("config.yml");

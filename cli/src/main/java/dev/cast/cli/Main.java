@@ -30,7 +30,18 @@ import picocli.CommandLine.Parameters;
 public final class Main {
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).execute(args);
+    int code =
+        new CommandLine(new Main())
+            .setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                  // Errors a user can fix are one line; CAST_DEBUG=1 shows the stack trace.
+                  cmd.getErr().println("cast " + cmd.getCommandName() + ": " + e.getMessage());
+                  if (System.getenv("CAST_DEBUG") != null) {
+                    e.printStackTrace(cmd.getErr());
+                  }
+                  return 1;
+                })
+            .execute(args);
     // Servers return once started and live on in their own threads; only failures exit here.
     if (code != 0) {
       System.exit(code);
@@ -40,10 +51,9 @@ public final class Main {
   @Command(
       name = "server",
       mixinStandardHelpOptions = true,
-      description = {
-        "Runs the api (REST on server.applicationConnectors), the control worker, an embedded",
-        "Temporal server (unless temporal.target names one) and a local host agent."
-      })
+      description =
+          "Runs the api (REST), the control worker, an embedded Temporal server (unless"
+              + " temporal.target names one) and a local host agent, as config.yml says.")
   static final class Server implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "CONFIG", description = "default: config.yml")
     File config = new File("config.yml");
@@ -59,10 +69,9 @@ public final class Main {
   @Command(
       name = "agent",
       mixinStandardHelpOptions = true,
-      description = {
-        "Runs a host agent: it polls Temporal task queue host-<name>, stages and runs releases",
-        "under --data-dir, and registers with the api. Flags override agent.yml."
-      })
+      description =
+          "Runs a host agent: it polls Temporal task queue host-<name>, stages and runs releases"
+              + " under --data-dir, and registers with the api. Flags override agent.yml.")
   static final class AgentCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "AGENT_YML", description = "optional agent.yml")
     File config;
@@ -103,10 +112,16 @@ public final class Main {
 
   @Command(
       name = "bundle",
-      mixinStandardHelpOptions = true,
       description =
           "Packs a directory with a cast.yml at its root into a release bundle (.tar.gz).")
   static final class Bundle implements Callable<Integer> {
+    // No mixinStandardHelpOptions: its --version would clash with the bundle's --version.
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
+
     @Parameters(index = "0", paramLabel = "DIR")
     Path dir;
 

@@ -70,16 +70,23 @@ public final class Agent implements AutoCloseable {
 
   /** Stops polling and heartbeating. Services keep running. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (registration != null) {
       registration.close();
     }
     if (factory != null) {
-      factory.shutdown();
-      factory.awaitTermination(10, TimeUnit.SECONDS);
+      try {
+        factory.shutdown();
+        factory.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (RuntimeException e) {
+        log.warn("worker shutdown: {}", e.getMessage());
+      }
     }
     if (stubs != null) {
       stubs.shutdownNow();
     }
+    factory = null;
+    stubs = null;
+    registration = null;
   }
 }

@@ -51,6 +51,12 @@ public class AgentConfiguration {
     @Max(65535)
     private int to = 29999;
 
+    @jakarta.validation.constraints.AssertTrue(message = "ports.from must not be above ports.to")
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isOrdered() {
+      return from <= to;
+    }
+
     @JsonProperty
     public int getFrom() {
       return from;

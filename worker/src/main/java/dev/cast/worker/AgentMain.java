@@ -1,5 +1,6 @@
 package dev.cast.worker;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -21,7 +22,8 @@ public final class AgentMain {
    * substitution; unknown keys and invalid values fail with a message naming them.
    */
   public static AgentConfiguration load(File file) throws IOException, ConfigurationException {
-    ObjectMapper mapper = Jackson.newObjectMapper();
+    ObjectMapper mapper =
+        Jackson.newObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     YamlConfigurationFactory<AgentConfiguration> factory =
         new YamlConfigurationFactory<>(
             AgentConfiguration.class, BaseValidator.newValidator(), mapper, "agent");
@@ -46,7 +48,17 @@ public final class AgentMain {
                   stopped.countDown();
                 },
                 "cast-agent-shutdown"));
-    agent.start();
+    try {
+      agent.start();
+    } catch (io.grpc.StatusRuntimeException e) {
+      throw new IllegalStateException(
+          "cannot reach Temporal at "
+              + config.getTemporal()
+              + " ("
+              + e.getStatus().getCode()
+              + "); start `cast server` there or pass --temporal host:port",
+          e);
+    }
     stopped.await();
   }
 }

@@ -1,0 +1,64 @@
+package dev.cast.workflows;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.when;
+
+import dev.cast.workflows.deploy.DeployRequest;
+import dev.cast.workflows.deploy.DeployWorkflow;
+import dev.cast.workflows.host.HealthRequest;
+import dev.cast.workflows.host.ReleaseActivities;
+import dev.cast.workflows.rollback.RollbackRequest;
+import dev.cast.workflows.rollback.RollbackWorkflow;
+import dev.cast.workflows.shared.WorkflowIds;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Records the histories {@link ReplayTest} replays. Run it after a deliberate, versioned change to
+ * a workflow: {@code mvn -pl workflows test -Dtest=HistoryRecorder -Dcast.recordHistories=true}.
+ */
+@EnabledIfSystemProperty(named = "cast.recordHistories", matches = "true")
+class HistoryRecorder extends RolloutTestBase {
+  private static final Path DIR = Path.of("src/test/resources/histories");
+
+  @Test
+  void recordDeploySuccess() throws Exception {
+    host("a", "1.0.0");
+    host("b", "1.0.0");
+    env.start();
+    stub(DeployWorkflow.class, WorkflowIds.deploy("hello"))
+        .run(new DeployRequest("d-1", V2, List.of("a", "b"), 30_000, 5));
+    save("deploy/success.json", WorkflowIds.deploy("hello"));
+  }
+
+  @Test
+  void recordDeployRolledBack() throws Exception {
+    host("a", "1.0.0");
+    ReleaseActivities b = host("b", "1.0.0");
+    when(b.awaitHealthy(new HealthRequest("hello", "2.0.0", 30_000)))
+        .thenThrow(failure("SERVICE_UNHEALTHY", "never healthy"));
+    env.start();
+    stub(DeployWorkflow.class, WorkflowIds.deploy("hello"))
+        .run(new DeployRequest("d-1", V2, List.of("a", "b"), 30_000, 5));
+    save("deploy/rolled-back.json", WorkflowIds.deploy("hello"));
+  }
+
+  @Test
+  void recordRollback() throws Exception {
+    ReleaseActivities a = host("a", "3.0.0");
+    when(a.pruneReleases(any())).thenReturn(null);
+    env.start();
+    stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"))
+        .run(new RollbackRequest("r-1", V2, List.of("a"), 10_000));
+    save("rollback/success.json", WorkflowIds.rollback("hello"));
+  }
+
+  private void save(String name, String workflowId) throws Exception {
+    Path file = DIR.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, client.fetchHistory(workflowId).toJson(true));
+  }
+}

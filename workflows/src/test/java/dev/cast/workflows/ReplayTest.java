@@ -1,0 +1,35 @@
+package dev.cast.workflows;
+
+import dev.cast.workflows.deploy.DeployWorkflowImpl;
+import dev.cast.workflows.rollback.RollbackWorkflowImpl;
+import io.temporal.testing.WorkflowReplayer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replays recorded histories against the current workflow code: a change that would break running
+ * workflows (non-determinism) fails here. Record new ones with {@link HistoryRecorder}.
+ */
+class ReplayTest {
+  private static final Path DIR = Path.of("src/test/resources/histories");
+
+  private static void replay(String name, Class<?> impl) throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(Files.readString(DIR.resolve(name)), impl);
+  }
+
+  @Test
+  void deploySuccessReplays() throws Exception {
+    replay("deploy/success.json", DeployWorkflowImpl.class);
+  }
+
+  @Test
+  void deployRolledBackReplays() throws Exception {
+    replay("deploy/rolled-back.json", DeployWorkflowImpl.class);
+  }
+
+  @Test
+  void rollbackReplays() throws Exception {
+    replay("rollback/success.json", RollbackWorkflowImpl.class);
+  }
+}

@@ -2,11 +2,11 @@ package dev.cast.activities.bundle;
 
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.Failures;
-import dev.cast.activities.host.FileTrees;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseLinks;
 import dev.cast.bundle.BundleException;
 import dev.cast.bundle.BundleUnpacker;
+import dev.cast.bundle.FileTrees;
 import dev.cast.bundle.Manifest;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;

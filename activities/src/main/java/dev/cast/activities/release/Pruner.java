@@ -2,11 +2,11 @@ package dev.cast.activities.release;
 
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.Failures;
-import dev.cast.activities.host.FileTrees;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseLinks;
 import dev.cast.activities.service.RunFiles;
 import dev.cast.activities.service.RunRecord;
+import dev.cast.bundle.FileTrees;
 import dev.cast.workflows.host.PruneRequest;
 import dev.cast.workflows.host.PruneResult;
 import dev.cast.workflows.shared.DeployFailure;

@@ -1,7 +1,7 @@
 package dev.cast.activities.release;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.host.FileTrees;
+import dev.cast.bundle.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

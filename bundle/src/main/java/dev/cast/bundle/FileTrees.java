@@ -1,4 +1,4 @@
-package dev.cast.activities.host;
+package dev.cast.bundle;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

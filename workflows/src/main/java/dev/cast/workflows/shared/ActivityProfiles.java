@@ -32,6 +32,17 @@ public final class ActivityProfiles {
         .build();
   }
 
+  /**
+   * The service lifecycle profile for a step that may legitimately wait {@code waitMillis} (a
+   * health deadline) on top of its own work.
+   */
+  public static ActivityOptions serviceLifecycle(String taskQueue, long waitMillis) {
+    ActivityOptions base = serviceLifecycle(taskQueue);
+    return ActivityOptions.newBuilder(base)
+        .setStartToCloseTimeout(base.getStartToCloseTimeout().plus(Duration.ofMillis(waitMillis)))
+        .build();
+  }
+
   /** Fetching, verifying and unpacking a bundle. Heartbeats carry bytes done. */
   public static ActivityOptions bundleFetch(String taskQueue) {
     return ActivityOptions.newBuilder()

@@ -24,7 +24,11 @@ public enum DeployFailure {
   /** The request itself is wrong. Permanent. */
   INVALID_REQUEST,
   /** A host never picked up its work. */
-  HOST_UNREACHABLE;
+  HOST_UNREACHABLE,
+  /** No such app or service on the host. Permanent. */
+  SERVICE_NOT_FOUND,
+  /** The operation needs an enabled service. Permanent. */
+  SERVICE_DISABLED;
 
   /** Every type; all of them are permanent for an activity retry. */
   public static String[] all() {

@@ -10,14 +10,12 @@ import dev.cast.workflows.host.PruneRequest;
 import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
 import dev.cast.workflows.host.StagedRelease;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -237,12 +235,8 @@ public final class Rollout {
   }
 
   private ReleaseActivities lifecycleStub(String host) {
-    ActivityOptions base = ActivityProfiles.serviceLifecycle(TaskQueues.host(host));
-    // Waiting for health may legitimately take the whole deadline; leave room beyond it.
-    Duration startToClose =
-        Duration.ofMillis(healthyDeadlineMillis).plus(base.getStartToCloseTimeout());
     return Workflow.newActivityStub(
         ReleaseActivities.class,
-        ActivityOptions.newBuilder(base).setStartToCloseTimeout(startToClose).build());
+        ActivityProfiles.serviceLifecycle(TaskQueues.host(host), healthyDeadlineMillis));
   }
 }

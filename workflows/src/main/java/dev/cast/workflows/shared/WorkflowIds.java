@@ -14,4 +14,9 @@ public final class WorkflowIds {
   public static String rollback(String app) {
     return "rollback/" + app;
   }
+
+  /** A service operation: one id per operation, so they never clash with each other. */
+  public static String control(String app, String operationId) {
+    return "control/" + app + "/" + operationId;
+  }
 }

@@ -1,0 +1,3 @@
+package dev.cast.workflows.host;
+
+public record ServiceHealthRequest(String app, String service, long deadlineMillis) {}

@@ -5,16 +5,19 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.core.CatalogActivitiesImpl;
 import dev.cast.api.core.DeploymentService;
+import dev.cast.api.core.LogProxy;
 import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.db.Database;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.HostDao;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.ReleaseDao;
+import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.errors.ProblemMappers;
 import dev.cast.api.resources.AppsResource;
 import dev.cast.api.resources.DeploymentsResource;
 import dev.cast.api.resources.HostsResource;
+import dev.cast.api.resources.ServicesResource;
 import dev.cast.api.temporal.ControlWorker;
 import dev.cast.api.temporal.TemporalEngine;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -65,6 +68,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     DeploymentDao deploymentDao = new DeploymentDao(jdbi);
     HostDao hostDao = new HostDao(jdbi);
     InstanceDao instanceDao = new InstanceDao(jdbi);
+    ServiceStatusDao statusDao = new ServiceStatusDao(jdbi);
 
     TemporalEngine temporal = new TemporalEngine(config.getTemporal());
     env.lifecycle().manage(temporal);
@@ -84,13 +88,16 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             deploymentDao,
             hostDao,
             instanceDao,
+            statusDao,
             json,
             Duration.ofMillis(config.getDeploy().getHealthyDeadline().toMilliseconds()),
             config.getDeploy().getKeepReleases());
 
-    env.jersey().register(new AppsResource(releases, deployments, instanceDao, json));
+    env.jersey().register(new AppsResource(releases, deployments, instanceDao, statusDao, json));
+    env.jersey()
+        .register(new ServicesResource(releases, deployments, statusDao, new LogProxy(hostDao)));
     env.jersey().register(new DeploymentsResource(deployments));
-    env.jersey().register(new HostsResource(hostDao));
+    env.jersey().register(new HostsResource(hostDao, statusDao));
     ProblemMappers.all().forEach(env.jersey()::register);
     env.healthChecks()
         .register(

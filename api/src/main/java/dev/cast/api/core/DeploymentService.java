@@ -4,18 +4,23 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.DeploymentRow;
+import dev.cast.api.db.HostAppRow;
 import dev.cast.api.db.HostDao;
 import dev.cast.api.db.HostRow;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.ReleaseRow;
+import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.DeployBody;
 import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.RollbackBody;
+import dev.cast.api.model.ServiceControlBody;
 import dev.cast.workflows.deploy.DeployRequest;
 import dev.cast.workflows.deploy.DeployWorkflow;
 import dev.cast.workflows.rollback.RollbackRequest;
 import dev.cast.workflows.rollback.RollbackWorkflow;
+import dev.cast.workflows.service.ServiceControlRequest;
+import dev.cast.workflows.service.ServiceControlWorkflow;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.HostProgress;
@@ -55,6 +60,7 @@ public final class DeploymentService {
   private final DeploymentDao deployments;
   private final HostDao hosts;
   private final InstanceDao instances;
+  private final ServiceStatusDao statuses;
   private final ObjectMapper json;
   private final Duration defaultDeadline;
   private final int keepReleases;
@@ -65,6 +71,7 @@ public final class DeploymentService {
       DeploymentDao deployments,
       HostDao hosts,
       InstanceDao instances,
+      ServiceStatusDao statuses,
       ObjectMapper json,
       Duration defaultDeadline,
       int keepReleases) {
@@ -73,6 +80,7 @@ public final class DeploymentService {
     this.deployments = deployments;
     this.hosts = hosts;
     this.instances = instances;
+    this.statuses = statuses;
     this.json = json;
     this.defaultDeadline = defaultDeadline;
     this.keepReleases = keepReleases;
@@ -89,6 +97,7 @@ public final class DeploymentService {
     long deadline = deadline(body.healthyDeadline()).toMillis();
     return start(
         "deploy",
+        null,
         release,
         targets,
         body.reason(),
@@ -111,6 +120,7 @@ public final class DeploymentService {
     long deadline = deadline(request.healthyDeadline()).toMillis();
     return start(
         "rollback",
+        null,
         release,
         targets,
         request.reason(),
@@ -123,17 +133,111 @@ public final class DeploymentService {
         });
   }
 
+  /** Starts a service operation (start, stop, restart, enable, disable) across hosts. */
+  public DeploymentRow control(
+      String app, String service, String action, ServiceControlBody body, String who) {
+    releases.requireApp(app);
+    ServiceControlBody request =
+        body == null ? new ServiceControlBody(null, null, null, null) : body;
+    List<HostAppRow> running =
+        instances.current(app).stream().filter(c -> c.version() != null).toList();
+    if (running.isEmpty()) {
+      throw ApiException.conflict(
+          "APP_NOT_DEPLOYED", app + " is not deployed on any host; deploy it first");
+    }
+    ReleaseRow release = releases.require(app, running.get(0).version());
+    requireService(release, service);
+    List<String> targets = serviceTargets(app, running, request.hosts());
+    refuseDisabled(app, service, action, targets);
+    int maxParallel = request.maxParallel() == null ? 1 : request.maxParallel();
+    if (maxParallel < 1) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", "field \"maxParallel\": must be at least 1, was " + maxParallel);
+    }
+    long deadline = deadline(request.healthyDeadline()).toMillis();
+    return start(
+        action,
+        service,
+        release,
+        targets,
+        request.reason(),
+        who,
+        null,
+        id -> {
+          String workflowId = WorkflowIds.control(app, id);
+          ServiceControlWorkflow stub = newStub(ServiceControlWorkflow.class, workflowId);
+          return WorkflowClient.start(
+              stub::run,
+              new ServiceControlRequest(id, app, service, action, targets, maxParallel, deadline));
+        });
+  }
+
+  private void requireService(ReleaseRow release, String service) {
+    if (!release.services().contains("\"" + service + "\"")) {
+      throw ApiException.notFound(
+          "SERVICE_NOT_FOUND",
+          "service \""
+              + service
+              + "\" is not in "
+              + release.app()
+              + "@"
+              + release.version()
+              + " (services: "
+              + release.services()
+              + ")");
+    }
+  }
+
+  private List<String> serviceTargets(
+      String app, List<HostAppRow> running, List<String> requested) {
+    List<String> names = running.stream().map(HostAppRow::host).toList();
+    if (requested == null || requested.isEmpty()) {
+      return names;
+    }
+    for (String host : requested) {
+      if (!names.contains(host)) {
+        throw ApiException.notFound(
+            "HOST_NOT_FOUND",
+            "hosts: \"" + host + "\" does not run " + app + " (hosts running it: " + names + ")");
+      }
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(requested));
+  }
+
+  private void refuseDisabled(String app, String service, String action, List<String> targets) {
+    if (!action.equals("start") && !action.equals("restart")) {
+      return;
+    }
+    for (ServiceStatusDao.ServiceStatusRow status : statuses.forService(app, service)) {
+      if (targets.contains(status.host()) && !status.enabled()) {
+        throw ApiException.conflict(
+            "SERVICE_DISABLED",
+            service
+                + " is disabled on host "
+                + status.host()
+                + ", so it cannot "
+                + action
+                + "; enable it first: POST /v1/apps/"
+                + app
+                + "/services/"
+                + service
+                + "/enable");
+      }
+    }
+  }
+
   /**
    * Records the deployment, then starts its workflow. Serialized, so that a deploy and a rollback
    * of the same app cannot both pass the "nothing running" check.
    */
   private synchronized DeploymentRow start(
       String kind,
+      String service,
       ReleaseRow release,
       List<String> targets,
       String reason,
       String who,
-      String workflowId,
+      String fixedWorkflowId,
       Function<String, WorkflowExecution> starter) {
     String app = release.app();
     for (DeploymentRow active : deployments.listActive()) {
@@ -142,6 +246,7 @@ public final class DeploymentService {
       }
     }
     String id = newId();
+    String workflowId = fixedWorkflowId != null ? fixedWorkflowId : WorkflowIds.control(app, id);
     List<HostProgress> pending = new ArrayList<>();
     for (String host : targets) {
       pending.add(new HostProgress(host, "pending", "waiting"));
@@ -160,7 +265,8 @@ public final class DeploymentService {
             who,
             reason,
             System.currentTimeMillis(),
-            null);
+            null,
+            service);
     deployments.insert(row);
     try {
       WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
@@ -347,6 +453,7 @@ public final class DeploymentService {
         row.id(),
         row.kind(),
         row.app(),
+        row.service(),
         row.version(),
         progress.state().name(),
         progress.cause(),

@@ -19,9 +19,10 @@ public final class DeploymentDao {
         h ->
             h.createUpdate(
                     "INSERT INTO deployments (id, kind, app, version, state, cause, hosts,"
-                        + " workflow_id, run_id, requested_by, reason, started_at, ended_at)"
-                        + " VALUES (:id, :kind, :app, :version, :state, :cause, :hosts,"
-                        + " :workflowId, :runId, :requestedBy, :reason, :startedAt, :endedAt)")
+                        + " workflow_id, run_id, requested_by, reason, started_at, ended_at,"
+                        + " service) VALUES (:id, :kind, :app, :version, :state, :cause, :hosts,"
+                        + " :workflowId, :runId, :requestedBy, :reason, :startedAt, :endedAt,"
+                        + " :service)")
                 .bindMethods(row)
                 .execute());
   }

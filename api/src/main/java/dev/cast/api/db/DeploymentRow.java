@@ -14,4 +14,5 @@ public record DeploymentRow(
     String requestedBy,
     String reason,
     long startedAt,
-    Long endedAt) {}
+    Long endedAt,
+    String service) {}

@@ -15,18 +15,19 @@ public final class HostDao {
   }
 
   /** Registers a host or refreshes its address and last-seen time. */
-  public void upsert(String name, String address, String agentVersion, long now) {
+  public void upsert(String name, String address, String agentVersion, String logsUrl, long now) {
     jdbi.useHandle(
         h ->
             h.createUpdate(
-                    "INSERT INTO hosts (name, address, agent_version, registered_at, last_seen_at)"
-                        + " VALUES (:name, :address, :agentVersion, :now, :now)"
+                    "INSERT INTO hosts (name, address, agent_version, registered_at, last_seen_at,"
+                        + " logs_url) VALUES (:name, :address, :agentVersion, :now, :now, :logsUrl)"
                         + " ON CONFLICT (name) DO UPDATE SET address = :address,"
-                        + " agent_version = :agentVersion, last_seen_at = :now")
+                        + " agent_version = :agentVersion, last_seen_at = :now, logs_url = :logsUrl")
                 .bind("name", name)
                 .bind("address", address)
                 .bind("agentVersion", agentVersion)
                 .bind("now", now)
+                .bind("logsUrl", logsUrl)
                 .execute());
   }
 

@@ -1,4 +1,9 @@
 package dev.cast.api.db;
 
 public record HostRow(
-    String name, String address, String agentVersion, long registeredAt, long lastSeenAt) {}
+    String name,
+    String address,
+    String agentVersion,
+    long registeredAt,
+    long lastSeenAt,
+    String logsUrl) {}

@@ -7,6 +7,7 @@ public record DeploymentView(
     String id,
     String kind,
     String app,
+    String service,
     String version,
     String state,
     String cause,

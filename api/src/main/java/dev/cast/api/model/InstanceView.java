@@ -2,7 +2,11 @@ package dev.cast.api.model;
 
 import java.util.Map;
 
-/** Where a service of an app answers: {@code port} is its first named port. */
+/**
+ * Where a service of an app answers: {@code port} is its first named port. {@code health} (passing
+ * | warning | critical | unknown), its output and since come from the agent's continuous checks;
+ * {@code state} is the supervisor's (running, failed, …).
+ */
 public record InstanceView(
     String host,
     String service,
@@ -10,4 +14,7 @@ public record InstanceView(
     String address,
     Integer port,
     Map<String, Integer> ports,
-    String health) {}
+    String health,
+    String healthOutput,
+    String healthSince,
+    String state) {}

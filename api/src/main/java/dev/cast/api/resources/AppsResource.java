@@ -9,6 +9,7 @@ import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.InstanceRow;
 import dev.cast.api.db.ReleaseRow;
+import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.model.AppView;
 import dev.cast.api.model.DeployBody;
 import dev.cast.api.model.DeploymentView;
@@ -41,16 +42,19 @@ public class AppsResource {
   private final ReleaseStore releases;
   private final DeploymentService deployments;
   private final InstanceDao instances;
+  private final ServiceStatusDao statuses;
   private final ObjectMapper json;
 
   public AppsResource(
       ReleaseStore releases,
       DeploymentService deployments,
       InstanceDao instances,
+      ServiceStatusDao statuses,
       ObjectMapper json) {
     this.releases = releases;
     this.deployments = deployments;
     this.instances = instances;
+    this.statuses = statuses;
     this.json = json;
   }
 
@@ -137,7 +141,13 @@ public class AppsResource {
   @Path("/{app}/instances")
   public List<InstanceView> instances(@PathParam("app") String app) {
     releases.requireApp(app);
-    return instances.instances(app).stream().map(this::view).toList();
+    Map<String, ServiceStatusDao.ServiceStatusRow> live = new java.util.HashMap<>();
+    for (ServiceStatusDao.ServiceStatusRow s : statuses.forApp(app)) {
+      live.put(s.host() + "/" + s.service(), s);
+    }
+    return instances.instances(app).stream()
+        .map(i -> view(i, live.get(i.host() + "/" + i.service())))
+        .toList();
   }
 
   private Response accepted(DeploymentRow row) {
@@ -164,11 +174,22 @@ public class AppsResource {
         Instant.ofEpochMilli(row.createdAt()).toString());
   }
 
-  private InstanceView view(InstanceRow row) {
+  /** An instance, with the live health its agent last reported when there is one. */
+  private InstanceView view(InstanceRow row, ServiceStatusDao.ServiceStatusRow live) {
     Map<String, Integer> ports = read(row.ports(), new TypeReference<Map<String, Integer>>() {});
     Integer first = ports.isEmpty() ? null : ports.values().iterator().next();
+    boolean current = live != null && row.version().equals(live.version());
     return new InstanceView(
-        row.host(), row.service(), row.version(), row.address(), first, ports, row.health());
+        row.host(),
+        row.service(),
+        row.version(),
+        row.address(),
+        first,
+        ports,
+        current ? live.health() : row.health(),
+        current ? live.healthOutput() : null,
+        current ? live.healthSince() : null,
+        current ? live.state() : null);
   }
 
   private <T> T read(String text, TypeReference<T> type) {

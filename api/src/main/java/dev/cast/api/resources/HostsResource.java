@@ -4,9 +4,11 @@ import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.Names;
 import dev.cast.api.db.HostDao;
 import dev.cast.api.db.HostRow;
+import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.HostRegistration;
 import dev.cast.api.model.HostView;
+import dev.cast.api.model.ServiceReport;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -24,9 +26,11 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class HostsResource {
   private final HostDao hosts;
+  private final ServiceStatusDao statuses;
 
-  public HostsResource(HostDao hosts) {
+  public HostsResource(HostDao hosts, ServiceStatusDao statuses) {
     this.hosts = hosts;
+    this.statuses = statuses;
   }
 
   @GET
@@ -52,8 +56,28 @@ public class HostsResource {
   public HostView register(
       @PathParam("name") String name, @NotNull @Valid HostRegistration registration) {
     long now = System.currentTimeMillis();
-    hosts.upsert(Names.host(name), registration.address(), registration.agentVersion(), now);
+    hosts.upsert(
+        Names.host(name),
+        registration.address(),
+        registration.agentVersion(),
+        registration.logsUrl(),
+        now);
     return view(hosts.find(name).orElseThrow(), now);
+  }
+
+  /** An agent's full report of its supervised services (sent on change and with heartbeats). */
+  @PUT
+  @Path("/{name}/services")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public jakarta.ws.rs.core.Response report(
+      @PathParam("name") String name, @NotNull List<ServiceReport> reports) {
+    if (hosts.find(Names.host(name)).isEmpty()) {
+      throw ApiException.notFound(
+          "HOST_NOT_FOUND",
+          "no host named \"" + name + "\"; register it first (PUT /v1/hosts/" + name + ")");
+    }
+    statuses.replace(name, reports, System.currentTimeMillis());
+    return jakarta.ws.rs.core.Response.noContent().build();
   }
 
   private static HostView view(HostRow h, long now) {

@@ -1,0 +1,144 @@
+package dev.cast.api.resources;
+
+import dev.cast.api.core.DeploymentService;
+import dev.cast.api.core.LogProxy;
+import dev.cast.api.core.ReleaseStore;
+import dev.cast.api.db.DeploymentRow;
+import dev.cast.api.db.ServiceStatusDao;
+import dev.cast.api.db.ServiceStatusDao.ServiceStatusRow;
+import dev.cast.api.errors.ApiException;
+import dev.cast.api.model.ServiceControlBody;
+import dev.cast.api.model.ServiceView;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** Service management: start, stop, restart, enable, disable; state per host; logs. */
+@Path("/v1/apps/{app}/services/{service}")
+@Produces(MediaType.APPLICATION_JSON)
+public class ServicesResource {
+  private static final Set<String> ACTIONS =
+      Set.of("start", "stop", "restart", "enable", "disable");
+
+  private final ReleaseStore releases;
+  private final DeploymentService deployments;
+  private final ServiceStatusDao statuses;
+  private final LogProxy logs;
+
+  public ServicesResource(
+      ReleaseStore releases,
+      DeploymentService deployments,
+      ServiceStatusDao statuses,
+      LogProxy logs) {
+    this.releases = releases;
+    this.deployments = deployments;
+    this.statuses = statuses;
+    this.logs = logs;
+  }
+
+  @POST
+  @Path("/{action}")
+  @Consumes(MediaType.WILDCARD)
+  public Response control(
+      @PathParam("app") String app,
+      @PathParam("service") String service,
+      @PathParam("action") String action,
+      ServiceControlBody body,
+      @HeaderParam("X-Cast-User") String who) {
+    if (!ACTIONS.contains(action)) {
+      throw ApiException.notFound(
+          "UNKNOWN_ACTION",
+          "no action \""
+              + action
+              + "\" for services (actions: start, stop, restart, enable, disable)");
+    }
+    DeploymentRow row =
+        deployments.control(app, service, action, body, who == null ? "anonymous" : who);
+    return Response.accepted(deployments.view(row.id()))
+        .location(URI.create("/v1/deployments/" + row.id()))
+        .build();
+  }
+
+  @GET
+  public ServiceView status(@PathParam("app") String app, @PathParam("service") String service) {
+    releases.requireApp(app);
+    List<ServiceStatusRow> rows = statuses.forService(app, service);
+    if (rows.isEmpty()) {
+      throw ApiException.notFound(
+          "SERVICE_NOT_FOUND", "no host reports a service \"" + service + "\" of " + app);
+    }
+    long now = System.currentTimeMillis();
+    return new ServiceView(app, service, rows.stream().map(r -> view(r, now)).toList());
+  }
+
+  /** The service's log on one host: the last {@code tail} lines, then new ones with follow. */
+  @GET
+  @Path("/logs")
+  @Produces(MediaType.TEXT_PLAIN)
+  public Response logs(
+      @PathParam("app") String app,
+      @PathParam("service") String service,
+      @QueryParam("host") String host,
+      @QueryParam("tail") @DefaultValue("100") int tail,
+      @QueryParam("follow") @DefaultValue("false") boolean follow) {
+    releases.requireApp(app);
+    List<ServiceStatusRow> rows = statuses.forService(app, service);
+    if (rows.isEmpty()) {
+      throw ApiException.notFound(
+          "SERVICE_NOT_FOUND", "no host reports a service \"" + service + "\" of " + app);
+    }
+    String target = host;
+    if (target == null) {
+      if (rows.size() > 1) {
+        throw ApiException.badRequest(
+            "INVALID_REQUEST",
+            "query parameter \"host\" is required: "
+                + service
+                + " runs on "
+                + rows.stream().map(ServiceStatusRow::host).toList());
+      }
+      target = rows.get(0).host();
+    }
+    String chosen = target;
+    if (rows.stream().noneMatch(r -> r.host().equals(chosen))) {
+      throw ApiException.notFound(
+          "HOST_NOT_FOUND", "host \"" + chosen + "\" does not run " + app + "/" + service);
+    }
+    return Response.ok(logs.stream(chosen, app, service, tail, follow))
+        .type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8"))
+        .header("X-Content-Type-Options", "nosniff")
+        .build();
+  }
+
+  private static ServiceView.HostService view(ServiceStatusRow r, long now) {
+    Long uptime =
+        r.startedAt() == null || !r.state().equals("running")
+            ? null
+            : Duration.between(Instant.parse(r.startedAt()), Instant.ofEpochMilli(now)).toSeconds();
+    return new ServiceView.HostService(
+        r.host(),
+        r.version(),
+        r.state(),
+        r.pid(),
+        uptime,
+        r.restarts(),
+        r.health(),
+        r.healthOutput(),
+        r.healthSince(),
+        r.enabled(),
+        Instant.ofEpochMilli(r.reportedAt()).toString());
+  }
+}

@@ -3,22 +3,18 @@ package dev.cast.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.bundle.BundlePacker;
 import dev.cast.cli.ApiClient;
-import dev.cast.cli.ServerApplication;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Deploy and rollback latency on one host, through the REST API, with the embedded Temporal server:
@@ -43,24 +39,14 @@ public final class DeployBench {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length >= 2 && args[0].equals("--runs") ? Integer.parseInt(args[1]) : 20;
-    Path dir = Files.createTempDirectory("cast-bench-");
-    Path config = dir.resolve("config.yml");
-    try (InputStream in = DeployBench.class.getResourceAsStream("/bench-config.yml")) {
-      Files.copy(in, config, StandardCopyOption.REPLACE_EXISTING);
-    }
-    System.setProperty("dw.dataDir", dir.toString());
-    System.setProperty("dw.agent.dataDir", dir.resolve("agent").toString());
-    ServerApplication server = new ServerApplication();
-    server.run("server", config.toString());
-    int port = server.ready().get(2, TimeUnit.MINUTES);
-    DeployBench bench =
-        new DeployBench(
-            new ApiClient("http://127.0.0.1:" + port), server.runtime().temporal().client());
+    BenchServer server = BenchServer.start();
+    Path dir = server.dir;
+    DeployBench bench = new DeployBench(server.api, server.app.runtime().temporal().client());
     int code = 0;
     try {
       code = bench.run(dir, runs);
     } finally {
-      Processes.killServices(dir.resolve("agent"));
+      server.stop();
     }
     System.exit(code);
   }

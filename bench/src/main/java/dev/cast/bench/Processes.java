@@ -10,13 +10,10 @@ import java.util.stream.Stream;
 final class Processes {
   private Processes() {}
 
-  static void killServices(Path agentDir) throws IOException, InterruptedException {
-    Path apps = agentDir.resolve("apps");
-    if (!Files.isDirectory(apps)) {
-      return;
-    }
+  /** Kills the process group of every run file found under {@code dir}. */
+  static void killServices(Path dir) throws IOException, InterruptedException {
     ObjectMapper json = new ObjectMapper();
-    try (Stream<Path> files = Files.walk(apps)) {
+    try (Stream<Path> files = Files.walk(dir)) {
       for (Path run : files.filter(p -> p.toString().endsWith(".json")).toList()) {
         if (run.getParent().endsWith("run")) {
           long pid = json.readTree(run.toFile()).path("pid").asLong();

@@ -152,7 +152,8 @@ public final class ManifestParser {
     if (absent(node)) {
       return null;
     }
-    ObjectNode h = YamlTree.mapping(node, path, "http", "tcp", "command", "interval", "timeout");
+    ObjectNode h =
+        YamlTree.mapping(node, path, "http", "tcp", "command", "interval", "timeout", "failures");
     List<String> kinds = new ArrayList<>();
     for (String kind : List.of("http", "tcp", "command")) {
       if (!absent(h.get(kind))) {
@@ -189,7 +190,25 @@ public final class ManifestParser {
     }
     Duration interval = duration(h.get("interval"), child(path, "interval"), DEFAULT_CHECK);
     Duration timeout = duration(h.get("timeout"), child(path, "timeout"), DEFAULT_CHECK);
-    return new HealthSpec(http, tcp, command, interval, timeout);
+    int failures = failures(h.get("failures"), child(path, "failures"));
+    return new HealthSpec(http, tcp, command, interval, timeout, failures);
+  }
+
+  private static int failures(JsonNode node, String path) throws BundleException {
+    if (absent(node)) {
+      return HealthSpec.DEFAULT_FAILURES;
+    }
+    String written = text(node, path);
+    try {
+      int failures = Integer.parseInt(written.strip());
+      if (failures >= 1) {
+        return failures;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new BundleException(
+        where(path), "\"" + written + "\" must be a whole number of at least 1");
   }
 
   private static String port(JsonNode node, String path, List<String> ports)

@@ -28,6 +28,7 @@ class ManifestParserTest {
             http: {port: http, path: /health}
             interval: 500ms
             timeout: PT2S
+            failures: 2
           stop: {signal: SIGINT, grace: 2m}
           restart: always
         worker:
@@ -83,7 +84,8 @@ class ManifestParserTest {
                 null,
                 null,
                 Duration.ofMillis(500),
-                Duration.ofSeconds(2)));
+                Duration.ofSeconds(2),
+                2));
     assertThat(web.stop()).isEqualTo(new StopSpec("INT", Duration.ofMinutes(2)));
     assertThat(web.restart()).isEqualTo(RestartPolicy.ALWAYS);
     assertThat(m.services().get("worker").health().tcp())
@@ -120,6 +122,20 @@ class ManifestParserTest {
     assertThat(health.http()).isEqualTo(new HealthSpec.HttpCheck("http", "/"));
     assertThat(health.interval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(health.timeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(health.failures()).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "health: {command: [x], failures: 0}|\"0\" must be a whole number of at least 1",
+        "health: {command: [x], failures: -2}|\"-2\" must be a whole number of at least 1",
+        "health: {command: [x], failures: often}|\"often\" must be a whole number of at least 1",
+        "health: {command: [x], failures: 1.5}|\"1.5\" must be a whole number of at least 1",
+      })
+  void refusesBadFailures(String line, String expected) {
+    refused(web(line)).hasMessage("cast.yml: services.web.health.failures: " + expected);
   }
 
   @Test

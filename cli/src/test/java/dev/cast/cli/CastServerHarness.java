@@ -53,6 +53,52 @@ final class CastServerHarness {
     }
   }
 
+  /**
+   * Starts {@code cast agent} as its own process (a separate JVM, like on another host), with its
+   * data under this server's data dir so {@link #killServices} finds its services too.
+   */
+  Process startAgent(String name) throws IOException {
+    Path dir = agentDir(name);
+    Files.createDirectories(dir);
+    String temporal = app.<ServerApplication>getApplication().runtime().temporal().target();
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.cast.cli.Main",
+            "agent",
+            "--name",
+            name,
+            "--data-dir",
+            dir.toString(),
+            "--api",
+            "http://127.0.0.1:" + app.getLocalPort(),
+            "--temporal",
+            temporal)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()))
+        .start();
+  }
+
+  Path agentDir(String name) {
+    return dataDir.resolve("agents").resolve(name);
+  }
+
+  /** Waits until a host has registered (and, with a process, that the process still lives). */
+  void awaitHost(String name, Process agent) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (api().get("/v1/hosts/" + name).status() != 200) {
+      if (agent != null && !agent.isAlive()) {
+        throw new IllegalStateException(
+            "agent " + name + " died: " + Files.readString(agentDir(name).resolve("agent.log")));
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("agent " + name + " never registered");
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** GET of an app's URL: the body, or null when it does not answer. */
   String fetch(String url) {
     try {
@@ -81,12 +127,8 @@ final class CastServerHarness {
 
   /** Kills every service the agent started, so no test leaves processes behind. */
   void killServices() throws IOException, InterruptedException {
-    Path apps = dataDir.resolve("agent/apps");
-    if (!Files.isDirectory(apps)) {
-      return;
-    }
     ObjectMapper json = new ObjectMapper();
-    try (Stream<Path> files = Files.walk(apps)) {
+    try (Stream<Path> files = Files.walk(dataDir)) {
       for (Path run : files.filter(p -> p.getParent().endsWith("run")).toList()) {
         if (run.toString().endsWith(".json")) {
           long pid = json.readTree(run.toFile()).path("pid").asLong();

@@ -11,76 +11,123 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A host agent in its own process (`cast agent`) joins the server and takes a deploy. */
+/**
+ * Host agents in their own processes (`cast agent`): they take deploys, and when one is killed with
+ * SIGKILL its services keep serving and the next agent adopts them.
+ */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class StandaloneAgentTest {
   private static final CastServerHarness CAST = new CastServerHarness();
   static final DropwizardAppExtension<ServerConfiguration> APP = CAST.app;
-  private static Process agent;
+  private Process agent;
+  private Path bundle;
 
-  @AfterAll
-  static void stopAgent() throws Exception {
-    if (agent != null) {
-      agent.destroy();
-      agent.waitFor(20, TimeUnit.SECONDS);
-    }
+  @BeforeEach
+  void startAgent() throws Exception {
+    CAST.awaitHost();
+    agent = CAST.startAgent("solo");
+    CAST.awaitHost("solo", agent);
+    bundle = Files.createTempDirectory("cast-solo-").resolve("v1.tar.gz");
+    Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", bundle);
+    CAST.api().pushBundle("hello", bundle);
+  }
+
+  @AfterEach
+  void stopAgent() throws Exception {
+    agent.destroy();
+    agent.waitFor(20, TimeUnit.SECONDS);
     CAST.killServices();
   }
 
-  @Test
-  void deploysToAHostWhoseAgentRunsAlone() throws Exception {
-    CAST.awaitHost();
-    Path agentDir = CAST.dataDir.resolve("agent"); // killServices looks here
-    String temporal = APP.<ServerApplication>getApplication().runtime().temporal().target();
-    agent =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.cast.cli.Main",
-                "agent",
-                "--name",
-                "solo",
-                "--data-dir",
-                agentDir.toString(),
-                "--api",
-                "http://127.0.0.1:" + APP.getLocalPort(),
-                "--temporal",
-                temporal)
-            .redirectErrorStream(true)
-            .redirectOutput(CAST.dataDir.resolve("solo-agent.log").toFile())
-            .start();
-    awaitHost("solo");
-    Path bundle = Files.createTempDirectory("cast-solo-").resolve("v1.tar.gz");
-    Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", bundle);
-    assertThat(CAST.api().pushBundle("hello", bundle).status()).isEqualTo(201);
-
+  private JsonNode deployToSolo() throws Exception {
     ApiClient.Reply started =
         CAST.api()
             .postJson(
                 "/v1/apps/hello/deployments", Map.of("version", "1.0.0", "hosts", List.of("solo")));
-    JsonNode done =
-        CAST.api().awaitDeployment(started.body().path("id").asText(), Duration.ofMinutes(2));
+    return CAST.api().awaitDeployment(started.body().path("id").asText(), Duration.ofMinutes(2));
+  }
+
+  private static JsonNode soloWeb() throws Exception {
+    for (JsonNode host : CAST.api().get("/v1/apps/hello/services/web").body().path("hosts")) {
+      if (host.path("host").asText().equals("solo")) {
+        return host;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void deploysToAHostWhoseAgentRunsAlone() throws Exception {
+    JsonNode done = deployToSolo();
 
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
     JsonNode instance = CAST.api().get("/v1/apps/hello/instances").body().get(0);
     assertThat(instance.path("host").asText()).isEqualTo("solo");
     assertThat(CAST.fetch(CAST.instanceUrl("hello"))).startsWith("hello from version 1.0.0");
-    assertThat(agentDir.resolve("apps/hello/current")).isSymbolicLink();
+    assertThat(CAST.agentDir("solo").resolve("apps/hello/current")).isSymbolicLink();
   }
 
-  private static void awaitHost(String name) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (CAST.api().get("/v1/hosts/" + name).status() != 200) {
-      assertThat(agent.isAlive())
-          .as("the agent process died: " + Files.readString(CAST.dataDir.resolve("solo-agent.log")))
-          .isTrue();
-      assertThat(System.nanoTime()).as("agent never registered").isLessThan(end);
+  @Test
+  void servicesOutliveAKilledAgentAndTheNextAgentAdoptsThem() throws Exception {
+    assertThat(deployToSolo().path("state").asText()).isEqualTo("SUCCEEDED");
+    String url = CAST.instanceUrl("hello");
+    long pid = awaitSoloPid();
+
+    new ProcessBuilder("kill", "-KILL", Long.toString(agent.pid())).start().waitFor();
+    agent.waitFor(10, TimeUnit.SECONDS);
+    assertThat(CAST.fetch(url)).as("serving with the agent dead").startsWith("hello from");
+
+    agent = CAST.startAgent("solo");
+    Thread.sleep(3000); // let the new agent adopt and report
+    assertThat(CAST.fetch(url)).startsWith("hello from");
+    assertThat(awaitSoloPid()).as("adopted, not restarted").isEqualTo(pid);
+    assertThat(helloProcesses()).as("exactly one service process").isEqualTo(1);
+
+    // Still supervised by the new agent: a crash is restarted.
+    new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor();
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (CAST.fetch(url) == null && System.nanoTime() < end) {
       Thread.sleep(100);
     }
+    assertThat(CAST.fetch(url)).as("restarted by the adopting agent").startsWith("hello from");
+  }
+
+  private static long awaitSoloPid() throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      JsonNode web = soloWeb();
+      if (web != null
+          && "running".equals(web.path("state").asText())
+          && web.path("pid").asLong() > 0) {
+        return web.path("pid").asLong();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("solo never reported web running");
+  }
+
+  /** Hello.java processes whose working directory is under the solo agent's data dir. */
+  private static long helloProcesses() throws Exception {
+    Path root = CAST.agentDir("solo").toRealPath();
+    long count = 0;
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmd = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+          Path cwd = Files.readSymbolicLink(proc.resolve("cwd"));
+          if (cmd.matches("^(\\S*/)?java .*Hello\\.java.*") && cwd.startsWith(root)) {
+            count++;
+          }
+        } catch (java.io.IOException gone) {
+          // the process ended while we looked
+        }
+      }
+    }
+    return count;
   }
 }

@@ -1,29 +1,35 @@
 package dev.cast.worker;
 
+import dev.cast.activities.HostRuntime;
 import dev.cast.activities.bundle.HttpBundleFetcher;
 import dev.cast.activities.host.HostSettings;
-import dev.cast.activities.release.ReleaseActivitiesImpl;
+import dev.cast.activities.supervisor.SupervisorSettings;
 import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A host agent: a Temporal worker on {@code host-<name>} that stages, switches and runs releases on
- * this machine, registered with the api. Services it starts run in their own process groups, so
- * they outlive the agent.
+ * A host agent: supervises this machine's services, serves their logs, and runs a Temporal worker
+ * on {@code host-<name>} that stages, switches and controls releases; registered with the api, to
+ * which it reports its services. Services run in their own process groups, so they outlive the
+ * agent, and the next agent adopts them.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
   private final AgentConfiguration config;
+  private HostRuntime host;
+  private LogServer logs;
   private WorkflowServiceStubs stubs;
   private WorkerFactory factory;
   private Registration registration;
@@ -36,8 +42,8 @@ public final class Agent implements AutoCloseable {
     return config.getName();
   }
 
-  public void start() throws Exception {
-    HostSettings host =
+  public synchronized void start() throws Exception {
+    HostSettings settings =
         new HostSettings(
             config.getName(),
             config.getAddress(),
@@ -45,8 +51,18 @@ public final class Agent implements AutoCloseable {
             config.getPorts().getFrom(),
             config.getPorts().getTo(),
             config.getMaxBundleSize().toBytes());
-    ReleaseActivitiesImpl activities =
-        ReleaseActivitiesImpl.create(host, new HttpBundleFetcher(URI.create(config.getApi())));
+    host =
+        HostRuntime.open(
+            settings, supervisorSettings(), new HttpBundleFetcher(URI.create(config.getApi())));
+    logs = new LogServer(settings.dataDir(), config.getAddress(), config.getLogsPort());
+    registration =
+        new Registration(
+            config.getApi(),
+            config.getName(),
+            config.getAddress(),
+            logs.url(),
+            host.supervisor()::statuses);
+    host.supervisor().addListener(status -> registration.changed());
     stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(config.getTemporal()).build());
@@ -54,21 +70,36 @@ public final class Agent implements AutoCloseable {
         WorkflowClient.newInstance(
             stubs, WorkflowClientOptions.newBuilder().setNamespace(config.getNamespace()).build());
     factory = WorkerFactory.newInstance(client);
-    factory
-        .newWorker(TaskQueues.host(config.getName()))
-        .registerActivitiesImplementations(activities);
+    Worker worker = factory.newWorker(TaskQueues.host(config.getName()));
+    worker.registerActivitiesImplementations(host.releaseActivities(), host.serviceActivities());
     factory.start();
     log.info(
-        "agent {} polling {} on Temporal {}, data in {}",
+        "agent {} polling {} on Temporal {}, data in {}, logs at {}",
         config.getName(),
         TaskQueues.host(config.getName()),
         config.getTemporal(),
-        host.dataDir());
-    registration = new Registration(config.getApi(), config.getName(), config.getAddress());
+        settings.dataDir(),
+        logs.url());
     registration.start(config.getHeartbeatSeconds());
   }
 
-  /** Stops polling and heartbeating. Services keep running. */
+  private SupervisorSettings supervisorSettings() {
+    SupervisorConfiguration s = config.getSupervisor();
+    return new SupervisorSettings(
+        millis(s.getBackoffInitial()),
+        millis(s.getBackoffMax()),
+        millis(s.getBackoffReset()),
+        s.getCrashLoopRestarts(),
+        millis(s.getCrashLoopWindow()),
+        s.getLogMaxSize().toBytes(),
+        s.getLogKeep());
+  }
+
+  private static Duration millis(io.dropwizard.util.Duration d) {
+    return Duration.ofMillis(d.toMilliseconds());
+  }
+
+  /** Stops polling, reporting and supervising. Services keep running. */
   @Override
   public synchronized void close() {
     if (registration != null) {
@@ -85,8 +116,16 @@ public final class Agent implements AutoCloseable {
     if (stubs != null) {
       stubs.shutdownNow();
     }
+    if (logs != null) {
+      logs.close();
+    }
+    if (host != null) {
+      host.close();
+    }
     factory = null;
     stubs = null;
     registration = null;
+    logs = null;
+    host = null;
   }
 }

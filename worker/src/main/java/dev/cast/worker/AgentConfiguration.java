@@ -37,9 +37,16 @@ public class AgentConfiguration {
   /** Bundles larger than this are refused before unpacking. */
   @NotNull private DataSize maxBundleSize = DataSize.megabytes(512);
 
-  /** Seconds between heartbeats to the api. */
+  /** Seconds between heartbeats (and full service reports) to the api. */
   @Min(1)
   private int heartbeatSeconds = 10;
+
+  /** Port of the agent's log endpoint, which the api reads service logs from (0: any). */
+  @Min(0)
+  @Max(65535)
+  private int logsPort = 0;
+
+  @Valid @NotNull private SupervisorConfiguration supervisor = new SupervisorConfiguration();
 
   /** {@code ports:} — the range services' ports are allocated from on this host. */
   public static class PortRange {
@@ -164,6 +171,26 @@ public class AgentConfiguration {
   @JsonProperty
   public void setMaxBundleSize(DataSize maxBundleSize) {
     this.maxBundleSize = maxBundleSize;
+  }
+
+  @JsonProperty
+  public int getLogsPort() {
+    return logsPort;
+  }
+
+  @JsonProperty
+  public void setLogsPort(int logsPort) {
+    this.logsPort = logsPort;
+  }
+
+  @JsonProperty
+  public SupervisorConfiguration getSupervisor() {
+    return supervisor;
+  }
+
+  @JsonProperty
+  public void setSupervisor(SupervisorConfiguration supervisor) {
+    this.supervisor = supervisor;
   }
 
   @JsonProperty

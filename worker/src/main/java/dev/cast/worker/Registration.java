@@ -1,24 +1,36 @@
 package dev.cast.worker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.workflows.host.ServiceStatus;
+import io.dropwizard.jackson.Jackson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Registers the host with the api and keeps heartbeating, so deploys can target it. */
+/**
+ * Keeps the api informed: registers the host, heartbeats, and sends the full state of the host's
+ * services with every heartbeat and soon after any change.
+ */
 final class Registration implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Registration.class);
   static final String AGENT_VERSION = "0.1.0";
+  private static final long CHANGE_DELAY_MILLIS = 50;
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ObjectMapper json = Jackson.newObjectMapper();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -26,13 +38,30 @@ final class Registration implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  private final URI endpoint;
+  private final AtomicBoolean reportPending = new AtomicBoolean();
+  private final URI host;
+  private final URI services;
   private final String body;
+  private final Supplier<List<ServiceStatus>> statuses;
   private volatile boolean registered;
 
-  Registration(String apiUrl, String name, String address) {
-    this.endpoint = URI.create(apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name);
-    this.body = "{\"address\":\"" + address + "\",\"agentVersion\":\"" + AGENT_VERSION + "\"}";
+  Registration(
+      String apiUrl,
+      String name,
+      String address,
+      String logsUrl,
+      Supplier<List<ServiceStatus>> statuses) {
+    String base = apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name;
+    this.host = URI.create(base);
+    this.services = URI.create(base + "/services");
+    this.statuses = statuses;
+    try {
+      this.body =
+          json.writeValueAsString(
+              Map.of("address", address, "agentVersion", AGENT_VERSION, "logsUrl", logsUrl));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Registers once now (so a deploy right after start finds the host), then heartbeats. */
@@ -41,30 +70,62 @@ final class Registration implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::beat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
   }
 
+  /** A service changed state or health: report soon, coalescing bursts of changes. */
+  void changed() {
+    if (reportPending.compareAndSet(false, true)) {
+      timer.schedule(
+          () -> {
+            reportPending.set(false);
+            report();
+          },
+          CHANGE_DELAY_MILLIS,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
   boolean registered() {
     return registered;
   }
 
   private void beat() {
+    if (put(host, body) && !registered) {
+      registered = true;
+      log.info("registered with the api at {}", host);
+    }
+    report();
+  }
+
+  private void report() {
+    if (!registered) {
+      return;
+    }
+    try {
+      put(services, json.writeValueAsString(statuses.get()));
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot report services: {}", e.getMessage());
+    }
+  }
+
+  private boolean put(URI uri, String text) {
     try {
       HttpRequest request =
-          HttpRequest.newBuilder(endpoint)
+          HttpRequest.newBuilder(uri)
               .timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json")
-              .PUT(HttpRequest.BodyPublishers.ofString(body))
+              .PUT(HttpRequest.BodyPublishers.ofString(text))
               .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 != 2) {
-        log.warn("api refused registration ({}): {}", response.statusCode(), response.body());
-      } else if (!registered) {
-        registered = true;
-        log.info("registered with the api at {}", endpoint);
+        log.warn("api refused {} ({}): {}", uri, response.statusCode(), response.body());
+        return false;
       }
+      return true;
     } catch (IOException e) {
-      log.warn("cannot reach the api at {}: {}; retrying", endpoint, e.getMessage());
+      log.warn("cannot reach the api at {}: {}; retrying", uri, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return false;
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -57,6 +58,46 @@ public final class PortAllocator {
     jdbi.useHandle(h -> h.createUpdate("DELETE FROM ports WHERE app = ?").bind(0, app).execute());
   }
 
+  /** Gives back every port of one service of an app. */
+  public void release(String app, String service) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("DELETE FROM ports WHERE app = ? AND service = ?")
+                .bind(0, app)
+                .bind(1, service)
+                .execute());
+  }
+
+  /** The services of an app that hold ports. */
+  public Set<String> services(String app) {
+    List<String> services =
+        jdbi.withHandle(
+            h ->
+                h.createQuery("SELECT DISTINCT service FROM ports WHERE app = ?")
+                    .bind(0, app)
+                    .mapTo(String.class)
+                    .list());
+    return new TreeSet<>(services);
+  }
+
+  /**
+   * Moves a port of a service to another free one, for when something else took the one it had.
+   *
+   * @return the new port
+   * @throws io.temporal.failure.ApplicationFailure PORT_IN_USE when the range is exhausted
+   */
+  public int reallocate(String app, String service, String name) {
+    return jdbi.inTransaction(
+        h -> {
+          h.createUpdate("DELETE FROM ports WHERE app = ? AND service = ? AND name = ?")
+              .bind(0, app)
+              .bind(1, service)
+              .bind(2, name)
+              .execute();
+          return insert(h, app, service, name);
+        });
+  }
+
   private static Map<String, Integer> held(Handle h, String app, String service) {
     Map<String, Integer> held = new LinkedHashMap<>();
     h.createQuery("SELECT name, port FROM ports WHERE app = ? AND service = ? ORDER BY port")
@@ -86,7 +127,8 @@ public final class PortAllocator {
         "no free port in " + from + "-" + to + " for " + app + "/" + service + " " + name);
   }
 
-  private static boolean bindable(int port) {
+  /** Whether a listening socket could be bound to the port on all addresses right now. */
+  public static boolean bindable(int port) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(port));
       return true;

@@ -1,8 +1,11 @@
 package dev.cast.activities.release;
 
 import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseLinks;
+import dev.cast.activities.host.ReleaseManifests;
+import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.bundle.Manifest;
 import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
@@ -11,16 +14,18 @@ import java.io.IOException;
 /**
  * Switches an app to a staged release: shared links, ports, {@code pre_activate} while the old
  * release still serves, stop the old services, move {@code previous} and {@code current}, start the
- * new services.
+ * new services under the supervisor (a disabled service stays stopped).
  */
 final class Activator {
   private final HostSettings settings;
   private final AppServices services;
+  private final Supervisor supervisor;
   private final HookInvoker hooks;
 
-  Activator(HostSettings settings, AppServices services, HookInvoker hooks) {
+  Activator(HostSettings settings, AppServices services, Supervisor supervisor, HookInvoker hooks) {
     this.settings = settings;
     this.services = services;
+    this.supervisor = supervisor;
     this.hooks = hooks;
   }
 
@@ -29,7 +34,7 @@ final class Activator {
     String version = request.version();
     Manifest manifest = ReleaseManifests.load(app, version);
     String current = ReleaseLinks.version(app.current());
-    if (version.equals(current) && services.allRunning(app, version, manifest)) {
+    if (version.equals(current) && supervisor.allRunning(app.app(), version, manifest)) {
       return activation(app, manifest);
     }
     SharedLinks.link(app, version, manifest.shared());
@@ -38,9 +43,9 @@ final class Activator {
       // When current already points here an earlier attempt ran the hook and switched.
       hooks.run(app, version, manifest, HookInvoker.PRE_ACTIVATE, heartbeat);
     }
-    services.stopAll(app, heartbeat);
+    supervisor.stopApp(app.app(), null, heartbeat);
     switchLinks(app, current, version);
-    services.ensureRunning(app, version, manifest);
+    supervisor.ensureRunning(app.app(), version, manifest);
     return activation(app, manifest);
   }
 

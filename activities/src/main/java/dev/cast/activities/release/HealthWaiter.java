@@ -2,16 +2,14 @@ package dev.cast.activities.release;
 
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
+import dev.cast.activities.host.ReleaseManifests;
 import dev.cast.activities.service.CheckResult;
 import dev.cast.activities.service.Durations;
-import dev.cast.activities.service.HealthChecker;
 import dev.cast.activities.service.LogTail;
-import dev.cast.activities.service.RunFiles;
-import dev.cast.activities.service.RunRecord;
-import dev.cast.activities.service.ServiceLauncher;
+import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.bundle.Manifest;
-import dev.cast.bundle.ServiceSpec;
 import dev.cast.workflows.host.HealthReport;
 import dev.cast.workflows.host.HealthRequest;
 import dev.cast.workflows.shared.DeployFailure;
@@ -22,23 +20,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Waits for every service of a release to pass its health check. Checks run every 100 ms, not at
- * the manifest's interval: during a deploy every second of waiting counts.
+ * Waits for every enabled service of a release to pass its health check; disabled services are
+ * skipped. Checks run every 100 ms, not at the manifest's interval: during a deploy every second of
+ * waiting counts. A service whose process exited since the activation started it fails the wait at
+ * once, even if the supervisor is about to restart it: a release that crashes is not deployed.
  */
 final class HealthWaiter {
   static final Duration ROUND = Duration.ofMillis(100);
+  private static final CheckResult EXITING = new CheckResult(false, "the process is exiting");
 
   private final HostSettings settings;
-  private final AppServices services;
-  private final HealthChecker checker;
+  private final Supervisor supervisor;
 
-  HealthWaiter(HostSettings settings, AppServices services, HealthChecker checker) {
+  HealthWaiter(HostSettings settings, Supervisor supervisor) {
     this.settings = settings;
-    this.services = services;
-    this.checker = checker;
+    this.supervisor = supervisor;
   }
 
   HealthReport await(HealthRequest request, Heartbeat heartbeat) throws IOException {
@@ -70,14 +70,29 @@ final class HealthWaiter {
       Runnable tick)
       throws IOException {
     List<String> waiting = new ArrayList<>();
-    for (Map.Entry<String, ServiceSpec> e : manifest.services().entrySet()) {
-      String service = e.getKey();
-      RunRecord running = requireRunning(app, service, version);
+    for (String service : manifest.services().keySet()) {
+      Optional<Supervisor.Snapshot> snapshot = supervisor.snapshot(app.app(), service);
+      if (snapshot.isPresent() && !snapshot.get().enabled()) {
+        continue;
+      }
+      if (exiting(snapshot, version)) {
+        // The process is gone but the supervisor has not handled it yet; the next round knows how
+        // it ended.
+        waiting.add(service);
+        results.putIfAbsent(service, EXITING);
+        continue;
+      }
+      requireRunning(app, service, version, snapshot);
       CheckResult last = results.get(service);
       if (last == null || !last.passed()) {
-        CheckResult result = check(app, version, e.getValue(), running, tick);
-        results.put(service, result);
-        if (!result.passed()) {
+        Optional<CheckResult> result = supervisor.checkNow(app.app(), service, tick);
+        if (result.isEmpty()) {
+          waiting.add(service);
+          results.putIfAbsent(service, EXITING);
+          continue;
+        }
+        results.put(service, result.get());
+        if (!result.get().passed()) {
           waiting.add(service);
         }
       }
@@ -85,31 +100,27 @@ final class HealthWaiter {
     return waiting;
   }
 
-  private CheckResult check(
-      AppLayout app, String version, ServiceSpec spec, RunRecord running, Runnable tick)
-      throws IOException {
-    if (spec.health() == null) {
-      return new CheckResult(true, "process " + running.pid() + " is running");
-    }
-    return checker.check(
-        spec.health(),
-        running.ports(),
-        app.releaseDir(version),
-        services.environment(app, version, spec, running.ports()),
-        tick);
+  private static boolean exiting(Optional<Supervisor.Snapshot> snapshot, String version) {
+    return snapshot.isPresent()
+        && version.equals(snapshot.get().version())
+        && "running".equals(snapshot.get().state())
+        && snapshot.get().running().isEmpty();
   }
 
-  private RunRecord requireRunning(AppLayout app, String service, String version)
-      throws IOException {
-    var running = services.running(app, service, version);
-    if (running.isPresent()) {
-      return running.get();
+  private void requireRunning(
+      AppLayout app, String service, String version, Optional<Supervisor.Snapshot> snapshot) {
+    boolean running =
+        snapshot.isPresent()
+            && version.equals(snapshot.get().version())
+            && snapshot.get().running().isPresent()
+            && snapshot.get().restarts() == 0;
+    if (running) {
+      return;
     }
-    ServiceLauncher launcher = services.launcher();
     String how =
-        RunFiles.read(app.runFile(service))
-            .filter(r -> r.version().equals(version))
-            .map(r -> launcher.exitInfo(r.pid()))
+        snapshot
+            .filter(s -> version.equals(s.version()) && s.lastExit() != null)
+            .map(Supervisor.Snapshot::lastExit)
             .orElse("is not running");
     throw Failures.permanent(
         DeployFailure.SERVICE_EXITED,

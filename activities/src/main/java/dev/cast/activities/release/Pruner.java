@@ -4,8 +4,10 @@ import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.Failures;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseLinks;
+import dev.cast.activities.host.ReleaseManifests;
 import dev.cast.activities.service.RunFiles;
 import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.bundle.FileTrees;
 import dev.cast.workflows.host.PruneRequest;
 import dev.cast.workflows.host.PruneResult;
@@ -23,13 +25,16 @@ import java.util.Set;
 
 /**
  * Deletes old releases: keeps the {@code keep} most recently staged ones and never the one {@code
- * current} or {@code previous} points at, nor one a service still runs.
+ * current} or {@code previous} points at, nor one a service still runs. Services no retained
+ * release has any more give back their ports.
  */
 final class Pruner {
   private final HostSettings settings;
+  private final Supervisor supervisor;
 
-  Pruner(HostSettings settings) {
+  Pruner(HostSettings settings, Supervisor supervisor) {
     this.settings = settings;
+    this.supervisor = supervisor;
   }
 
   PruneResult prune(PruneRequest request) throws IOException {
@@ -50,7 +55,17 @@ final class Pruner {
       }
     }
     removed.sort(Comparator.naturalOrder());
+    supervisor.pruned(app.app(), retainedServices(app));
     return new PruneResult(removed);
+  }
+
+  /** Every service some release still on the host declares. */
+  private static Set<String> retainedServices(AppLayout app) throws IOException {
+    Set<String> services = new HashSet<>();
+    for (String version : releases(app)) {
+      ReleaseManifests.find(app, version).ifPresent(m -> services.addAll(m.services().keySet()));
+    }
+    return services;
   }
 
   private static Set<String> inUse(AppLayout app) throws IOException {

@@ -2,12 +2,14 @@ package dev.cast.activities.release;
 
 import dev.cast.activities.bundle.BundleFetcher;
 import dev.cast.activities.bundle.ReleaseStager;
+import dev.cast.activities.host.AppLocks;
+import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.Names;
+import dev.cast.activities.host.ReleaseManifests;
 import dev.cast.activities.ports.HostDatabase;
 import dev.cast.activities.ports.PortAllocator;
-import dev.cast.activities.service.HealthChecker;
-import dev.cast.activities.service.ServiceLauncher;
+import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
 import dev.cast.workflows.host.HealthReport;
@@ -25,11 +27,12 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The host agent's release activities, on real files and real processes under {@link
- * HostSettings#dataDir()}. I/O failures propagate as retryable; permanent problems are
- * non-retryable {@code ApplicationFailure}s typed by {@code DeployFailure}.
+ * HostSettings#dataDir()}; services are started and stopped through the host's {@link Supervisor}.
+ * I/O failures propagate as retryable; permanent problems are non-retryable {@code
+ * ApplicationFailure}s typed by {@code DeployFailure}. Build it with {@code HostRuntime.open}.
  */
 public final class ReleaseActivitiesImpl implements ReleaseActivities {
-  private final AppLocks locks = new AppLocks();
+  private final AppLocks locks;
   private final ReleaseStager stager;
   private final Activator activator;
   private final HealthWaiter health;
@@ -40,24 +43,26 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
 
   /**
    * @param hostDb the host-local database, opened (and migrated) by {@link HostDatabase#open}
+   * @param supervisor the host's supervisor, which runs every service
+   * @param locks shared with the service activities, so one app's work on the host runs one at a
+   *     time
    */
-  public ReleaseActivitiesImpl(HostSettings settings, BundleFetcher fetcher, Jdbi hostDb) {
+  public ReleaseActivitiesImpl(
+      HostSettings settings,
+      BundleFetcher fetcher,
+      Jdbi hostDb,
+      Supervisor supervisor,
+      AppLocks locks) {
     this.settings = settings;
+    this.locks = locks;
     PortAllocator ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
-    AppServices services = new AppServices(settings.hostName(), ports, new ServiceLauncher());
+    AppServices services = new AppServices(settings.hostName(), ports);
     this.stager = new ReleaseStager(settings, fetcher);
     this.hooks = new HookInvoker(services);
-    this.activator = new Activator(settings, services, hooks);
-    this.health = new HealthWaiter(settings, services, new HealthChecker());
-    this.reverter = new Reverter(settings, services);
-    this.pruner = new Pruner(settings);
-  }
-
-  /** Opens (and migrates) {@code <dataDir>/agent.db} and builds the activities on it. */
-  public static ReleaseActivitiesImpl create(HostSettings settings, BundleFetcher fetcher)
-      throws IOException {
-    return new ReleaseActivitiesImpl(
-        settings, fetcher, HostDatabase.open(settings.layout().databaseFile()));
+    this.activator = new Activator(settings, services, supervisor, hooks);
+    this.health = new HealthWaiter(settings, supervisor);
+    this.reverter = new Reverter(settings, supervisor);
+    this.pruner = new Pruner(settings, supervisor);
   }
 
   @Override

@@ -1,8 +1,11 @@
 package dev.cast.activities.release;
 
 import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseLinks;
+import dev.cast.activities.host.ReleaseManifests;
+import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.bundle.Manifest;
 import dev.cast.workflows.host.RevertRequest;
 import java.io.IOException;
@@ -13,25 +16,26 @@ import java.io.IOException;
  */
 final class Reverter {
   private final HostSettings settings;
-  private final AppServices services;
+  private final Supervisor supervisor;
 
-  Reverter(HostSettings settings, AppServices services) {
+  Reverter(HostSettings settings, Supervisor supervisor) {
     this.settings = settings;
-    this.services = services;
+    this.supervisor = supervisor;
   }
 
   void revert(RevertRequest request, Heartbeat heartbeat) throws IOException {
     AppLayout app = settings.layout().app(request.app());
     String target = request.previousVersion();
     if (target == null) {
-      services.stopAll(app, heartbeat);
+      supervisor.stopApp(app.app(), null, heartbeat);
       ReleaseLinks.remove(app.current());
+      supervisor.forgetStopped(app.app());
       return;
     }
     Manifest manifest = ReleaseManifests.load(app, target);
     // Services already running the previous release are left alone: the activation may never
     // have stopped them.
-    services.stopWhere(app, r -> !r.version().equals(target) || !r.alive(), heartbeat);
+    supervisor.stopApp(app.app(), target, heartbeat);
     String current = ReleaseLinks.version(app.current());
     if (!target.equals(current)) {
       if (current != null && current.equals(request.failedVersion())) {
@@ -39,6 +43,6 @@ final class Reverter {
       }
       ReleaseLinks.point(app.current(), target);
     }
-    services.ensureRunning(app, target, manifest);
+    supervisor.ensureRunning(app.app(), target, manifest);
   }
 }

@@ -3,6 +3,8 @@ package dev.cast.activities.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.ports.HostDatabase;
+import dev.cast.activities.ports.PortAllocator;
 import dev.cast.activities.testing.TestHost;
 import dev.cast.workflows.host.PruneRequest;
 import dev.cast.workflows.host.PruneResult;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,5 +54,38 @@ class PruneTest {
     assertThat(app.releaseDir("v3")).doesNotExist();
     assertThat(app.marker("v3")).doesNotExist();
     assertThat(host.runRecord("hello", "web").alive()).isTrue();
+  }
+
+  @Test
+  void givesBackThePortsOfServicesNoRetainedReleaseHas() throws Exception {
+    String both =
+        """
+        name: hello
+        version: "0"
+        services:
+          web:
+            command: ["sleep", "1000"]
+            ports: [http]
+          worker:
+            command: ["sleep", "1000"]
+            ports: [jobs]
+        """;
+    host.deploy("hello", "v1", both);
+    host.deploy("hello", "v2", ActivationTest.SLEEPER);
+    host.deploy("hello", "v3", ActivationTest.SLEEPER);
+    PortAllocator ports =
+        new PortAllocator(
+            HostDatabase.open(host.settings.layout().databaseFile()),
+            TestHost.PORT_FROM,
+            TestHost.PORT_TO);
+    Map<String, Integer> web = ports.ports("hello", "web");
+    assertThat(ports.ports("hello", "worker")).isNotEmpty();
+    assertThat(host.supervisor().status("hello", "worker")).as("dropped by v2").isEmpty();
+
+    PruneResult result = host.activities.pruneReleases(new PruneRequest("hello", 2));
+
+    assertThat(result.removed()).containsExactly("v1");
+    assertThat(ports.ports("hello", "worker")).isEmpty();
+    assertThat(ports.ports("hello", "web")).isEqualTo(web);
   }
 }

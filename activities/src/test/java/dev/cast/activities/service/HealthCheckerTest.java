@@ -26,11 +26,11 @@ class HealthCheckerTest {
   }
 
   static HealthSpec tcp() {
-    return new HealthSpec(null, new HealthSpec.TcpCheck("http"), null, TIMEOUT, TIMEOUT);
+    return new HealthSpec(null, new HealthSpec.TcpCheck("http"), null, TIMEOUT, TIMEOUT, 3);
   }
 
   static HealthSpec command(String... argv) {
-    return new HealthSpec(null, null, List.of(argv), TIMEOUT, TIMEOUT);
+    return new HealthSpec(null, null, List.of(argv), TIMEOUT, TIMEOUT, 3);
   }
 
   CheckResult check(HealthSpec spec, Map<String, Integer> ports) throws Exception {

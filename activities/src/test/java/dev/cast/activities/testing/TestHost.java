@@ -1,16 +1,20 @@
 package dev.cast.activities.testing;
 
+import dev.cast.activities.HostRuntime;
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.HostSettings;
-import dev.cast.activities.ports.HostDatabase;
-import dev.cast.activities.release.ReleaseActivitiesImpl;
 import dev.cast.activities.service.RunFiles;
 import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.supervisor.Supervisor;
+import dev.cast.activities.supervisor.SupervisorSettings;
 import dev.cast.bundle.BundleInfo;
 import dev.cast.bundle.BundlePacker;
 import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
 import dev.cast.workflows.host.ReleaseActivities;
+import dev.cast.workflows.host.ServiceActivities;
+import dev.cast.workflows.host.ServiceCommand;
+import dev.cast.workflows.host.ServiceStatus;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
 import io.temporal.activity.ActivityOptions;
@@ -25,36 +29,95 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A host agent on a temp dir: the real activities behind a {@link TestActivityEnvironment}, bundles
- * packed from cast.yml text and served by a {@link LocalFetcher}. {@link #close()} kills every
- * service it finds, so no process outlives a test.
+ * A host agent on a temp dir: the real {@link HostRuntime} (supervisor and activities) behind a
+ * {@link TestActivityEnvironment}, bundles packed from cast.yml text and served by a {@link
+ * LocalFetcher}. {@link #restartAgent()} plays an agent that dies and comes back on the same data
+ * dir. {@link #close()} kills every service it finds, so no process outlives a test.
  */
 public final class TestHost implements AutoCloseable {
   public static final int PORT_FROM = 21000;
   public static final int PORT_TO = 21999;
 
+  /** Short backoffs, so restart tests take a second, not minutes. */
+  public static final SupervisorSettings FAST =
+      new SupervisorSettings(
+          Duration.ofMillis(100),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(60),
+          5,
+          Duration.ofSeconds(60),
+          10L * 1024 * 1024,
+          5);
+
   public final Path root;
   public final HostSettings settings;
+  public final SupervisorSettings supervisorSettings;
   public final LocalFetcher fetcher = new LocalFetcher();
-  public final TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-  public final ReleaseActivities activities;
+  public TestActivityEnvironment env;
+  public HostRuntime runtime;
+  public ReleaseActivities activities;
+  public ServiceActivities services;
+  private boolean agentOpen;
 
   public TestHost(Path root) throws IOException {
+    this(root, FAST);
+  }
+
+  public TestHost(Path root, SupervisorSettings supervisorSettings) throws IOException {
     this.root = root;
+    this.supervisorSettings = supervisorSettings;
     this.settings =
         new HostSettings(
             "test-host", "127.0.0.1", root.resolve("data"), PORT_FROM, PORT_TO, 1 << 26);
-    ReleaseActivitiesImpl impl =
-        new ReleaseActivitiesImpl(
-            settings, fetcher, HostDatabase.open(settings.layout().databaseFile()));
-    env.registerActivitiesImplementations(impl);
-    activities =
-        env.newActivityStub(
-            ReleaseActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(2))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+    openAgent();
+  }
+
+  private void openAgent() throws IOException {
+    runtime = HostRuntime.open(settings, supervisorSettings, fetcher);
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(runtime.releaseActivities(), runtime.serviceActivities());
+    ActivityOptions options =
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(2))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build();
+    activities = env.newActivityStub(ReleaseActivities.class, options);
+    services = env.newActivityStub(ServiceActivities.class, options);
+    agentOpen = true;
+  }
+
+  /**
+   * The agent dies (its supervisor stops watching; services keep running) and a new one starts on
+   * the same data dir.
+   */
+  public void restartAgent() throws IOException {
+    stopAgent();
+    openAgent();
+  }
+
+  /** The agent dies, as far as its services can tell; {@link #startAgent()} brings a new one. */
+  public void stopAgent() {
+    if (agentOpen) {
+      agentOpen = false;
+      runtime.close();
+      env.close();
+    }
+  }
+
+  public void startAgent() throws IOException {
+    openAgent();
+  }
+
+  public Supervisor supervisor() {
+    return runtime.supervisor();
+  }
+
+  public ServiceStatus status(String app, String service) {
+    return supervisor().status(app, service).orElseThrow();
+  }
+
+  public ServiceStatus control(String app, String service, String action) {
+    return services.controlService(new ServiceCommand("op-1", app, service, action));
   }
 
   public AppLayout app(String app) {
@@ -114,6 +177,11 @@ public final class TestHost implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    boolean envOpen = agentOpen;
+    if (agentOpen) {
+      agentOpen = false;
+      runtime.close();
+    }
     try {
       Path apps = settings.dataDir().resolve("apps");
       if (Files.isDirectory(apps)) {
@@ -125,7 +193,9 @@ public final class TestHost implements AutoCloseable {
       }
     } finally {
       Procs.killAllUnder(root);
-      env.close();
+      if (envOpen) {
+        env.close();
+      }
     }
   }
 }

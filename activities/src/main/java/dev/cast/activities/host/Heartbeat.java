@@ -1,4 +1,4 @@
-package dev.cast.activities.release;
+package dev.cast.activities.host;
 
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -8,7 +8,7 @@ import java.time.Duration;
  * Heartbeats of the running activity, sent at most every half second however often the waiting
  * loops tick. Create it on the activity's thread and tick it only from there.
  */
-final class Heartbeat implements Runnable {
+public final class Heartbeat implements Runnable {
   private static final long MIN_GAP_NANOS = Duration.ofMillis(500).toNanos();
 
   private final ActivityExecutionContext context;
@@ -20,11 +20,11 @@ final class Heartbeat implements Runnable {
     this.details = details;
   }
 
-  static Heartbeat start(Object details) {
+  public static Heartbeat start(Object details) {
     return new Heartbeat(Activity.getExecutionContext(), details);
   }
 
-  void details(Object newDetails) {
+  public void details(Object newDetails) {
     this.details = newDetails;
   }
 

@@ -1,7 +1,5 @@
-package dev.cast.activities.release;
+package dev.cast.activities.host;
 
-import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.host.Failures;
 import dev.cast.bundle.BundleException;
 import dev.cast.bundle.Manifest;
 import dev.cast.bundle.ManifestParser;
@@ -12,14 +10,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Reads the manifest of a staged release. */
-final class ReleaseManifests {
+public final class ReleaseManifests {
   private ReleaseManifests() {}
 
   /**
    * @throws io.temporal.failure.ApplicationFailure RELEASE_NOT_FOUND when the release is not
    *     staged, INVALID_BUNDLE when its manifest does not parse
    */
-  static Manifest load(AppLayout app, String version) throws IOException {
+  public static Manifest load(AppLayout app, String version) throws IOException {
     Path file = app.releaseDir(version).resolve(Manifest.FILE_NAME);
     if (!Files.isRegularFile(file)) {
       throw Failures.permanent(
@@ -34,7 +32,7 @@ final class ReleaseManifests {
   }
 
   /** The manifest, or nothing when the release is gone or unreadable. */
-  static Optional<Manifest> find(AppLayout app, String version) {
+  public static Optional<Manifest> find(AppLayout app, String version) {
     try {
       return Optional.of(load(app, version));
     } catch (IOException | RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.cast.activities.release;
+package dev.cast.activities.host;
 
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,14 +9,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * One app's activities on a host run one at a time. A retried attempt may start while the attempt
  * it replaces (its heartbeat lost) still runs; it waits instead of racing it.
  */
-final class AppLocks {
+public final class AppLocks {
   private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-  interface Work<T> {
+  public interface Work<T> {
     T run() throws IOException;
   }
 
-  <T> T with(String app, Work<T> work) throws IOException {
+  public <T> T with(String app, Work<T> work) throws IOException {
     ReentrantLock lock = locks.computeIfAbsent(app, a -> new ReentrantLock());
     try {
       lock.lockInterruptibly();

@@ -1,0 +1,71 @@
+package dev.cast.activities;
+
+import dev.cast.activities.bundle.BundleFetcher;
+import dev.cast.activities.host.AppLocks;
+import dev.cast.activities.host.HostSettings;
+import dev.cast.activities.ports.HostDatabase;
+import dev.cast.activities.release.ReleaseActivitiesImpl;
+import dev.cast.activities.supervisor.ServiceActivitiesImpl;
+import dev.cast.activities.supervisor.Supervisor;
+import dev.cast.activities.supervisor.SupervisorSettings;
+import java.io.IOException;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Everything a host agent runs on its machine: the agent's database, the supervisor (started, so
+ * services left running by an earlier agent are adopted) and the activities on top of it. {@link
+ * #close()} stops supervising and leaves the services running.
+ */
+public final class HostRuntime implements AutoCloseable {
+  private final Supervisor supervisor;
+  private final ReleaseActivitiesImpl releaseActivities;
+  private final ServiceActivitiesImpl serviceActivities;
+
+  private HostRuntime(
+      Supervisor supervisor,
+      ReleaseActivitiesImpl releaseActivities,
+      ServiceActivitiesImpl serviceActivities) {
+    this.supervisor = supervisor;
+    this.releaseActivities = releaseActivities;
+    this.serviceActivities = serviceActivities;
+  }
+
+  /** Opens (and migrates) {@code <dataDir>/agent.db}, builds everything and starts supervising. */
+  public static HostRuntime open(
+      HostSettings settings, SupervisorSettings supervisorSettings, BundleFetcher fetcher)
+      throws IOException {
+    Jdbi hostDb = HostDatabase.open(settings.layout().databaseFile());
+    Supervisor supervisor = new Supervisor(settings, supervisorSettings, hostDb);
+    AppLocks locks = new AppLocks();
+    HostRuntime runtime =
+        new HostRuntime(
+            supervisor,
+            new ReleaseActivitiesImpl(settings, fetcher, hostDb, supervisor, locks),
+            new ServiceActivitiesImpl(settings, supervisor, locks));
+    try {
+      supervisor.start();
+    } catch (IOException | RuntimeException e) {
+      supervisor.close();
+      throw e;
+    }
+    return runtime;
+  }
+
+  public ReleaseActivitiesImpl releaseActivities() {
+    return releaseActivities;
+  }
+
+  public ServiceActivitiesImpl serviceActivities() {
+    return serviceActivities;
+  }
+
+  public Supervisor supervisor() {
+    return supervisor;
+  }
+
+  /** Stops supervising; the services keep running for the next agent to adopt. */
+  @Override
+  public void close() {
+    supervisor.close();
+  }
+}

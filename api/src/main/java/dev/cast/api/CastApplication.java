@@ -94,11 +94,23 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             config.getDeploy().getKeepReleases());
 
     env.jersey().register(new AppsResource(releases, deployments, instanceDao, statusDao, json));
-    env.jersey()
-        .register(new ServicesResource(releases, deployments, statusDao, new LogProxy(hostDao)));
+    LogProxy logs = new LogProxy(hostDao);
+    // Followers never finish by themselves: end them as soon as the server begins to stop,
+    // before Jetty waits for in-flight requests.
+    env.lifecycle()
+        .addEventListener(
+            new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+              @Override
+              public void lifeCycleStopping(org.eclipse.jetty.util.component.LifeCycle event) {
+                logs.stop();
+              }
+            });
+    env.jersey().register(new ServicesResource(releases, deployments, statusDao, logs));
     env.jersey().register(new DeploymentsResource(deployments));
     env.jersey().register(new HostsResource(hostDao, statusDao));
     ProblemMappers.all().forEach(env.jersey()::register);
+    // No response buffering in Jersey: a followed log must reach the client line by line.
+    env.jersey().property("jersey.config.server.contentLength.buffer", 0);
     env.healthChecks()
         .register(
             "catalog",

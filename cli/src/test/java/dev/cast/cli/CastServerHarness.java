@@ -1,7 +1,6 @@
 package dev.cast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -125,16 +124,23 @@ final class CastServerHarness {
         + "/";
   }
 
-  /** Kills every service the agent started, so no test leaves processes behind. */
+  /**
+   * Kills every service the agents under this server's data dir started, so no test leaves
+   * processes behind: every process group whose leader's command line names the data dir (each
+   * service runs under a wrapper that does).
+   */
   void killServices() throws IOException, InterruptedException {
-    ObjectMapper json = new ObjectMapper();
-    try (Stream<Path> files = Files.walk(dataDir)) {
-      for (Path run : files.filter(p -> p.getParent().endsWith("run")).toList()) {
-        if (run.toString().endsWith(".json")) {
-          long pid = json.readTree(run.toFile()).path("pid").asLong();
-          if (pid > 1) {
+    String marker = dataDir.toString();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmd = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+          String pid = proc.getFileName().toString();
+          if (cmd.contains(marker) && !pid.equals(Long.toString(ProcessHandle.current().pid()))) {
             new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor();
           }
+        } catch (IOException gone) {
+          // it ended while we looked
         }
       }
     }

@@ -169,11 +169,13 @@ class ServiceManagementTest {
   @Test
   @Order(7)
   void logsTailAndFollowThroughTheApi() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String base = "http://127.0.0.1:" + APP.getLocalPort() + WEB + "/logs";
     String tail =
         http.send(
-                HttpRequest.newBuilder(URI.create(base + "?tail=5")).build(),
+                HttpRequest.newBuilder(URI.create(base + "?tail=5"))
+                    .timeout(Duration.ofSeconds(20))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
     assertThat(tail).contains("listening on");
@@ -183,7 +185,9 @@ class ServiceManagementTest {
 
     HttpResponse<Stream<String>> follow =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "?tail=0&follow=true")).build(),
+            HttpRequest.newBuilder(URI.create(base + "?tail=0&follow=true"))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
             HttpResponse.BodyHandlers.ofLines());
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader =
@@ -203,6 +207,8 @@ class ServiceManagementTest {
       line = lines.poll(30, TimeUnit.SECONDS);
     } while (line != null && !line.contains("listening on"));
     assertThat(line).as("a line written after the follow began").contains("listening on");
-    follow.body().close();
+    Thread closer = new Thread(() -> follow.body().close());
+    closer.setDaemon(true);
+    closer.start();
   }
 }

@@ -74,7 +74,8 @@ class StandaloneAgentTest {
 
   @Test
   void servicesOutliveAKilledAgentAndTheNextAgentAdoptsThem() throws Exception {
-    assertThat(deployToSolo().path("state").asText()).isEqualTo("SUCCEEDED");
+    JsonNode deployed = deployToSolo();
+    assertThat(deployed.path("state").asText()).as(deployed.toString()).isEqualTo("SUCCEEDED");
     String url = CAST.instanceUrl("hello");
     long pid = awaitSoloPid();
 

@@ -35,6 +35,9 @@ final class Activator {
     Manifest manifest = ReleaseManifests.load(app, version);
     String current = ReleaseLinks.version(app.current());
     if (version.equals(current) && supervisor.allRunning(app.app(), version, manifest)) {
+      // Deploying what already runs: take it as deliberately started, so restarts that happened
+      // before this deploy (e.g. while no agent watched) do not fail its health wait.
+      supervisor.ensureRunning(app.app(), version, manifest);
       return activation(app, manifest);
     }
     SharedLinks.link(app, version, manifest.shared());

@@ -305,6 +305,8 @@ public final class Supervisor implements AutoCloseable {
         Target target = new Target(layout, version, e.getValue());
         synchronized (unit) {
           if (alive(unit.proc) && version.equals(unit.version)) {
+            unit.restarts = 0;
+            unit.lastExit = null;
             continue;
           }
         }

@@ -429,6 +429,11 @@ public final class DeploymentService {
           row.hosts(),
           System.currentTimeMillis());
       return new DeploymentProgress(row.id(), DeploymentState.INTERRUPTED, cause, stored.hosts());
+    } catch (io.temporal.client.WorkflowException e) {
+      // The workflow cannot answer right now (its task is failing or no worker polls): show
+      // what the catalog has rather than fail the request.
+      log.warn("deployment {} did not answer its progress query: {}", row.id(), e.getMessage());
+      return stored;
     }
   }
 

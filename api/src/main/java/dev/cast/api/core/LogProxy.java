@@ -3,7 +3,6 @@ package dev.cast.api.core;
 import dev.cast.api.db.HostDao;
 import dev.cast.api.db.HostRow;
 import dev.cast.api.errors.ApiException;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,21 +12,40 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
  * Streams a service's log from the agent of its host, which serves its log files. With follow, the
  * stream stays open and new lines pass through as they are written.
  */
-public final class LogProxy {
+public final class LogProxy implements io.dropwizard.lifecycle.Managed {
   private final HostDao hosts;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final java.util.Set<InputStream> open =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ExecutorService copier =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "cast-log-proxy");
+            t.setDaemon(true);
+            return t;
+          });
 
   public LogProxy(HostDao hosts) {
     this.hosts = hosts;
   }
 
-  public StreamingOutput stream(String host, String app, String service, int tail, boolean follow) {
+  /**
+   * The log's last {@code tail} lines as bytes, or with {@code follow} a {@link ChunkedOutput} that
+   * keeps streaming new lines.
+   */
+  public Object stream(String host, String app, String service, int tail, boolean follow) {
     HostRow row =
         hosts
             .find(host)
@@ -52,17 +70,47 @@ public final class LogProxy {
                 + "&follow="
                 + follow);
     InputStream body = open(uri, host);
-    return out -> {
+    if (!follow) {
       try (InputStream in = body) {
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
-          // Follow means each line reaches the client as it is written.
-          out.flush();
-        }
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw unavailable(host, e);
       }
-    };
+    }
+    open.add(body);
+    // A chunked output commits the response at once, so a follower with nothing to read yet
+    // still gets its headers, and every chunk is flushed to the client as it comes.
+    ChunkedOutput<byte[]> output = new ChunkedOutput<>(byte[].class);
+    copier.execute(() -> copy(body, output));
+    return output;
+  }
+
+  /** Ends every stream still open, so the server can stop without waiting for followers. */
+  @Override
+  public void stop() {
+    for (InputStream body : open) {
+      try {
+        body.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+    copier.shutdownNow();
+  }
+
+  private void copy(InputStream body, ChunkedOutput<byte[]> output) {
+    try (InputStream in = body;
+        output) {
+      byte[] buffer = new byte[8192];
+      int n;
+      while ((n = in.read(buffer)) >= 0 && !output.isClosed()) {
+        output.write(java.util.Arrays.copyOf(buffer, n));
+      }
+    } catch (IOException e) {
+      // The client or the agent went away; either ends the stream.
+    } finally {
+      open.remove(body);
+    }
   }
 
   private InputStream open(URI uri, String host) {
@@ -80,16 +128,20 @@ public final class LogProxy {
       }
       return response.body();
     } catch (IOException e) {
-      throw new ApiException(
-          503,
-          "LOGS_UNAVAILABLE",
-          "Service unavailable",
-          "cannot read logs from the agent on " + host + ": " + e.getMessage(),
-          null);
+      throw unavailable(host, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private static ApiException unavailable(String host, IOException e) {
+    return new ApiException(
+        503,
+        "LOGS_UNAVAILABLE",
+        "Service unavailable",
+        "cannot read logs from the agent on " + host + ": " + e.getMessage(),
+        null);
   }
 
   private static String enc(String s) {

@@ -119,7 +119,6 @@ public class ServicesResource {
     }
     return Response.ok(logs.stream(chosen, app, service, tail, follow))
         .type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8"))
-        .header("X-Content-Type-Options", "nosniff")
         .build();
   }
 

@@ -3,6 +3,7 @@ package dev.cast.api.temporal;
 import dev.cast.workflows.catalog.CatalogActivities;
 import dev.cast.workflows.deploy.DeployWorkflowImpl;
 import dev.cast.workflows.rollback.RollbackWorkflowImpl;
+import dev.cast.workflows.service.ServiceControlWorkflowImpl;
 import dev.cast.workflows.shared.TaskQueues;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.worker.WorkerFactory;
@@ -28,7 +29,7 @@ public final class ControlWorker implements Managed {
     factory = WorkerFactory.newInstance(engine.client(), factoryOptions(sticky));
     var worker = factory.newWorker(TaskQueues.CONTROL, workerOptions(sticky));
     worker.registerWorkflowImplementationTypes(
-        DeployWorkflowImpl.class, RollbackWorkflowImpl.class);
+        DeployWorkflowImpl.class, RollbackWorkflowImpl.class, ServiceControlWorkflowImpl.class);
     worker.registerActivitiesImplementations(catalog);
     factory.start();
   }

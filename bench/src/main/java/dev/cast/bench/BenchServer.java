@@ -62,6 +62,7 @@ final class BenchServer {
   }
 
   void stop() throws Exception {
+    app.stopAgent(); // or its supervisor would restart what is killed next
     Processes.killServices(dir);
   }
 

@@ -15,6 +15,14 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private volatile Agent agent;
 
+  /** Stops the embedded agent (its services keep running), e.g. before killing them. */
+  public void stopAgent() {
+    Agent running = agent;
+    if (running != null) {
+      running.close();
+    }
+  }
+
   /** Completes with the api's port once the server is up and its agent started. */
   public CompletableFuture<Integer> ready() {
     return port;

@@ -126,10 +126,12 @@ final class CastServerHarness {
 
   /**
    * Kills every service the agents under this server's data dir started, so no test leaves
-   * processes behind: every process group whose leader's command line names the data dir (each
-   * service runs under a wrapper that does).
+   * processes behind (stop standalone agents before): every process group whose leader's command
+   * line names the data dir (each service runs under a wrapper that does).
    */
   void killServices() throws IOException, InterruptedException {
+    // First the embedded agent, or its supervisor would restart what is killed here.
+    app.<ServerApplication>getApplication().stopAgent();
     String marker = dataDir.toString();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {

@@ -23,7 +23,7 @@ final class CastServerHarness {
   final DropwizardAppExtension<ServerConfiguration> app;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  CastServerHarness() {
+  CastServerHarness(ConfigOverride... extra) {
     try {
       dataDir = Files.createTempDirectory("cast-e2e-");
     } catch (IOException e) {
@@ -33,8 +33,13 @@ final class CastServerHarness {
         new DropwizardAppExtension<>(
             ServerApplication.class,
             ResourceHelpers.resourceFilePath("test-config.yml"),
-            ConfigOverride.config("dataDir", dataDir.toString()),
-            ConfigOverride.config("agent.dataDir", dataDir.resolve("agent").toString()));
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(
+                        ConfigOverride.config("dataDir", dataDir.toString()),
+                        ConfigOverride.config(
+                            "agent.dataDir", dataDir.resolve("agent").toString())),
+                    java.util.Arrays.stream(extra))
+                .toArray(ConfigOverride[]::new));
   }
 
   ApiClient api() {

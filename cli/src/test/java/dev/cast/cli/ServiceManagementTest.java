@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,7 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceManagementTest {
-  private static final CastServerHarness CAST = new CastServerHarness();
+  // Small log files, so a chatty service rotates its log every second or so.
+  private static final CastServerHarness CAST =
+      new CastServerHarness(
+          io.dropwizard.testing.ConfigOverride.config("agent.supervisor.logMaxSize", "4KiB"));
   static final DropwizardAppExtension<ServerConfiguration> APP = CAST.app;
   private static final String WEB = "/v1/apps/hello/services/web";
 
@@ -207,6 +211,78 @@ class ServiceManagementTest {
       line = lines.poll(30, TimeUnit.SECONDS);
     } while (line != null && !line.contains("listening on"));
     assertThat(line).as("a line written after the follow began").contains("listening on");
+    Thread closer = new Thread(() -> follow.body().close());
+    closer.setDaemon(true);
+    closer.start();
+  }
+
+  @Test
+  @Order(8)
+  void followKeepsEveryLineAcrossRotations() throws Exception {
+    Path source = Files.createTempDirectory("cast-chatty-");
+    Files.writeString(
+        source.resolve("cast.yml"),
+        "name: chatty\nversion: 1.0.0\nservices:\n  talk:\n"
+            + "    command: [\"sh\", \"-c\", \"i=0; while true; do i=$((i+1)); echo line $i;"
+            + " sleep 0.005; done\"]\n");
+    Path bundle = source.resolveSibling(source.getFileName() + ".tar.gz");
+    dev.cast.bundle.BundlePacker.pack(source, bundle, null);
+    assertThat(CAST.api().pushBundle("chatty", bundle).status()).isEqualTo(201);
+    String id =
+        CAST.api()
+            .postJson("/v1/apps/chatty/deployments", Map.of("version", "1.0.0"))
+            .body()
+            .path("id")
+            .asText();
+    assertThat(CAST.api().awaitDeployment(id, Duration.ofMinutes(1)).path("state").asText())
+        .isEqualTo("SUCCEEDED");
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpResponse<Stream<String>> follow =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + APP.getLocalPort()
+                            + "/v1/apps/chatty/services/talk/logs?tail=0&follow=true"))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              Iterator<String> it = follow.body().iterator();
+              while (it.hasNext()) {
+                lines.add(it.next());
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    Path logs = CAST.dataDir.resolve("agent/apps/chatty/logs");
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.exists(logs.resolve("talk.log.2")) && System.nanoTime() < end) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(500);
+    assertThat(logs.resolve("talk.log.2")).as("rotated at least twice").exists();
+
+    List<Long> numbers = new java.util.ArrayList<>();
+    String line;
+    while ((line = lines.poll(1, TimeUnit.SECONDS)) != null) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+)$").matcher(line);
+      if (m.find()) {
+        numbers.add(Long.parseLong(m.group(1)));
+      }
+      if (numbers.size() > 2000) {
+        break;
+      }
+    }
+    assertThat(numbers).hasSizeGreaterThan(100);
+    for (int i = 1; i < numbers.size(); i++) {
+      assertThat(numbers.get(i))
+          .as("no line lost or repeated at " + i)
+          .isEqualTo(numbers.get(i - 1) + 1);
+    }
     Thread closer = new Thread(() -> follow.body().close());
     closer.setDaemon(true);
     closer.start();

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -41,18 +40,7 @@ class BadInputTest {
 
   @BeforeAll
   static void deployAServingRelease() throws Exception {
-    CAST.awaitHost();
-    Path v1 = Files.createTempDirectory("cast-bad-").resolve("v1.tar.gz");
-    Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", v1);
-    assertThat(CAST.api().pushBundle("hello", v1).status()).isEqualTo(201);
-    String id =
-        CAST.api()
-            .postJson("/v1/apps/hello/deployments", Map.of("version", "1.0.0"))
-            .body()
-            .path("id")
-            .asText();
-    JsonNode done = CAST.api().awaitDeployment(id, Duration.ofMinutes(2));
-    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    CAST.deployExample();
     servingUrl = CAST.instanceUrl("hello");
   }
 

@@ -103,6 +103,55 @@ final class CastServerHarness {
     }
   }
 
+  /** Pushes and deploys version 1.0.0 of examples/hello to every host; fails unless it succeeds. */
+  void deployExample() throws Exception {
+    awaitHost();
+    Path bundle = Files.createTempDirectory("cast-example-").resolve("hello-1.0.0.tar.gz");
+    Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", bundle);
+    ApiClient.Reply pushed = api().pushBundle("hello", bundle);
+    if (pushed.status() != 201) {
+      throw new IllegalStateException("push answered " + pushed.status() + " " + pushed.body());
+    }
+    String id =
+        api()
+            .postJson("/v1/apps/hello/deployments", java.util.Map.of("version", "1.0.0"))
+            .body()
+            .path("id")
+            .asText();
+    JsonNode done = api().awaitDeployment(id, Duration.ofMinutes(2));
+    if (!"SUCCEEDED".equals(done.path("state").asText())) {
+      throw new IllegalStateException("the example's deploy ended " + done);
+    }
+  }
+
+  /** A followed log: its lines arrive in {@code lines}; {@link #close} ends it. */
+  record Following(java.util.concurrent.BlockingQueue<String> lines, Runnable close) {}
+
+  /** Follows a log through the api, e.g. {@code /v1/apps/hello/services/web/logs?follow=true}. */
+  Following follow(String pathAndQuery) throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpResponse<Stream<String>> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + app.getLocalPort() + pathAndQuery))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    java.util.concurrent.BlockingQueue<String> lines =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> response.body().forEach(lines::add));
+    reader.setDaemon(true);
+    reader.start();
+    // Closing may wait on the connection; never let it hold up a test.
+    Runnable close =
+        () -> {
+          Thread closer = new Thread(() -> response.body().close());
+          closer.setDaemon(true);
+          closer.start();
+        };
+    return new Following(lines, close);
+  }
+
   /** GET of an app's URL: the body, or null when it does not answer. */
   String fetch(String url) {
     try {

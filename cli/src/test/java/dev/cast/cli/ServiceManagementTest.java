@@ -12,14 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,18 +38,7 @@ class ServiceManagementTest {
 
   @BeforeAll
   static void deploy() throws Exception {
-    CAST.awaitHost();
-    Path bundle = Files.createTempDirectory("cast-svc-").resolve("v1.tar.gz");
-    Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", bundle);
-    assertThat(CAST.api().pushBundle("hello", bundle).status()).isEqualTo(201);
-    String id =
-        CAST.api()
-            .postJson("/v1/apps/hello/deployments", Map.of("version", "1.0.0"))
-            .body()
-            .path("id")
-            .asText();
-    JsonNode done = CAST.api().awaitDeployment(id, Duration.ofMinutes(2));
-    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    CAST.deployExample();
   }
 
   @AfterAll
@@ -187,23 +173,8 @@ class ServiceManagementTest {
         .allSatisfy(
             line -> assertThat(line).matches("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}.*"));
 
-    HttpResponse<Stream<String>> follow =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "?tail=0&follow=true"))
-                .timeout(Duration.ofSeconds(20))
-                .build(),
-            HttpResponse.BodyHandlers.ofLines());
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              Iterator<String> it = follow.body().iterator();
-              while (it.hasNext()) {
-                lines.add(it.next());
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+    CastServerHarness.Following follow = CAST.follow(WEB + "/logs?tail=0&follow=true");
+    BlockingQueue<String> lines = follow.lines();
     control("restart");
 
     String line;
@@ -211,9 +182,7 @@ class ServiceManagementTest {
       line = lines.poll(30, TimeUnit.SECONDS);
     } while (line != null && !line.contains("listening on"));
     assertThat(line).as("a line written after the follow began").contains("listening on");
-    Thread closer = new Thread(() -> follow.body().close());
-    closer.setDaemon(true);
-    closer.start();
+    follow.close().run();
   }
 
   @Test
@@ -236,28 +205,9 @@ class ServiceManagementTest {
             .asText();
     assertThat(CAST.api().awaitDeployment(id, Duration.ofMinutes(1)).path("state").asText())
         .isEqualTo("SUCCEEDED");
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpResponse<Stream<String>> follow =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:"
-                            + APP.getLocalPort()
-                            + "/v1/apps/chatty/services/talk/logs?tail=0&follow=true"))
-                .timeout(Duration.ofSeconds(20))
-                .build(),
-            HttpResponse.BodyHandlers.ofLines());
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              Iterator<String> it = follow.body().iterator();
-              while (it.hasNext()) {
-                lines.add(it.next());
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+    CastServerHarness.Following follow =
+        CAST.follow("/v1/apps/chatty/services/talk/logs?tail=0&follow=true");
+    BlockingQueue<String> lines = follow.lines();
     Path logs = CAST.dataDir.resolve("agent/apps/chatty/logs");
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!Files.exists(logs.resolve("talk.log.2")) && System.nanoTime() < end) {
@@ -283,8 +233,6 @@ class ServiceManagementTest {
           .as("no line lost or repeated at " + i)
           .isEqualTo(numbers.get(i - 1) + 1);
     }
-    Thread closer = new Thread(() -> follow.body().close());
-    closer.setDaemon(true);
-    closer.start();
+    follow.close().run();
   }
 }

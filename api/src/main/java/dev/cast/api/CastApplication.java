@@ -3,6 +3,8 @@ package dev.cast.api;
 import com.codahale.metrics.health.HealthCheck;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.auth.AgentTokenFilter;
+import dev.cast.api.auth.AgentTokens;
 import dev.cast.api.core.CatalogActivitiesImpl;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.LogProxy;
@@ -40,7 +42,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
   private volatile Runtime runtime;
 
   /** What a running api offers to code that extends it. */
-  public record Runtime(TemporalEngine temporal, Jdbi jdbi, DeploymentService deployments) {}
+  public record Runtime(
+      TemporalEngine temporal, Jdbi jdbi, DeploymentService deployments, String agentToken) {}
 
   @Override
   public String getName() {
@@ -94,7 +97,9 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             config.getDeploy().getKeepReleases());
 
     env.jersey().register(new AppsResource(releases, deployments, instanceDao, statusDao, json));
-    LogProxy logs = new LogProxy(hostDao);
+    String agentToken = AgentTokens.resolve(config.getAgents().getToken(), dataDir);
+    env.jersey().register(new AgentTokenFilter(agentToken));
+    LogProxy logs = new LogProxy(hostDao, agentToken);
     // Followers never finish by themselves: end them as soon as the server begins to stop,
     // before Jetty waits for in-flight requests.
     env.lifecycle()
@@ -107,7 +112,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             });
     env.jersey().register(new ServicesResource(releases, deployments, statusDao, logs));
     env.jersey().register(new DeploymentsResource(deployments));
-    env.jersey().register(new HostsResource(hostDao, statusDao));
+    env.jersey().register(new HostsResource(hostDao, statusDao, json));
     ProblemMappers.all().forEach(env.jersey()::register);
     // No response buffering in Jersey: a followed log must reach the client line by line.
     env.jersey().property("jersey.config.server.contentLength.buffer", 0);
@@ -122,7 +127,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
               }
             });
 
-    runtime = new Runtime(temporal, jdbi, deployments);
+    runtime = new Runtime(temporal, jdbi, deployments, agentToken);
     env.lifecycle()
         .addServerLifecycleListener(
             new ServerLifecycleListener() {

@@ -1,6 +1,7 @@
 package dev.cast.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cast.api.config.AgentsSettings;
 import dev.cast.api.config.BundleSettings;
 import dev.cast.api.config.DatabaseSettings;
 import dev.cast.api.config.DeploySettings;
@@ -17,6 +18,17 @@ public class CastConfiguration extends Configuration {
   @Valid @NotNull private DatabaseSettings database = new DatabaseSettings();
   @Valid @NotNull private BundleSettings bundles = new BundleSettings();
   @Valid @NotNull private DeploySettings deploy = new DeploySettings();
+  @Valid @NotNull private AgentsSettings agents = new AgentsSettings();
+
+  @JsonProperty
+  public AgentsSettings getAgents() {
+    return agents;
+  }
+
+  @JsonProperty
+  public void setAgents(AgentsSettings agents) {
+    this.agents = agents;
+  }
 
   @JsonProperty
   public String getDataDir() {

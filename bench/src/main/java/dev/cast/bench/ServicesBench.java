@@ -74,7 +74,9 @@ public final class ServicesBench {
                 "--api",
                 "http://127.0.0.1:" + server.port,
                 "--temporal",
-                temporal)
+                temporal,
+                "--token",
+                server.app.runtime().agentToken())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("agent.log").toFile())
             .start();

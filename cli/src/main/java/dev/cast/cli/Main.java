@@ -93,6 +93,17 @@ public final class Main {
     @Option(names = "--address", description = "address others reach this host's services at")
     String address;
 
+    @Option(
+        names = "--token",
+        description = "the agent token (the server's agents.token or its <dataDir>/agent-token)")
+    String token;
+
+    @Option(
+        names = "--labels",
+        split = ",",
+        description = "host labels, e.g. --labels role=web,zone=a")
+    java.util.Map<String, String> labels;
+
     @Override
     public Integer call() throws Exception {
       BootstrapLogging.bootstrap();
@@ -105,6 +116,8 @@ public final class Main {
       if (api != null) settings.setApi(api);
       if (temporal != null) settings.setTemporal(temporal);
       if (address != null) settings.setAddress(address);
+      if (token != null) settings.setToken(token);
+      if (labels != null) settings.getLabels().putAll(labels);
       AgentMain.run(settings);
       return 0;
     }

@@ -55,6 +55,9 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
         if (settings.getTemporal() == null) {
           settings.setTemporal(runtime.temporal().target());
         }
+        if (settings.getToken() == null) {
+          settings.setToken(runtime.agentToken());
+        }
         agent = new Agent(settings);
         agent.start();
       }

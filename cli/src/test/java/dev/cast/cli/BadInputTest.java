@@ -195,6 +195,22 @@ class BadInputTest {
     assertThat(reply.body().path("type").asText()).endsWith("DEPLOYMENT_NOT_FOUND");
   }
 
+  @Test
+  void refusesAgentCallsWithoutTheAgentToken() throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/v1/hosts/intruder"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"address\": \"10.9.9.9\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).contains("agent token");
+    assertThat(CAST.api().get("/v1/hosts/intruder").status()).isEqualTo(404);
+  }
+
   private record Entry(TarArchiveEntry header, byte[] data) {}
 
   private static Entry file(String name, String content) {

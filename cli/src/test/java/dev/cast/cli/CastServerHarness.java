@@ -78,7 +78,11 @@ final class CastServerHarness {
             "--api",
             "http://127.0.0.1:" + app.getLocalPort(),
             "--temporal",
-            temporal)
+            temporal,
+            "--token",
+            app.<ServerApplication>getApplication().runtime().agentToken(),
+            "--labels",
+            "role=web,name=" + name)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()))
         .start();

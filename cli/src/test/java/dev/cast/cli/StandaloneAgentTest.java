@@ -70,6 +70,10 @@ class StandaloneAgentTest {
     assertThat(instance.path("host").asText()).isEqualTo("solo");
     assertThat(CAST.fetch(CAST.instanceUrl("hello"))).startsWith("hello from version 1.0.0");
     assertThat(CAST.agentDir("solo").resolve("apps/hello/current")).isSymbolicLink();
+    JsonNode host = CAST.api().get("/v1/hosts/solo").body();
+    assertThat(host.path("labels").path("role").asText()).isEqualTo("web");
+    assertThat(host.path("facts").path("cpus").asInt()).isPositive();
+    assertThat(host.path("facts").path("arch").asText()).isNotEmpty();
   }
 
   @Test

@@ -54,13 +54,18 @@ public final class Agent implements AutoCloseable {
     host =
         HostRuntime.open(
             settings, supervisorSettings(), new HttpBundleFetcher(URI.create(config.getApi())));
-    logs = new LogServer(settings.dataDir(), config.getAddress(), config.getLogsPort());
+    logs =
+        new LogServer(
+            settings.dataDir(), config.getAddress(), config.getLogsPort(), config.getToken());
     registration =
         new Registration(
             config.getApi(),
             config.getName(),
             config.getAddress(),
             logs.url(),
+            config.getToken(),
+            config.getLabels(),
+            HostFacts.of(settings.dataDir()),
             host.supervisor()::statuses);
     host.supervisor().addListener(status -> registration.changed());
     stubs =

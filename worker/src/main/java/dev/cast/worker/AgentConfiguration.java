@@ -34,6 +34,15 @@ public class AgentConfiguration {
 
   @Valid @NotNull private PortRange ports = new PortRange();
 
+  /**
+   * The agent token the api expects (its {@code agents.token}, or the contents of its {@code
+   * <dataDir>/agent-token}). The embedded agent uses the server's.
+   */
+  private String token;
+
+  /** Labels deploys can select hosts by, e.g. {@code role: web}. */
+  @NotNull private java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+
   /** Bundles larger than this are refused before unpacking. */
   @NotNull private DataSize maxBundleSize = DataSize.megabytes(512);
 
@@ -171,6 +180,26 @@ public class AgentConfiguration {
   @JsonProperty
   public void setMaxBundleSize(DataSize maxBundleSize) {
     this.maxBundleSize = maxBundleSize;
+  }
+
+  @JsonProperty
+  public String getToken() {
+    return token;
+  }
+
+  @JsonProperty
+  public void setToken(String token) {
+    this.token = token;
+  }
+
+  @JsonProperty
+  public java.util.Map<String, String> getLabels() {
+    return labels;
+  }
+
+  @JsonProperty
+  public void setLabels(java.util.Map<String, String> labels) {
+    this.labels = labels;
   }
 
   @JsonProperty

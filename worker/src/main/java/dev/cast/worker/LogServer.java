@@ -39,8 +39,14 @@ public final class LogServer implements AutoCloseable {
   private final String advertised;
   private volatile boolean closed;
 
-  public LogServer(Path dataDir, String address, int port) throws IOException {
+  private final byte[] token;
+
+  /**
+   * @param token the agent token the api must send; null or empty refuses nobody (tests)
+   */
+  public LogServer(Path dataDir, String address, int port, String token) throws IOException {
     this.dataDir = dataDir;
+    this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
     this.server = HttpServer.create(new InetSocketAddress(port), 0);
     this.threads =
         Executors.newCachedThreadPool(
@@ -62,6 +68,10 @@ public final class LogServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (!authorized(exchange)) {
+        send(exchange, 401, "send Authorization: Bearer <agent token>\n");
+        return;
+      }
       String[] parts = exchange.getRequestURI().getPath().split("/");
       if (parts.length != 4
           || !NAME.matcher(parts[2]).matches()
@@ -91,6 +101,17 @@ public final class LogServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.debug("log request ended: {}", e.getMessage());
     }
+  }
+
+  private boolean authorized(HttpExchange exchange) {
+    if (token == null) {
+      return true;
+    }
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    return header != null
+        && header.startsWith("Bearer ")
+        && java.security.MessageDigest.isEqual(
+            token, header.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Sends what is appended to the log until the client goes away or the server closes. */

@@ -45,20 +45,36 @@ final class Registration implements AutoCloseable {
   private final Supplier<List<ServiceStatus>> statuses;
   private volatile boolean registered;
 
+  private final String authorization;
+
   Registration(
       String apiUrl,
       String name,
       String address,
       String logsUrl,
+      String token,
+      Map<String, String> labels,
+      Map<String, Object> facts,
       Supplier<List<ServiceStatus>> statuses) {
     String base = apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name;
     this.host = URI.create(base);
     this.services = URI.create(base + "/services");
     this.statuses = statuses;
+    this.authorization = "Bearer " + (token == null ? "" : token);
     try {
       this.body =
           json.writeValueAsString(
-              Map.of("address", address, "agentVersion", AGENT_VERSION, "logsUrl", logsUrl));
+              Map.of(
+                  "address",
+                  address,
+                  "agentVersion",
+                  AGENT_VERSION,
+                  "logsUrl",
+                  logsUrl,
+                  "labels",
+                  labels,
+                  "facts",
+                  facts));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -112,6 +128,7 @@ final class Registration implements AutoCloseable {
           HttpRequest.newBuilder(uri)
               .timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json")
+              .header("Authorization", authorization)
               .PUT(HttpRequest.BodyPublishers.ofString(text))
               .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

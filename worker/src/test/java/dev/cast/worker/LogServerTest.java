@@ -30,7 +30,7 @@ class LogServerTest {
     log = dataDir.resolve("apps/hello/logs/web.log");
     Files.createDirectories(log.getParent());
     Files.writeString(log, "one\ntwo\nthree\nfour\n");
-    server = new LogServer(dataDir, "127.0.0.1", 0);
+    server = new LogServer(dataDir, "127.0.0.1", 0, null);
   }
 
   @AfterEach
@@ -108,5 +108,23 @@ class LogServerTest {
 
     assertThat(lines.poll(5, TimeUnit.SECONDS)).startsWith("six");
     assertThat(lines.poll(5, TimeUnit.SECONDS)).isEqualTo("seven");
+  }
+
+  @Test
+  void refusesARequestWithoutTheAgentToken() throws Exception {
+    try (LogServer guarded = new LogServer(dataDir, "127.0.0.1", 0, "s3cret")) {
+      URI uri = URI.create(guarded.url() + "/logs/hello/web?tail=1");
+      int without =
+          http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+              .statusCode();
+      HttpResponse<String> with =
+          http.send(
+              HttpRequest.newBuilder(uri).header("Authorization", "Bearer s3cret").build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(without).isEqualTo(401);
+      assertThat(with.statusCode()).isEqualTo(200);
+      assertThat(with.body()).isEqualTo("four\n");
+    }
   }
 }

@@ -37,8 +37,11 @@ public final class LogProxy implements io.dropwizard.lifecycle.Managed {
             return t;
           });
 
-  public LogProxy(HostDao hosts) {
+  private final String agentToken;
+
+  public LogProxy(HostDao hosts, String agentToken) {
     this.hosts = hosts;
+    this.agentToken = agentToken;
   }
 
   /**
@@ -117,7 +120,8 @@ public final class LogProxy implements io.dropwizard.lifecycle.Managed {
     try {
       HttpResponse<InputStream> response =
           http.send(
-              HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+              HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + agentToken).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       if (response.statusCode() == 404) {
         response.body().close();
         throw ApiException.notFound("LOG_NOT_FOUND", "no log yet for that service on " + host);

@@ -15,19 +15,29 @@ public final class HostDao {
   }
 
   /** Registers a host or refreshes its address and last-seen time. */
-  public void upsert(String name, String address, String agentVersion, String logsUrl, long now) {
+  public void upsert(
+      String name,
+      String address,
+      String agentVersion,
+      String logsUrl,
+      String labels,
+      String facts,
+      long now) {
     jdbi.useHandle(
         h ->
             h.createUpdate(
                     "INSERT INTO hosts (name, address, agent_version, registered_at, last_seen_at,"
-                        + " logs_url) VALUES (:name, :address, :agentVersion, :now, :now, :logsUrl)"
-                        + " ON CONFLICT (name) DO UPDATE SET address = :address,"
-                        + " agent_version = :agentVersion, last_seen_at = :now, logs_url = :logsUrl")
+                        + " logs_url, labels, facts) VALUES (:name, :address, :agentVersion, :now,"
+                        + " :now, :logsUrl, :labels, :facts) ON CONFLICT (name) DO UPDATE SET"
+                        + " address = :address, agent_version = :agentVersion, last_seen_at = :now,"
+                        + " logs_url = :logsUrl, labels = :labels, facts = :facts")
                 .bind("name", name)
                 .bind("address", address)
                 .bind("agentVersion", agentVersion)
                 .bind("now", now)
                 .bind("logsUrl", logsUrl)
+                .bind("labels", labels)
+                .bind("facts", facts)
                 .execute());
   }
 

@@ -6,4 +6,6 @@ public record HostRow(
     String agentVersion,
     long registeredAt,
     long lastSeenAt,
-    String logsUrl) {}
+    String logsUrl,
+    String labels,
+    String facts) {}

@@ -6,5 +6,12 @@ import jakarta.validation.constraints.NotEmpty;
  * What an agent sends when it registers or heartbeats: {@code PUT /v1/hosts/{name}}.
  *
  * @param logsUrl the base URL of the agent's log endpoint, or null
+ * @param labels the host's labels, e.g. {@code role: web}
+ * @param facts what the agent found: os, arch, cpus, memoryBytes, freeDiskBytes, agentVersion
  */
-public record HostRegistration(@NotEmpty String address, String agentVersion, String logsUrl) {}
+public record HostRegistration(
+    @NotEmpty String address,
+    String agentVersion,
+    String logsUrl,
+    java.util.Map<String, String> labels,
+    java.util.Map<String, Object> facts) {}

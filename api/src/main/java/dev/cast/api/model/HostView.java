@@ -9,4 +9,6 @@ public record HostView(
     String state,
     String agentVersion,
     String registeredAt,
-    String lastSeenAt) {}
+    String lastSeenAt,
+    java.util.Map<String, String> labels,
+    java.util.Map<String, Object> facts) {}

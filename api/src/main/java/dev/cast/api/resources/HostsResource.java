@@ -1,5 +1,8 @@
 package dev.cast.api.resources;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.auth.AgentOnly;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.Names;
 import dev.cast.api.db.HostDao;
@@ -18,8 +21,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Hosts: agents register and heartbeat here. */
 @Path("/v1/hosts")
@@ -27,10 +33,12 @@ import java.util.List;
 public class HostsResource {
   private final HostDao hosts;
   private final ServiceStatusDao statuses;
+  private final ObjectMapper json;
 
-  public HostsResource(HostDao hosts, ServiceStatusDao statuses) {
+  public HostsResource(HostDao hosts, ServiceStatusDao statuses, ObjectMapper json) {
     this.hosts = hosts;
     this.statuses = statuses;
+    this.json = json;
   }
 
   @GET
@@ -51,6 +59,7 @@ public class HostsResource {
 
   /** Registration and heartbeat of an agent. */
   @PUT
+  @AgentOnly
   @Path("/{name}")
   @Consumes(MediaType.APPLICATION_JSON)
   public HostView register(
@@ -61,12 +70,15 @@ public class HostsResource {
         registration.address(),
         registration.agentVersion(),
         registration.logsUrl(),
+        write(registration.labels() == null ? Map.of() : registration.labels()),
+        write(registration.facts() == null ? Map.of() : registration.facts()),
         now);
     return view(hosts.find(name).orElseThrow(), now);
   }
 
   /** An agent's full report of its supervised services (sent on change and with heartbeats). */
   @PUT
+  @AgentOnly
   @Path("/{name}/services")
   @Consumes(MediaType.APPLICATION_JSON)
   public jakarta.ws.rs.core.Response report(
@@ -80,13 +92,34 @@ public class HostsResource {
     return jakarta.ws.rs.core.Response.noContent().build();
   }
 
-  private static HostView view(HostRow h, long now) {
+  private HostView view(HostRow h, long now) {
     return new HostView(
         h.name(),
         h.address(),
         DeploymentService.hostUp(h, now) ? "up" : "down",
         h.agentVersion(),
         Instant.ofEpochMilli(h.registeredAt()).toString(),
-        Instant.ofEpochMilli(h.lastSeenAt()).toString());
+        Instant.ofEpochMilli(h.lastSeenAt()).toString(),
+        read(h.labels(), new TypeReference<Map<String, String>>() {}),
+        read(h.facts(), new TypeReference<Map<String, Object>>() {}));
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private <T> T read(String text, TypeReference<T> type) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return json.readValue(text, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

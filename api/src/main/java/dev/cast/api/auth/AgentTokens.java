@@ -1,0 +1,30 @@
+package dev.cast.api.auth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/** The agent token: the configured one, or one kept in the data dir across restarts. */
+public final class AgentTokens {
+  private AgentTokens() {}
+
+  public static String resolve(String configured, Path dataDir) throws IOException {
+    if (configured != null && !configured.isBlank()) {
+      return configured.trim();
+    }
+    Path file = dataDir.resolve("agent-token");
+    if (Files.exists(file)) {
+      return Files.readString(file).trim();
+    }
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    Files.createDirectories(dataDir);
+    Files.writeString(file, token + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return token;
+  }
+}

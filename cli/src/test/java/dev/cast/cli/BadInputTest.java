@@ -211,6 +211,45 @@ class BadInputTest {
     assertThat(CAST.api().get("/v1/hosts/intruder").status()).isEqualTo(404);
   }
 
+  @Test
+  void aDrainedHostTakesNoNewDeploys() throws Exception {
+    assertThat(
+            CAST.api()
+                .postJson("/v1/hosts/local/drain", Map.of())
+                .body()
+                .path("drained")
+                .asBoolean())
+        .isTrue();
+    try {
+      ApiClient.Reply all =
+          CAST.api().postJson("/v1/apps/hello/deployments", Map.of("version", "1.0.0"));
+      assertThat(all.status()).isEqualTo(409);
+      assertThat(all.body().path("detail").asText()).contains("drained");
+
+      ApiClient.Reply named =
+          CAST.api()
+              .postJson(
+                  "/v1/apps/hello/deployments",
+                  Map.of("version", "1.0.0", "hosts", List.of("local")));
+      assertThat(named.status()).isEqualTo(409);
+      assertThat(named.body().path("detail").asText()).contains("undrain");
+    } finally {
+      CAST.api().postJson("/v1/hosts/local/undrain", Map.of());
+    }
+    assertThat(CAST.fetch(servingUrl)).as("draining stops nothing").startsWith("hello from");
+  }
+
+  @Test
+  void refusesASelectorThatMatchesNoHost() throws Exception {
+    ApiClient.Reply reply =
+        CAST.api()
+            .postJson(
+                "/v1/apps/hello/deployments",
+                Map.of("version", "1.0.0", "selector", Map.of("role", "db")));
+    assertThat(reply.status()).isEqualTo(409);
+    assertThat(reply.body().path("detail").asText()).contains("role=db");
+  }
+
   private record Entry(TarArchiveEntry header, byte[] data) {}
 
   private static Entry file(String name, String content) {

@@ -63,7 +63,15 @@ class StandaloneAgentTest {
 
   @Test
   void deploysToAHostWhoseAgentRunsAlone() throws Exception {
-    JsonNode done = deployToSolo();
+    ApiClient.Reply started =
+        CAST.api()
+            .postJson(
+                "/v1/apps/hello/deployments",
+                Map.of("version", "1.0.0", "selector", Map.of("role", "web")));
+    JsonNode done =
+        CAST.api().awaitDeployment(started.body().path("id").asText(), Duration.ofMinutes(2));
+    assertThat(done.path("hosts")).as("the selector picks the labelled host only").hasSize(1);
+    assertThat(done.path("hosts").get(0).path("host").asText()).isEqualTo("solo");
 
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
     JsonNode instance = CAST.api().get("/v1/apps/hello/instances").body().get(0);

@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -93,7 +94,7 @@ public final class DeploymentService {
     }
     releases.requireApp(app);
     ReleaseRow release = releases.require(app, Names.version(body.version()));
-    List<String> targets = targets(body.hosts());
+    List<String> targets = targets(body.hosts(), body.selector());
     long deadline = deadline(body.healthyDeadline()).toMillis();
     return start(
         "deploy",
@@ -341,22 +342,79 @@ public final class DeploymentService {
   }
 
   private List<String> targets(List<String> requested) {
+    return targets(requested, null);
+  }
+
+  /**
+   * The hosts a deployment goes to: the named ones, the ones whose labels match the selector, or
+   * every host that is not drained.
+   */
+  private List<String> targets(List<String> requested, Map<String, String> selector) {
     List<HostRow> known = hosts.list();
     List<String> names = known.stream().map(HostRow::name).toList();
+    if (requested != null && !requested.isEmpty() && selector != null && !selector.isEmpty()) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", "give either \"hosts\" or \"selector\", not both");
+    }
     if (requested == null || requested.isEmpty()) {
-      if (names.isEmpty()) {
+      List<String> chosen =
+          known.stream()
+              .filter(h -> !h.drained() && matches(h, selector))
+              .map(HostRow::name)
+              .toList();
+      if (chosen.isEmpty()) {
         throw ApiException.conflict(
-            "NO_HOSTS", "no host agent has registered yet; start one with ./cast agent");
+            "NO_HOSTS",
+            names.isEmpty()
+                ? "no host agent has registered yet; start one with ./cast agent"
+                : "no host that is not drained"
+                    + (selector == null || selector.isEmpty()
+                        ? ""
+                        : " matches selector " + selector)
+                    + " (hosts: "
+                    + names
+                    + ")");
       }
-      return names;
+      return chosen;
     }
     for (String host : requested) {
-      if (!names.contains(host)) {
-        throw ApiException.badRequest(
-            "UNKNOWN_HOST", "hosts: unknown host \"" + host + "\" (known: " + names + ")");
+      HostRow row =
+          known.stream()
+              .filter(h -> h.name().equals(host))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      ApiException.badRequest(
+                          "UNKNOWN_HOST",
+                          "hosts: unknown host \"" + host + "\" (known: " + names + ")"));
+      if (row.drained()) {
+        throw ApiException.conflict(
+            "HOST_DRAINED",
+            "host \""
+                + host
+                + "\" is drained; undrain it first: POST /v1/hosts/"
+                + host
+                + "/undrain");
       }
     }
     return List.copyOf(new java.util.LinkedHashSet<>(requested));
+  }
+
+  private boolean matches(HostRow host, Map<String, String> selector) {
+    if (selector == null || selector.isEmpty()) {
+      return true;
+    }
+    Map<String, String> labels =
+        host.labels() == null ? Map.of() : read(host.labels(), new TypeReference<>() {});
+    return labels.entrySet().containsAll(selector.entrySet());
+  }
+
+  private <T> T read(String text, TypeReference<T> type) {
+    try {
+      return json.readValue(text, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private Duration deadline(String text) {

@@ -54,4 +54,25 @@ public final class HostDao {
                 .mapTo(HostRow.class)
                 .findOne());
   }
+
+  /** Marks a host drained (no new deploys) or not; false when there is no such host. */
+  public boolean setDrained(String name, boolean drained) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate("UPDATE hosts SET drained = ? WHERE name = ?")
+                    .bind(0, drained)
+                    .bind(1, name)
+                    .execute())
+        > 0;
+  }
+
+  /** Forgets a host and its service reports; false when there is no such host. */
+  public boolean delete(String name) {
+    return jdbi.inTransaction(
+            h -> {
+              h.createUpdate("DELETE FROM service_status WHERE host = ?").bind(0, name).execute();
+              return h.createUpdate("DELETE FROM hosts WHERE name = ?").bind(0, name).execute();
+            })
+        > 0;
+  }
 }

@@ -8,4 +8,5 @@ public record HostRow(
     long lastSeenAt,
     String logsUrl,
     String labels,
-    String facts) {}
+    String facts,
+    boolean drained) {}

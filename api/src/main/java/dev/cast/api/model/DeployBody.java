@@ -1,13 +1,19 @@
 package dev.cast.api.model;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /v1/apps/{app}/deployments}.
  *
- * @param hosts target hosts; absent means every registered host
+ * @param hosts target hosts; absent means every registered host that is not drained
+ * @param selector instead of hosts: every host (not drained) whose labels include all of these
  * @param healthyDeadline e.g. {@code 30s}; absent means the configured default
  * @param reason why, for the record
  */
 public record DeployBody(
-    String version, List<String> hosts, String healthyDeadline, String reason) {}
+    String version,
+    List<String> hosts,
+    Map<String, String> selector,
+    String healthyDeadline,
+    String reason) {}

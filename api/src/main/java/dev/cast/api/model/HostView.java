@@ -1,14 +1,22 @@
 package dev.cast.api.model;
 
+import java.util.Map;
+
 /**
+ * A registered host.
+ *
  * @param state up | down (no heartbeat for a while)
+ * @param drained a drained host takes no new deploys
+ * @param labels the labels its agent registered, e.g. {@code role: web}
+ * @param facts what its agent found: os, arch, cpus, memoryBytes, freeDiskBytes, agentVersion
  */
 public record HostView(
     String name,
     String address,
     String state,
+    boolean drained,
     String agentVersion,
     String registeredAt,
     String lastSeenAt,
-    java.util.Map<String, String> labels,
-    java.util.Map<String, Object> facts) {}
+    Map<String, String> labels,
+    Map<String, Object> facts) {}

@@ -57,6 +57,40 @@ public class HostsResource {
             () -> ApiException.notFound("HOST_NOT_FOUND", "no host named \"" + name + "\""));
   }
 
+  /** Drains a host: it keeps running what it runs but takes no new deploys. */
+  @jakarta.ws.rs.POST
+  @Path("/{name}/drain")
+  public HostView drain(@PathParam("name") String name) {
+    return setDrained(name, true);
+  }
+
+  @jakarta.ws.rs.POST
+  @Path("/{name}/undrain")
+  public HostView undrain(@PathParam("name") String name) {
+    return setDrained(name, false);
+  }
+
+  /** Forgets a host (its agent registers it again if it still runs). */
+  @jakarta.ws.rs.DELETE
+  @Path("/{name}")
+  public jakarta.ws.rs.core.Response remove(@PathParam("name") String name) {
+    if (!hosts.delete(Names.host(name))) {
+      throw unknown(name);
+    }
+    return jakarta.ws.rs.core.Response.noContent().build();
+  }
+
+  private HostView setDrained(String name, boolean drained) {
+    if (!hosts.setDrained(Names.host(name), drained)) {
+      throw unknown(name);
+    }
+    return get(name);
+  }
+
+  private static ApiException unknown(String name) {
+    return ApiException.notFound("HOST_NOT_FOUND", "no host named \"" + name + "\"");
+  }
+
   /** Registration and heartbeat of an agent. */
   @PUT
   @AgentOnly
@@ -97,6 +131,7 @@ public class HostsResource {
         h.name(),
         h.address(),
         DeploymentService.hostUp(h, now) ? "up" : "down",
+        h.drained(),
         h.agentVersion(),
         Instant.ofEpochMilli(h.registeredAt()).toString(),
         Instant.ofEpochMilli(h.lastSeenAt()).toString(),

@@ -190,7 +190,12 @@ final class CastServerHarness {
   void killServices() throws IOException, InterruptedException {
     // First the embedded agent, or its supervisor would restart what is killed here.
     app.<ServerApplication>getApplication().stopAgent();
-    String marker = dataDir.toString();
+    killServicesUnder(dataDir);
+  }
+
+  /** Kills the services whose data lives under {@code dir} (stop their agent first). */
+  void killServicesUnder(Path dir) throws IOException, InterruptedException {
+    String marker = dir.toString();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
         try {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,11 @@ class StandaloneAgentTest {
   void stopAgent() throws Exception {
     agent.destroy();
     agent.waitFor(20, TimeUnit.SECONDS);
+    CAST.killServicesUnder(CAST.agentDir("solo"));
+  }
+
+  @AfterAll
+  static void stopServices() throws Exception {
     CAST.killServices();
   }
 
@@ -108,6 +114,63 @@ class StandaloneAgentTest {
       Thread.sleep(100);
     }
     assertThat(CAST.fetch(url)).as("restarted by the adopting agent").startsWith("hello from");
+  }
+
+  @Test
+  void aCanaryWaitsForPromoteAndACancelRevertsIt() throws Exception {
+    Map<String, Object> canary = Map.of("maxParallel", 1, "canary", 1, "promote", "manual");
+    String first = startCanary("1.0.0", canary);
+    awaitHostState(first, "local", "healthy");
+    assertThat(hostState(first, "solo")).isEqualTo("staged");
+    assertThat(CAST.api().postJson("/v1/deployments/" + first + "/promote", Map.of()).status())
+        .isEqualTo(202);
+    assertThat(CAST.api().awaitDeployment(first, Duration.ofMinutes(1)).path("state").asText())
+        .isEqualTo("SUCCEEDED");
+
+    Path v2 = bundle.resolveSibling("v2.tar.gz");
+    Main.Bundles.pack(Path.of("../examples/hello"), null, "2.0.0", v2);
+    CAST.api().pushBundle("hello", v2);
+    String second = startCanary("2.0.0", canary);
+    awaitHostState(second, "local", "healthy");
+    assertThat(CAST.api().postJson("/v1/deployments/" + second + "/cancel", Map.of()).status())
+        .isEqualTo(202);
+    JsonNode cancelled = CAST.api().awaitDeployment(second, Duration.ofMinutes(1));
+
+    assertThat(cancelled.path("state").asText()).as(cancelled.toString()).isEqualTo("CANCELLED");
+    for (JsonNode instance : CAST.api().get("/v1/apps/hello/instances").body()) {
+      assertThat(instance.path("version").asText()).isEqualTo("1.0.0");
+      String url =
+          "http://" + instance.path("address").asText() + ":" + instance.path("port").asInt() + "/";
+      assertThat(CAST.fetch(url)).startsWith("hello from version 1.0.0");
+    }
+  }
+
+  private static String startCanary(String version, Map<String, Object> strategy) throws Exception {
+    ApiClient.Reply started =
+        CAST.api()
+            .postJson(
+                "/v1/apps/hello/deployments",
+                Map.of(
+                    "version", version, "hosts", List.of("local", "solo"), "strategy", strategy));
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    return started.body().path("id").asText();
+  }
+
+  private static String hostState(String id, String host) throws Exception {
+    for (JsonNode h : CAST.api().get("/v1/deployments/" + id).body().path("hosts")) {
+      if (h.path("host").asText().equals(host)) {
+        return h.path("state").asText();
+      }
+    }
+    return null;
+  }
+
+  private static void awaitHostState(String id, String host, String state) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!state.equals(hostState(id, host)) && System.nanoTime() < end) {
+      Thread.sleep(100);
+    }
+    assertThat(hostState(id, host)).isEqualTo(state);
   }
 
   private static long awaitSoloPid() throws Exception {

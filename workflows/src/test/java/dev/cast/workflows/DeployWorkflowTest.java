@@ -35,7 +35,7 @@ class DeployWorkflowTest extends RolloutTestBase {
   private DeploymentProgress deploy(List<String> targets) {
     env.start();
     DeployWorkflow workflow = stub(DeployWorkflow.class, WorkflowIds.deploy("hello"));
-    return workflow.run(new DeployRequest("d-1", V2, targets, 30_000, 5));
+    return workflow.run(new DeployRequest("d-1", V2, targets, 30_000, 5, null));
   }
 
   @Test
@@ -173,14 +173,14 @@ class DeployWorkflowTest extends RolloutTestBase {
             });
     env.start();
     DeployWorkflow first = stub(DeployWorkflow.class, WorkflowIds.deploy("hello"));
-    WorkflowClient.start(first::run, new DeployRequest("d-1", V2, List.of("a"), 30_000, 5));
+    WorkflowClient.start(first::run, new DeployRequest("d-1", V2, List.of("a"), 30_000, 5, null));
     assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 
     DeployWorkflow second = stub(DeployWorkflow.class, WorkflowIds.deploy("hello"));
     assertThatThrownBy(
             () ->
                 WorkflowClient.start(
-                    second::run, new DeployRequest("d-2", V2, List.of("a"), 30_000, 5)))
+                    second::run, new DeployRequest("d-2", V2, List.of("a"), 30_000, 5, null)))
         .isInstanceOf(WorkflowExecutionAlreadyStarted.class);
 
     DeploymentProgress live = first.progress();

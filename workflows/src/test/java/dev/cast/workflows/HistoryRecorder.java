@@ -30,7 +30,7 @@ class HistoryRecorder extends RolloutTestBase {
     host("b", "1.0.0");
     env.start();
     stub(DeployWorkflow.class, WorkflowIds.deploy("hello"))
-        .run(new DeployRequest("d-1", V2, List.of("a", "b"), 30_000, 5));
+        .run(new DeployRequest("d-1", V2, List.of("a", "b"), 30_000, 5, null));
     save("deploy/success.json", WorkflowIds.deploy("hello"));
   }
 
@@ -42,7 +42,7 @@ class HistoryRecorder extends RolloutTestBase {
         .thenThrow(failure("SERVICE_UNHEALTHY", "never healthy"));
     env.start();
     stub(DeployWorkflow.class, WorkflowIds.deploy("hello"))
-        .run(new DeployRequest("d-1", V2, List.of("a", "b"), 30_000, 5));
+        .run(new DeployRequest("d-1", V2, List.of("a", "b"), 30_000, 5, null));
     save("deploy/rolled-back.json", WorkflowIds.deploy("hello"));
   }
 

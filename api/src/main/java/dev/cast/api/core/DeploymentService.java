@@ -15,8 +15,10 @@ import dev.cast.api.model.DeployBody;
 import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.RollbackBody;
 import dev.cast.api.model.ServiceControlBody;
+import dev.cast.api.model.StrategyBody;
 import dev.cast.workflows.deploy.DeployRequest;
 import dev.cast.workflows.deploy.DeployWorkflow;
+import dev.cast.workflows.deploy.Strategy;
 import dev.cast.workflows.rollback.RollbackRequest;
 import dev.cast.workflows.rollback.RollbackWorkflow;
 import dev.cast.workflows.service.ServiceControlRequest;
@@ -96,6 +98,7 @@ public final class DeploymentService {
     ReleaseRow release = releases.require(app, Names.version(body.version()));
     List<String> targets = targets(body.hosts(), body.selector());
     long deadline = deadline(body.healthyDeadline()).toMillis();
+    Strategy strategy = strategy(body.strategy());
     return start(
         "deploy",
         null,
@@ -107,7 +110,8 @@ public final class DeploymentService {
         id -> {
           DeployWorkflow stub = newStub(DeployWorkflow.class, WorkflowIds.deploy(app));
           return WorkflowClient.start(
-              stub::run, new DeployRequest(id, ref(release), targets, deadline, keepReleases));
+              stub::run,
+              new DeployRequest(id, ref(release), targets, deadline, keepReleases, strategy));
         });
   }
 
@@ -132,6 +136,60 @@ public final class DeploymentService {
           return WorkflowClient.start(
               stub::run, new RollbackRequest(id, ref(release), targets, deadline));
         });
+  }
+
+  private Strategy strategy(StrategyBody body) {
+    if (body == null) {
+      return Strategy.serial();
+    }
+    int maxParallel = body.maxParallel() == null ? 1 : body.maxParallel();
+    int canary = body.canary() == null ? 0 : body.canary();
+    if (maxParallel < 1 || canary < 0) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST",
+          "strategy: maxParallel must be at least 1 and canary at least 0 (were "
+              + maxParallel
+              + ", "
+              + canary
+              + ")");
+    }
+    String promote = body.promote() == null ? "auto" : body.promote();
+    if (!promote.equals("auto") && !promote.equals("manual")) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", "strategy.promote: \"" + promote + "\" is not manual or auto");
+    }
+    long minHealthy =
+        body.minHealthyTime() == null
+            ? 0
+            : duration("strategy.minHealthyTime", body.minHealthyTime());
+    return new Strategy(maxParallel, canary, promote.equals("manual"), minHealthy);
+  }
+
+  /** Sends promote, pause or resume to a running deploy, or cancels it. */
+  public DeploymentView signal(String id, String action) {
+    DeploymentRow row =
+        deployments
+            .find(id)
+            .orElseThrow(
+                () -> ApiException.notFound("DEPLOYMENT_NOT_FOUND", "no deployment " + id));
+    if (!"deploy".equals(row.kind()) && !action.equals("cancel")) {
+      throw ApiException.conflict(
+          "NOT_A_DEPLOY", id + " is a " + row.kind() + "; only deploys take " + action);
+    }
+    if (refresh(row).state().terminal()) {
+      throw ApiException.conflict(
+          "DEPLOYMENT_FINISHED", id + " has already finished; there is nothing to " + action);
+    }
+    var stub =
+        client
+            .get()
+            .newUntypedWorkflowStub(row.workflowId(), Optional.of(row.runId()), Optional.empty());
+    if (action.equals("cancel")) {
+      stub.cancel();
+    } else {
+      stub.signal(action);
+    }
+    return view(id);
   }
 
   /** Starts a service operation (start, stop, restart, enable, disable) across hosts. */
@@ -414,6 +472,16 @@ public final class DeploymentService {
       return json.readValue(text, type);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private long duration(String field, String text) {
+    try {
+      return io.dropwizard.util.Duration.parse(text).toMilliseconds();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST",
+          "field \"" + field + "\": \"" + text + "\" is not a duration such as \"10s\"");
     }
   }
 

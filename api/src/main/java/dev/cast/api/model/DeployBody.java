@@ -10,10 +10,12 @@ import java.util.Map;
  * @param selector instead of hosts: every host (not drained) whose labels include all of these
  * @param healthyDeadline e.g. {@code 30s}; absent means the configured default
  * @param reason why, for the record
+ * @param strategy batches, canary and gates; absent means one host at a time
  */
 public record DeployBody(
     String version,
     List<String> hosts,
     Map<String, String> selector,
     String healthyDeadline,
-    String reason) {}
+    String reason,
+    StrategyBody strategy) {}

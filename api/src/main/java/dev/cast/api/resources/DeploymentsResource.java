@@ -23,4 +23,13 @@ public class DeploymentsResource {
   public DeploymentView get(@PathParam("id") String id) {
     return deployments.view(id);
   }
+
+  /** promote | pause | resume | cancel (cancel reverts what was switched). */
+  @jakarta.ws.rs.POST
+  @Path("/{id}/{action: promote|pause|resume|cancel}")
+  @jakarta.ws.rs.Consumes(MediaType.WILDCARD)
+  public jakarta.ws.rs.core.Response act(
+      @PathParam("id") String id, @PathParam("action") String action) {
+    return jakarta.ws.rs.core.Response.accepted(deployments.signal(id, action)).build();
+  }
 }

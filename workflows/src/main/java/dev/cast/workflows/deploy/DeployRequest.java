@@ -7,10 +7,17 @@ import java.util.List;
  * @param hosts target hosts, in rollout order
  * @param healthyDeadlineMillis how long each host's services may take to pass their checks
  * @param keepReleases releases kept per host after a success (current and previous always are)
+ * @param strategy batches, canary and gates; null means {@link Strategy#serial()}
  */
 public record DeployRequest(
     String deploymentId,
     ReleaseRef release,
     List<String> hosts,
     long healthyDeadlineMillis,
-    int keepReleases) {}
+    int keepReleases,
+    Strategy strategy) {
+
+  public Strategy strategyOrSerial() {
+    return strategy == null ? Strategy.serial() : strategy;
+  }
+}

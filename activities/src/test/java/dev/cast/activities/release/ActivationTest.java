@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
-import dev.cast.activities.testing.TestHost;
 import dev.cast.workflows.host.Activation;
 import dev.cast.workflows.host.Endpoint;
 import io.temporal.failure.ApplicationFailure;
@@ -14,12 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ActivationTest {
+class ActivationTest extends HostTest {
   static final String SLEEPER =
       """
       name: hello
@@ -30,19 +27,6 @@ class ActivationTest {
           ports: [http]
           stop: {grace: 5s}
       """;
-
-  @TempDir Path root;
-  TestHost host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    host = new TestHost(root);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    host.close();
-  }
 
   @Test
   void swapsCurrentToTheNewReleaseAndPointsPreviousAtTheOldOne() throws Exception {

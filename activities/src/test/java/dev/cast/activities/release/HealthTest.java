@@ -3,7 +3,7 @@ package dev.cast.activities.release;
 import static dev.cast.activities.testing.Failures.applicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cast.activities.testing.TestHost;
+import dev.cast.activities.testing.HostTest;
 import dev.cast.workflows.host.HealthReport;
 import dev.cast.workflows.host.HealthRequest;
 import io.temporal.failure.ApplicationFailure;
@@ -13,24 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HealthTest {
-  @TempDir Path root;
-  TestHost host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    host = new TestHost(root);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    host.close();
-  }
+class HealthTest extends HostTest {
 
   static String service(String command, String health) {
     return """

@@ -4,8 +4,8 @@ import static dev.cast.activities.testing.Failures.applicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
-import dev.cast.activities.testing.TestHost;
 import dev.cast.workflows.host.HookRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
@@ -13,24 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HookTest {
-  @TempDir Path root;
-  TestHost host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    host = new TestHost(root);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    host.close();
-  }
+class HookTest extends HostTest {
 
   static String withPreActivate(String command, String timeout) {
     return """

@@ -5,32 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.ports.HostDatabase;
 import dev.cast.activities.ports.PortAllocator;
+import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.TestHost;
 import dev.cast.workflows.host.PruneRequest;
 import dev.cast.workflows.host.PruneResult;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PruneTest {
-  @TempDir Path root;
-  TestHost host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    host = new TestHost(root);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    host.close();
-  }
+class PruneTest extends HostTest {
 
   @Test
   void keepsTheNewestReleasesAndNeverCurrentOrPrevious() throws Exception {

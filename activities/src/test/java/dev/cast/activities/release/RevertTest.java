@@ -4,18 +4,15 @@ import static dev.cast.activities.testing.Failures.applicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
-import dev.cast.activities.testing.TestHost;
 import dev.cast.workflows.host.HealthRequest;
 import dev.cast.workflows.host.RevertRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RevertTest {
+class RevertTest extends HostTest {
   static final String UNHEALTHY =
       """
       name: hello
@@ -26,19 +23,6 @@ class RevertTest {
           health: {command: ["false"]}
           stop: {grace: 5s}
       """;
-
-  @TempDir Path root;
-  TestHost host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    host = new TestHost(root);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    host.close();
-  }
 
   void revert(String failed, String previous) {
     host.activities.revertRelease(new RevertRequest("d-1", "hello", failed, previous));

@@ -3,8 +3,8 @@ package dev.cast.activities.supervisor;
 import static dev.cast.activities.supervisor.Services.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
-import dev.cast.activities.testing.TestHost;
 import dev.cast.workflows.host.HealthRequest;
 import dev.cast.workflows.host.ServiceStatus;
 import java.io.IOException;
@@ -13,27 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The agent dies and a new one takes over on the same data dir. */
-class AdoptionTest {
+class AdoptionTest extends HostTest {
   static final String SLEEPER = web("[\"sleep\", \"1000\"]");
-
-  @TempDir Path root;
-  TestHost host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    host = new TestHost(root);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    host.close();
-  }
 
   @Test
   void aServiceOutlivesTheAgentAndTheNextAgentAdoptsIt() throws Exception {

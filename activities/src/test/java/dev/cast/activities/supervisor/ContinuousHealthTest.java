@@ -3,31 +3,16 @@ package dev.cast.activities.supervisor;
 import static dev.cast.activities.supervisor.Services.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
-import dev.cast.activities.testing.TestHost;
 import dev.cast.workflows.host.ServiceStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ContinuousHealthTest {
-  @TempDir Path root;
-  TestHost host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    host = new TestHost(root);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    host.close();
-  }
+class ContinuousHealthTest extends HostTest {
 
   @Test
   void goesCriticalAfterFailuresConsecutiveFailedChecksAndBackToPassing() throws Exception {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cast.activities.ports.HostDatabase;
 import dev.cast.activities.ports.PortAllocator;
+import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
 import dev.cast.activities.testing.TestHost;
 import dev.cast.workflows.host.ServiceHealthRequest;
@@ -13,28 +14,11 @@ import dev.cast.workflows.host.ServiceStatus;
 import io.temporal.failure.ApplicationFailure;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ServiceActivitiesTest {
+class ServiceActivitiesTest extends HostTest {
   static final String SLEEPER = web("[\"sleep\", \"1000\"]", "ports: [http]");
-
-  @TempDir Path root;
-  TestHost host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    host = new TestHost(root);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    host.close();
-  }
 
   ServiceStatus awaitHealthy(long deadlineMillis) {
     return host.services.awaitServiceHealthy(

@@ -3,29 +3,13 @@ package dev.cast.activities.supervisor;
 import static dev.cast.activities.supervisor.Services.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
-import dev.cast.activities.testing.TestHost;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class StopTest {
-  @TempDir Path root;
-  TestHost host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    host = new TestHost(root);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    host.close();
-  }
+class StopTest extends HostTest {
 
   @Test
   void stopsAServiceWithEveryChildItForked() throws Exception {

@@ -166,13 +166,27 @@ public final class Supervisor implements AutoCloseable {
    *     SERVICE_START_FAILED
    */
   public ServiceStatus startService(String app, String service) throws IOException {
+    return onService(
+        app,
+        service,
+        (unit, target) -> {
+          requireEnabled(unit);
+          wish(unit, true, true);
+          startDeliberately(unit, target, () -> {});
+        });
+  }
+
+  /** One deliberate step on one service of the current release, under the service's lock. */
+  private interface Step {
+    void run(Unit unit, Target target) throws IOException;
+  }
+
+  private ServiceStatus onService(String app, String service, Step step) throws IOException {
     Target target = current(app, service);
     Unit unit = unit(target.layout(), service);
     unit.op.lock();
     try {
-      requireEnabled(unit);
-      wish(unit, true, true);
-      startDeliberately(unit, target, () -> {});
+      step.run(unit, target);
     } finally {
       unit.op.unlock();
     }
@@ -181,17 +195,14 @@ public final class Supervisor implements AutoCloseable {
 
   /** Stops the whole process group (signal, grace, KILL); it stays stopped until started. */
   public ServiceStatus stopService(String app, String service, Runnable tick) throws IOException {
-    Target target = current(app, service);
-    Unit unit = unit(target.layout(), service);
-    unit.op.lock();
-    try {
-      wish(unit, unit.enabled, false);
-      stopUnits(List.of(unit), tick);
-      setState(unit, unit.enabled ? Unit.State.STOPPED : Unit.State.DISABLED);
-    } finally {
-      unit.op.unlock();
-    }
-    return status(unit);
+    return onService(
+        app,
+        service,
+        (unit, target) -> {
+          wish(unit, unit.enabled, false);
+          stopUnits(List.of(unit), tick);
+          setState(unit, unit.enabled ? Unit.State.STOPPED : Unit.State.DISABLED);
+        });
   }
 
   /**
@@ -201,32 +212,26 @@ public final class Supervisor implements AutoCloseable {
    */
   public ServiceStatus restartService(String app, String service, Runnable tick)
       throws IOException {
-    Target target = current(app, service);
-    Unit unit = unit(target.layout(), service);
-    unit.op.lock();
-    try {
-      requireEnabled(unit);
-      wish(unit, true, true);
-      stopUnits(List.of(unit), tick);
-      startDeliberately(unit, target, tick);
-    } finally {
-      unit.op.unlock();
-    }
-    return status(unit);
+    return onService(
+        app,
+        service,
+        (unit, target) -> {
+          requireEnabled(unit);
+          wish(unit, true, true);
+          stopUnits(List.of(unit), tick);
+          startDeliberately(unit, target, tick);
+        });
   }
 
   /** Marks the service enabled and starts it. */
   public ServiceStatus enableService(String app, String service) throws IOException {
-    Target target = current(app, service);
-    Unit unit = unit(target.layout(), service);
-    unit.op.lock();
-    try {
-      wish(unit, true, true);
-      startDeliberately(unit, target, () -> {});
-    } finally {
-      unit.op.unlock();
-    }
-    return status(unit);
+    return onService(
+        app,
+        service,
+        (unit, target) -> {
+          wish(unit, true, true);
+          startDeliberately(unit, target, () -> {});
+        });
   }
 
   /**
@@ -235,17 +240,14 @@ public final class Supervisor implements AutoCloseable {
    */
   public ServiceStatus disableService(String app, String service, Runnable tick)
       throws IOException {
-    Target target = current(app, service);
-    Unit unit = unit(target.layout(), service);
-    unit.op.lock();
-    try {
-      wish(unit, false, unit.wantedRunning);
-      stopUnits(List.of(unit), tick);
-      setState(unit, Unit.State.DISABLED);
-    } finally {
-      unit.op.unlock();
-    }
-    return status(unit);
+    return onService(
+        app,
+        service,
+        (unit, target) -> {
+          wish(unit, false, unit.wantedRunning);
+          stopUnits(List.of(unit), tick);
+          setState(unit, Unit.State.DISABLED);
+        });
   }
 
   // ---- what release activation needs -----------------------------------------------------------

@@ -56,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class DeploymentService {
   private static final Logger log = LoggerFactory.getLogger(DeploymentService.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Duration HOST_DOWN_AFTER = Duration.ofSeconds(30);
 
   private final Supplier<WorkflowClient> client;
   private final ReleaseStore releases;
@@ -595,10 +594,6 @@ public final class DeploymentService {
         row.endedAt() == null ? null : Instant.ofEpochMilli(row.endedAt()).toString(),
         row.workflowId(),
         row.runId());
-  }
-
-  public static boolean hostUp(HostRow host, long now) {
-    return now - host.lastSeenAt() < HOST_DOWN_AFTER.toMillis();
   }
 
   private List<HostProgress> readHosts(String text) {

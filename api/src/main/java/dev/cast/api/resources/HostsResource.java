@@ -3,7 +3,6 @@ package dev.cast.api.resources;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.auth.AgentOnly;
-import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.Names;
 import dev.cast.api.db.HostDao;
 import dev.cast.api.db.HostRow;
@@ -31,6 +30,9 @@ import java.util.Map;
 @Path("/v1/hosts")
 @Produces(MediaType.APPLICATION_JSON)
 public class HostsResource {
+  /** A host whose agent has not been heard from for this long is shown as down. */
+  private static final long DOWN_AFTER_MILLIS = 30_000;
+
   private final HostDao hosts;
   private final ServiceStatusDao statuses;
   private final ObjectMapper json;
@@ -130,7 +132,7 @@ public class HostsResource {
     return new HostView(
         h.name(),
         h.address(),
-        DeploymentService.hostUp(h, now) ? "up" : "down",
+        now - h.lastSeenAt() < DOWN_AFTER_MILLIS ? "up" : "down",
         h.drained(),
         h.agentVersion(),
         Instant.ofEpochMilli(h.registeredAt()).toString(),

@@ -141,6 +141,10 @@ final class CastServerHarness {
                 .timeout(Duration.ofSeconds(20))
                 .build(),
             HttpResponse.BodyHandlers.ofLines());
+    if (response.statusCode() != 200) {
+      String body = String.join("\n", response.body().toList());
+      throw new IllegalStateException("follow answered " + response.statusCode() + ": " + body);
+    }
     java.util.concurrent.BlockingQueue<String> lines =
         new java.util.concurrent.LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> response.body().forEach(lines::add));

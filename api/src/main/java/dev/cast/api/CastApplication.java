@@ -93,8 +93,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             instanceDao,
             statusDao,
             json,
-            Duration.ofMillis(config.getDeploy().getHealthyDeadline().toMilliseconds()),
-            config.getDeploy().getKeepReleases());
+            config.getDeploy());
 
     env.jersey().register(new AppsResource(releases, deployments, instanceDao, statusDao, json));
     String agentToken = AgentTokens.resolve(config.getAgents().getToken(), dataDir);
@@ -112,7 +111,13 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             });
     env.jersey().register(new ServicesResource(releases, deployments, statusDao, logs));
     env.jersey().register(new DeploymentsResource(deployments));
-    env.jersey().register(new HostsResource(hostDao, statusDao, json));
+    env.jersey()
+        .register(
+            new HostsResource(
+                hostDao,
+                statusDao,
+                json,
+                Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds())));
     ProblemMappers.all().forEach(env.jersey()::register);
     // No response buffering in Jersey: a followed log must reach the client line by line.
     env.jersey().property("jersey.config.server.contentLength.buffer", 0);

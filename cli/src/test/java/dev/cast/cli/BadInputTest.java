@@ -250,6 +250,35 @@ class BadInputTest {
     assertThat(reply.body().path("detail").asText()).contains("role=db");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"maxUnavailable\": \"lots\"}|strategy.maxUnavailable: \"lots\" is neither",
+        "{\"maxUnavailable\": \"150%\"}|strategy.maxUnavailable: \"150%\"",
+        "{\"progressDeadline\": \"5s\"}|must be longer than healthyDeadline",
+        "{\"progressDeadline\": \"soon\"}|strategy.progressDeadline",
+        "{\"healthyDeadline\": \"9s\"}|healthyDeadline is given twice",
+        "{\"promote\": \"later\"}|strategy.promote: \"later\"",
+        "{\"maxParallel\": 0}|maxParallel must be at least 1",
+        "{\"autoRevert\": \"maybe\"}|autoRevert"
+      })
+  void refusesAStrategyThatMakesNoSense(String strategy, String detail) throws Exception {
+    List<String> before = snapshot();
+    String body =
+        "{\"version\": \"1.0.0\", \"healthyDeadline\": \"10s\", \"strategy\": " + strategy + "}";
+    ApiClient.Reply reply =
+        CAST.api()
+            .postJson(
+                "/v1/apps/hello/deployments",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(body));
+    assertThat(reply.status()).as(reply.body().toString()).isEqualTo(400);
+    assertThat(reply.body().path("detail").asText()).contains(detail);
+    assertThat(CAST.api().get("/v1/apps/hello/deployments").body().findValuesAsText("state"))
+        .doesNotContain("RUNNING", "PENDING");
+    assertThat(snapshot()).as("nothing on disk changed").isEqualTo(before);
+  }
+
   private record Entry(TarArchiveEntry header, byte[] data) {}
 
   private static Entry file(String name, String content) {

@@ -5,10 +5,24 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * {@code agents:} — how host agents prove who they are. Every agent sends {@code token}; when it is
  * empty the server makes a random one at start and writes it to {@code <dataDir>/agent-token} for
- * agents on other hosts to use.
+ * agents on other hosts to use. A host not heard from for {@code downAfter} is shown as down.
  */
 public class AgentsSettings {
   private String token = "";
+
+  /** A host whose agent has not been heard from for this long is shown as down. */
+  @jakarta.validation.constraints.NotNull
+  private io.dropwizard.util.Duration downAfter = io.dropwizard.util.Duration.seconds(30);
+
+  @JsonProperty
+  public io.dropwizard.util.Duration getDownAfter() {
+    return downAfter;
+  }
+
+  @JsonProperty
+  public void setDownAfter(io.dropwizard.util.Duration downAfter) {
+    this.downAfter = downAfter;
+  }
 
   @JsonProperty
   public String getToken() {

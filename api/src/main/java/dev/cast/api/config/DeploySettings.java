@@ -13,6 +13,32 @@ public class DeploySettings {
   @Min(2)
   private int keepReleases = 5;
 
+  /** A deploy fails when no host makes progress for this long (0s: never). */
+  @NotNull private Duration progressDeadline = Duration.minutes(10);
+
+  /** A host whose agent picks up none of a deploy's work for this long is unreachable. */
+  @NotNull private Duration unreachableAfter = Duration.minutes(2);
+
+  @JsonProperty
+  public Duration getProgressDeadline() {
+    return progressDeadline;
+  }
+
+  @JsonProperty
+  public void setProgressDeadline(Duration progressDeadline) {
+    this.progressDeadline = progressDeadline;
+  }
+
+  @JsonProperty
+  public Duration getUnreachableAfter() {
+    return unreachableAfter;
+  }
+
+  @JsonProperty
+  public void setUnreachableAfter(Duration unreachableAfter) {
+    this.unreachableAfter = unreachableAfter;
+  }
+
   @JsonProperty
   public Duration getHealthyDeadline() {
     return healthyDeadline;

@@ -15,7 +15,6 @@ import dev.cast.api.model.DeployBody;
 import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.RollbackBody;
 import dev.cast.api.model.ServiceControlBody;
-import dev.cast.api.model.StrategyBody;
 import dev.cast.workflows.deploy.DeployRequest;
 import dev.cast.workflows.deploy.DeployWorkflow;
 import dev.cast.workflows.deploy.Strategy;
@@ -65,6 +64,8 @@ public final class DeploymentService {
   private final ServiceStatusDao statuses;
   private final ObjectMapper json;
   private final Duration defaultDeadline;
+  private final Duration defaultProgressDeadline;
+  private final Duration unreachableAfter;
   private final int keepReleases;
 
   public DeploymentService(
@@ -75,8 +76,7 @@ public final class DeploymentService {
       InstanceDao instances,
       ServiceStatusDao statuses,
       ObjectMapper json,
-      Duration defaultDeadline,
-      int keepReleases) {
+      dev.cast.api.config.DeploySettings defaults) {
     this.client = client;
     this.releases = releases;
     this.deployments = deployments;
@@ -84,8 +84,10 @@ public final class DeploymentService {
     this.instances = instances;
     this.statuses = statuses;
     this.json = json;
-    this.defaultDeadline = defaultDeadline;
-    this.keepReleases = keepReleases;
+    this.defaultDeadline = millis(defaults.getHealthyDeadline());
+    this.defaultProgressDeadline = millis(defaults.getProgressDeadline());
+    this.unreachableAfter = millis(defaults.getUnreachableAfter());
+    this.keepReleases = defaults.getKeepReleases();
   }
 
   public DeploymentRow deploy(String app, DeployBody body, String who) {
@@ -96,8 +98,10 @@ public final class DeploymentService {
     releases.requireApp(app);
     ReleaseRow release = releases.require(app, Names.version(body.version()));
     List<String> targets = targets(body.hosts(), body.selector());
-    long deadline = deadline(body.healthyDeadline()).toMillis();
-    Strategy strategy = strategy(body.strategy());
+    Duration healthy = deadline(healthyDeadline(body));
+    Strategy strategy =
+        Strategies.parse(body.strategy(), targets.size(), healthy, defaultProgressDeadline);
+    long deadline = healthy.toMillis();
     return start(
         "deploy",
         null,
@@ -110,18 +114,30 @@ public final class DeploymentService {
           DeployWorkflow stub = newStub(DeployWorkflow.class, WorkflowIds.deploy(app));
           return WorkflowClient.start(
               stub::run,
-              new DeployRequest(id, ref(release), targets, deadline, keepReleases, strategy));
+              new DeployRequest(
+                  id,
+                  ref(release),
+                  targets,
+                  deadline,
+                  keepReleases,
+                  strategy,
+                  unreachableAfter.toMillis()));
         });
   }
 
   public DeploymentRow rollback(String app, RollbackBody body, String who) {
     releases.requireApp(app);
-    RollbackBody request = body == null ? new RollbackBody(null, null, null, null) : body;
+    RollbackBody request = body == null ? new RollbackBody(null, null, null, null, null) : body;
     String version =
         request.version() != null ? Names.version(request.version()) : previousVersion(app);
     ReleaseRow release = releases.require(app, version);
     List<String> targets = targets(request.hosts());
     long deadline = deadline(request.healthyDeadline()).toMillis();
+    int maxParallel = request.maxParallel() == null ? 0 : request.maxParallel();
+    if (request.maxParallel() != null && maxParallel < 1) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", "field \"maxParallel\": must be at least 1, was " + maxParallel);
+    }
     return start(
         "rollback",
         null,
@@ -133,35 +149,30 @@ public final class DeploymentService {
         id -> {
           RollbackWorkflow stub = newStub(RollbackWorkflow.class, WorkflowIds.rollback(app));
           return WorkflowClient.start(
-              stub::run, new RollbackRequest(id, ref(release), targets, deadline));
+              stub::run,
+              new RollbackRequest(
+                  id, ref(release), targets, deadline, maxParallel, unreachableAfter.toMillis()));
         });
   }
 
-  private Strategy strategy(StrategyBody body) {
-    if (body == null) {
-      return Strategy.serial();
-    }
-    int maxParallel = body.maxParallel() == null ? 1 : body.maxParallel();
-    int canary = body.canary() == null ? 0 : body.canary();
-    if (maxParallel < 1 || canary < 0) {
+  /** The health deadline: the strategy's, the request's (they must agree), or the default. */
+  private static String healthyDeadline(DeployBody body) {
+    String outer = body.healthyDeadline();
+    String inner = body.strategy() == null ? null : body.strategy().healthyDeadline();
+    if (outer != null && inner != null && !outer.equals(inner)) {
       throw ApiException.badRequest(
           "INVALID_REQUEST",
-          "strategy: maxParallel must be at least 1 and canary at least 0 (were "
-              + maxParallel
-              + ", "
-              + canary
-              + ")");
+          "healthyDeadline is given twice with different values ("
+              + outer
+              + " and strategy.healthyDeadline "
+              + inner
+              + "); give it once");
     }
-    String promote = body.promote() == null ? "auto" : body.promote();
-    if (!promote.equals("auto") && !promote.equals("manual")) {
-      throw ApiException.badRequest(
-          "INVALID_REQUEST", "strategy.promote: \"" + promote + "\" is not manual or auto");
-    }
-    long minHealthy =
-        body.minHealthyTime() == null
-            ? 0
-            : duration("strategy.minHealthyTime", body.minHealthyTime());
-    return new Strategy(maxParallel, canary, promote.equals("manual"), minHealthy);
+    return inner != null ? inner : outer;
+  }
+
+  private static Duration millis(io.dropwizard.util.Duration duration) {
+    return Duration.ofMillis(duration.toMilliseconds());
   }
 
   /** Sends promote, pause or resume to a running deploy, or cancels it. */
@@ -474,16 +485,6 @@ public final class DeploymentService {
     }
   }
 
-  private long duration(String field, String text) {
-    try {
-      return io.dropwizard.util.Duration.parse(text).toMilliseconds();
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(
-          "INVALID_REQUEST",
-          "field \"" + field + "\": \"" + text + "\" is not a duration such as \"10s\"");
-    }
-  }
-
   private Duration deadline(String text) {
     if (text == null) {
       return defaultDeadline;
@@ -588,6 +589,9 @@ public final class DeploymentService {
         progress.state().name(),
         progress.cause(),
         progress.hosts(),
+        progress.state().terminal() ? null : progress.phase(),
+        progress.batch(),
+        progress.batches(),
         row.requestedBy(),
         row.reason(),
         Instant.ofEpochMilli(row.startedAt()).toString(),

@@ -3,6 +3,13 @@ package dev.cast.api.model;
 import dev.cast.workflows.shared.HostProgress;
 import java.util.List;
 
+/**
+ * A deployment or service operation as the api shows it.
+ *
+ * @param phase what a running rollout is doing (staging, canary, awaiting promote, paused, rolling
+ *     out, reverting); null once it is over
+ * @param batch the batch in progress, from 1, of {@code batches}
+ */
 public record DeploymentView(
     String id,
     String kind,
@@ -12,6 +19,9 @@ public record DeploymentView(
     String state,
     String cause,
     List<HostProgress> hosts,
+    String phase,
+    Integer batch,
+    Integer batches,
     String requestedBy,
     String reason,
     String startedAt,

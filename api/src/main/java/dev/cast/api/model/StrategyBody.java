@@ -1,5 +1,7 @@
 package dev.cast.api.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * {@code strategy} of a deploy request.
  *
@@ -8,6 +10,20 @@ package dev.cast.api.model;
  * @param promote {@code manual} (wait for {@code POST /v1/deployments/{id}/promote}) or {@code
  *     auto} (wait {@code minHealthyTime}); default auto
  * @param minHealthyTime how long each batch stays healthy before the next, e.g. {@code 10s}
+ * @param healthyDeadline how long each host's services may take to pass their checks (default the
+ *     request's {@code healthyDeadline}, else the configured one)
+ * @param progressDeadline the deploy fails when no host makes progress for this long, e.g. {@code
+ *     10m}; {@code 0s} turns it off (default the configured one)
+ * @param autoRevert on failure put every switched host back (default true)
+ * @param maxUnavailable unreachable hosts the deploy goes on without: a count ({@code 1}) or a
+ *     share of the targets ({@code "25%"}); default 0
  */
 public record StrategyBody(
-    Integer maxParallel, Integer canary, String promote, String minHealthyTime) {}
+    Integer maxParallel,
+    Integer canary,
+    String promote,
+    String minHealthyTime,
+    String healthyDeadline,
+    String progressDeadline,
+    Boolean autoRevert,
+    JsonNode maxUnavailable) {}

@@ -31,13 +31,15 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class HostsResource {
   /** A host whose agent has not been heard from for this long is shown as down. */
-  private static final long DOWN_AFTER_MILLIS = 30_000;
+  private final long downAfterMillis;
 
   private final HostDao hosts;
   private final ServiceStatusDao statuses;
   private final ObjectMapper json;
 
-  public HostsResource(HostDao hosts, ServiceStatusDao statuses, ObjectMapper json) {
+  public HostsResource(
+      HostDao hosts, ServiceStatusDao statuses, ObjectMapper json, java.time.Duration downAfter) {
+    this.downAfterMillis = downAfter.toMillis();
     this.hosts = hosts;
     this.statuses = statuses;
     this.json = json;
@@ -132,7 +134,7 @@ public class HostsResource {
     return new HostView(
         h.name(),
         h.address(),
-        now - h.lastSeenAt() < DOWN_AFTER_MILLIS ? "up" : "down",
+        now - h.lastSeenAt() < downAfterMillis ? "up" : "down",
         h.drained(),
         h.agentVersion(),
         Instant.ofEpochMilli(h.registeredAt()).toString(),

@@ -8,6 +8,8 @@ import java.util.List;
  * @param healthyDeadlineMillis how long each host's services may take to pass their checks
  * @param keepReleases releases kept per host after a success (current and previous always are)
  * @param strategy batches, canary and gates; null means {@link Strategy#serial()}
+ * @param unreachableAfterMillis a host whose agent picks up none of its work for this long is
+ *     unreachable; 0 means the default of {@link dev.cast.workflows.shared.ActivityProfiles}
  */
 public record DeployRequest(
     String deploymentId,
@@ -15,7 +17,18 @@ public record DeployRequest(
     List<String> hosts,
     long healthyDeadlineMillis,
     int keepReleases,
-    Strategy strategy) {
+    Strategy strategy,
+    long unreachableAfterMillis) {
+
+  public DeployRequest(
+      String deploymentId,
+      ReleaseRef release,
+      List<String> hosts,
+      long healthyDeadlineMillis,
+      int keepReleases,
+      Strategy strategy) {
+    this(deploymentId, release, hosts, healthyDeadlineMillis, keepReleases, strategy, 0);
+  }
 
   public Strategy strategyOrSerial() {
     return strategy == null ? Strategy.serial() : strategy;

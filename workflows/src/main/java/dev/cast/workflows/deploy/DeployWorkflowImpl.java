@@ -2,6 +2,7 @@ package dev.cast.workflows.deploy;
 
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.Rollout;
+import dev.cast.workflows.shared.RolloutPolicy;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -16,29 +17,52 @@ public class DeployWorkflowImpl implements DeployWorkflow {
 
   @Override
   public DeploymentProgress run(DeployRequest request) {
+    Strategy strategy = request.strategyOrSerial();
     rollout =
         new Rollout(
             request.deploymentId(),
             request.release(),
             request.hosts(),
-            request.healthyDeadlineMillis());
-    Strategy strategy = request.strategyOrSerial();
+            new RolloutPolicy(
+                request.healthyDeadlineMillis(),
+                request.unreachableAfterMillis(),
+                strategy.progressDeadlineMillis(),
+                strategy.reverts(),
+                strategy.maxUnavailable()));
     return rollout.run(
         () -> {
           rollout.stageAll();
-          List<List<String>> batches = batches(request.hosts(), strategy);
+          // Hosts found unreachable while staging are left out of the batches.
+          List<List<String>> batches = batches(rollout.reachable(), strategy);
+          boolean canary = strategy.canary() > 0;
           for (int i = 0; i < batches.size(); i++) {
-            Workflow.await(() -> !paused);
+            awaitPerson(() -> !paused, "paused", i + 1, batches.size());
+            String phase = i == 0 && canary ? "canary" : "rolling out";
+            rollout.phase(phase, i + 1, batches.size());
             activate(batches.get(i));
             if (strategy.minHealthyMillis() > 0 && i < batches.size() - 1) {
+              rollout.phase(phase + ", staying healthy", i + 1, batches.size());
               Workflow.sleep(Duration.ofMillis(strategy.minHealthyMillis()));
             }
-            if (i == 0 && strategy.canary() > 0 && strategy.manualPromote()) {
-              Workflow.await(() -> promoted);
+            if (i == 0 && canary && strategy.manualPromote() && batches.size() > 1) {
+              awaitPerson(() -> promoted, "awaiting promote", i + 1, batches.size());
             }
           }
+          rollout.phase("pruning old releases", batches.size(), batches.size());
           rollout.pruneAll(request.keepReleases());
         });
+  }
+
+  /** Waits for a person's signal with the progress clock stopped. */
+  private void awaitPerson(
+      java.util.function.Supplier<Boolean> until, String phase, int batch, int batches) {
+    if (until.get()) {
+      return;
+    }
+    rollout.phase(phase, batch, batches);
+    rollout.hold(true);
+    Workflow.await(until);
+    rollout.hold(false);
   }
 
   /** The canaries first, then batches of maxParallel. */

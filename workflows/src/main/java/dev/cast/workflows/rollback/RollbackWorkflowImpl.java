@@ -2,6 +2,7 @@ package dev.cast.workflows.rollback;
 
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.Rollout;
+import dev.cast.workflows.shared.RolloutPolicy;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import java.util.ArrayList;
@@ -17,17 +18,24 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
             request.deploymentId(),
             request.release(),
             request.hosts(),
-            request.healthyDeadlineMillis());
+            RolloutPolicy.strict(
+                request.healthyDeadlineMillis(), request.unreachableAfterMillis()));
     return rollout.run(
         () -> {
           // Staging is a no-op on hosts that hold the release (the usual case) and a fetch on a
           // host that pruned it or never had it.
           rollout.stageAll();
-          List<Promise<Void>> all = new ArrayList<>();
-          for (String host : request.hosts()) {
-            all.add(Async.procedure(rollout::activate, host, false));
+          List<String> hosts = rollout.reachable();
+          int size = request.maxParallel() > 0 ? request.maxParallel() : hosts.size();
+          int batches = (hosts.size() + size - 1) / size;
+          for (int start = 0, batch = 1; start < hosts.size(); start += size, batch++) {
+            rollout.phase("rolling back", batch, batches);
+            List<Promise<Void>> running = new ArrayList<>();
+            for (String host : hosts.subList(start, Math.min(start + size, hosts.size()))) {
+              running.add(Async.procedure(rollout::activate, host, false));
+            }
+            Rollout.awaitAll(running);
           }
-          Rollout.awaitAll(all);
         });
   }
 

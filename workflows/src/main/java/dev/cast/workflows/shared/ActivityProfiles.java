@@ -43,6 +43,18 @@ public final class ActivityProfiles {
         .build();
   }
 
+  /**
+   * A host profile with {@code unreachableAfter} as its schedule-to-start timeout: how long a task
+   * may wait for the host's agent to pick it up before the host counts as unreachable. Zero keeps
+   * the profile's own.
+   */
+  public static ActivityOptions reachingWithin(ActivityOptions profile, Duration unreachableAfter) {
+    if (unreachableAfter.isZero() || unreachableAfter.isNegative()) {
+      return profile;
+    }
+    return ActivityOptions.newBuilder(profile).setScheduleToStartTimeout(unreachableAfter).build();
+  }
+
   /** Fetching, verifying and unpacking a bundle. Heartbeats carry bytes done. */
   public static ActivityOptions bundleFetch(String taskQueue) {
     return ActivityOptions.newBuilder()

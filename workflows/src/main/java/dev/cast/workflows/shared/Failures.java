@@ -28,6 +28,20 @@ public final class Failures {
     return where + cause.getMessage();
   }
 
+  /**
+   * Whether a host's step failed because no agent picked it up in time (its schedule-to-start
+   * timeout): the host is unreachable.
+   */
+  public static boolean unreachable(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof TimeoutFailure timeout) {
+        return timeout.getTimeoutType()
+            == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
+      }
+    }
+    return false;
+  }
+
   /** The {@link DeployFailure} type name of a failure, or {@code null}. */
   public static String type(Throwable failure) {
     Throwable cause = failure;

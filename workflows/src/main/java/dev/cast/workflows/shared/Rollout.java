@@ -10,17 +10,22 @@ import dev.cast.workflows.host.PruneRequest;
 import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
 import dev.cast.workflows.host.StagedRelease;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -33,9 +38,10 @@ public final class Rollout {
 
   private final String deploymentId;
   private final ReleaseRef release;
-  private final long healthyDeadlineMillis;
+  private final RolloutPolicy policy;
   private final Map<String, HostProgress> hosts = new LinkedHashMap<>();
   private final Map<String, StagedRelease> staged = new HashMap<>();
+  private final Set<String> unreachable = new LinkedHashSet<>();
   private final Saga saga =
       new Saga(new Saga.Options.Builder().setParallelCompensation(true).build());
   private final CatalogActivities catalog =
@@ -43,12 +49,19 @@ public final class Rollout {
           CatalogActivities.class, ActivityProfiles.quickCall(TaskQueues.CONTROL));
   private DeploymentState state = DeploymentState.RUNNING;
   private String cause;
+  private String phase = "starting";
+  private Integer batch;
+  private Integer batches;
+  private boolean finished;
+  private boolean held;
+  private boolean deadlinePassed;
+  private long lastProgressAt;
 
   public Rollout(
-      String deploymentId, ReleaseRef release, List<String> hostNames, long healthyDeadlineMillis) {
+      String deploymentId, ReleaseRef release, List<String> hostNames, RolloutPolicy policy) {
     this.deploymentId = deploymentId;
     this.release = release;
-    this.healthyDeadlineMillis = healthyDeadlineMillis;
+    this.policy = policy;
     for (String host : hostNames) {
       hosts.put(host, new HostProgress(host, "pending", "waiting"));
     }
@@ -59,31 +72,75 @@ public final class Rollout {
     void run();
   }
 
+  /** Ends the steps early: too many hosts unreachable. The cause is already set. */
+  private static final class Abort extends RuntimeException {
+    Abort() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Ends one host's part without failing the rollout: the host is unreachable. */
+  private static final class SkipHost extends RuntimeException {
+    SkipHost() {
+      super(null, null, false, false);
+    }
+  }
+
   /**
-   * Records RUNNING, runs the steps, compensates on failure or cancellation, records and returns
-   * the final state.
+   * Records RUNNING, runs the steps, compensates on failure or cancellation (or, with autoRevert
+   * off, leaves the hosts as they are), records and returns the final state.
    */
   public DeploymentProgress run(Steps steps) {
     catalog.recordDeployment(snapshot());
+    lastProgressAt = Workflow.currentTimeMillis();
+    CancellationScope work = Workflow.newCancellationScope(steps::run);
+    if (policy.progressDeadlineMillis() > 0) {
+      // Detached: a cancel request reaches the steps, and the watcher ends with them.
+      Workflow.newDetachedCancellationScope(() -> Async.procedure(() -> watchProgress(work))).run();
+    }
     try {
-      steps.run();
+      work.run();
+      finished = true;
       state = DeploymentState.SUCCEEDED;
-    } catch (ActivityFailure failure) {
-      if (cause == null) {
-        cause = Failures.describe(failure);
+      phase = "done";
+      if (!unreachable.isEmpty()) {
+        cause =
+            unreachableSummary()
+                + ", within maxUnavailable "
+                + policy.maxUnavailable()
+                + "; the rest succeeded";
       }
-      log.warn("deployment {} failed, reverting: {}", deploymentId, cause);
-      compensate(DeploymentState.ROLLED_BACK);
-    } catch (CanceledFailure cancelled) {
-      cause = "cancelled by request";
-      compensate(DeploymentState.CANCELLED);
+    } catch (ActivityFailure | CanceledFailure | Abort failure) {
+      finished = true;
+      if (work.isCancelRequested() && !deadlinePassed) {
+        cause = "cancelled by request";
+        compensate(DeploymentState.CANCELLED);
+      } else {
+        if (cause == null) {
+          cause = Failures.describe(failure);
+        }
+        fail();
+      }
     }
     DeploymentProgress result = snapshot();
     Workflow.newDetachedCancellationScope(() -> catalog.recordDeployment(result)).run();
     return result;
   }
 
+  private void fail() {
+    if (policy.autoRevert()) {
+      log.warn("deployment {} failed, reverting: {}", deploymentId, cause);
+      compensate(DeploymentState.ROLLED_BACK);
+    } else {
+      log.warn("deployment {} failed, autoRevert off: {}", deploymentId, cause);
+      state = DeploymentState.FAILED;
+      cause = cause + "; autoRevert is off, so every host stays as it is";
+      phase = "done";
+    }
+  }
+
   private void compensate(DeploymentState endState) {
+    phase = "reverting";
     // Detached: a cancel must not skip the undo. Hosts are reverted in parallel.
     Workflow.newDetachedCancellationScope(
             () -> {
@@ -96,10 +153,56 @@ public final class Rollout {
               }
             })
         .run();
+    phase = "done";
+  }
+
+  /**
+   * Fails the rollout when no host has made progress for the progress deadline, not counting time
+   * held for a promote or a resume. One timer per deadline period, whatever the number of hosts.
+   */
+  private void watchProgress(CancellationScope work) {
+    long deadline = policy.progressDeadlineMillis();
+    while (!finished) {
+      if (held) {
+        Workflow.await(() -> finished || !held);
+        lastProgressAt = Workflow.currentTimeMillis();
+        continue;
+      }
+      long left = lastProgressAt + deadline - Workflow.currentTimeMillis();
+      if (left <= 0) {
+        deadlinePassed = true;
+        if (cause == null) {
+          cause =
+              "no host made progress for "
+                  + Duration.ofMillis(deadline).toString().substring(2).toLowerCase()
+                  + " (progressDeadline) while "
+                  + phase;
+        }
+        work.cancel();
+        return;
+      }
+      Workflow.await(Duration.ofMillis(left), () -> finished || held);
+    }
+  }
+
+  /**
+   * Stops the progress clock while the rollout waits for a person (a promote or a resume), and
+   * restarts it when the wait ends.
+   */
+  public void hold(boolean waiting) {
+    held = waiting;
+  }
+
+  /** What the rollout is doing, shown in its progress. */
+  public void phase(String now, Integer batchNumber, Integer batchCount) {
+    phase = now;
+    batch = batchNumber;
+    batches = batchCount;
   }
 
   /** Stages the release on every host at once. */
   public void stageAll() {
+    phase = "staging";
     List<Promise<Void>> all = new ArrayList<>();
     for (String host : hosts.keySet()) {
       all.add(Async.procedure(this::stage, host));
@@ -107,18 +210,47 @@ public final class Rollout {
     awaitAll(all);
   }
 
-  private void stage(String host) {
-    mark(host, "staging", "fetching " + release.version());
-    StagedRelease result = onHost(host, () -> fetchStub(host).stageRelease(release.stageRequest()));
-    staged.put(host, result);
-    mark(host, "staged", result.fetched() ? "fetched and unpacked" : "already on the host");
+  /** The hosts not found unreachable so far, in rollout order. */
+  public List<String> reachable() {
+    return hosts.keySet().stream().filter(h -> !unreachable.contains(h)).toList();
   }
 
-  /** Runs one host's step; a failure marks the host and becomes the deployment's cause. */
+  private void stage(String host) {
+    mark(host, "staging", "fetching " + release.version());
+    try {
+      StagedRelease result =
+          onHost(host, () -> fetchStub(host).stageRelease(release.stageRequest()));
+      staged.put(host, result);
+      mark(host, "staged", result.fetched() ? "fetched and unpacked" : "already on the host");
+    } catch (SkipHost skipped) {
+      // Reported in its progress; the rollout goes on without it.
+    }
+  }
+
+  /**
+   * Runs one host's step; a failure marks the host and becomes the deployment's cause. A step no
+   * agent picked up in time makes the host unreachable: {@link SkipHost} within maxUnavailable,
+   * {@link Abort} beyond it.
+   */
   private <T> T onHost(String host, java.util.function.Supplier<T> step) {
     try {
       return step.get();
     } catch (ActivityFailure failure) {
+      if (Failures.unreachable(failure) && !finished) {
+        unreachable.add(host);
+        mark(host, "unreachable", "its agent picked up no work in time: " + failedStep(failure));
+        if (unreachable.size() > policy.maxUnavailable() || unreachable.size() == hosts.size()) {
+          if (cause == null) {
+            cause =
+                unreachableSummary()
+                    + ", more than maxUnavailable "
+                    + policy.maxUnavailable()
+                    + " allows";
+          }
+          throw new Abort();
+        }
+        throw new SkipHost();
+      }
       String what = Failures.describe(failure);
       mark(host, "failed", what);
       if (cause == null) {
@@ -128,11 +260,34 @@ public final class Rollout {
     }
   }
 
+  private static String failedStep(ActivityFailure failure) {
+    return failure.getActivityType() + " waited for an agent until its schedule-to-start timeout";
+  }
+
+  private String unreachableSummary() {
+    return unreachable.size()
+        + (unreachable.size() == 1 ? " host" : " hosts")
+        + " unreachable ("
+        + String.join(", ", unreachable)
+        + ")";
+  }
+
   /**
    * Switches one host to the release and waits until it is healthy. The revert is registered before
    * the switch, so a switch that timed out half-way is still undone.
    */
   public void activate(String host, boolean runPostActivate) {
+    if (unreachable.contains(host)) {
+      return;
+    }
+    try {
+      switchHost(host, runPostActivate);
+    } catch (SkipHost skipped) {
+      // Reported in its progress; the rollout goes on without it.
+    }
+  }
+
+  private void switchHost(String host, boolean runPostActivate) {
     String previous = staged.get(host).currentVersion();
     boolean switching = !release.version().equals(previous);
     ReleaseActivities lifecycle = lifecycleStub(host);
@@ -152,7 +307,8 @@ public final class Rollout {
         host,
         () ->
             lifecycle.awaitHealthy(
-                new HealthRequest(release.app(), release.version(), healthyDeadlineMillis)));
+                new HealthRequest(
+                    release.app(), release.version(), policy.healthyDeadlineMillis())));
     if (runPostActivate) {
       onHost(
           host,
@@ -177,20 +333,25 @@ public final class Rollout {
   }
 
   private void revert(String host, String previous) {
+    if (unreachable.contains(host)) {
+      // Its agent takes no work: a revert would only wait. It is reported unreachable.
+      return;
+    }
     mark(host, "reverting", "going back to " + (previous == null ? "nothing" : previous));
     ReleaseActivities lifecycle = lifecycleStub(host);
     lifecycle.revertRelease(
         new RevertRequest(deploymentId, release.app(), release.version(), previous));
     if (previous != null) {
       // ROLLED_BACK promises the previous release serves again, not just that it was started.
-      lifecycle.awaitHealthy(new HealthRequest(release.app(), previous, healthyDeadlineMillis));
+      lifecycle.awaitHealthy(
+          new HealthRequest(release.app(), previous, policy.healthyDeadlineMillis()));
     }
     mark(host, "reverted", previous == null ? "stopped" : previous + " is serving again");
   }
 
   /** Removes old releases on every host; a failure here does not fail the deployment. */
   public void pruneAll(int keep) {
-    for (String host : hosts.keySet()) {
+    for (String host : reachable()) {
       try {
         quickStub(host).pruneReleases(new PruneRequest(release.app(), keep));
       } catch (ActivityFailure e) {
@@ -200,12 +361,20 @@ public final class Rollout {
   }
 
   public DeploymentProgress snapshot() {
-    return new DeploymentProgress(deploymentId, state, cause, List.copyOf(hosts.values()));
+    return new DeploymentProgress(
+        deploymentId, state, cause, List.copyOf(hosts.values()), phase, batch, batches);
   }
 
   private void mark(String host, String hostState, String message) {
     hosts.put(host, new HostProgress(host, hostState, message));
+    if (PROGRESS.contains(hostState)) {
+      lastProgressAt = Workflow.currentTimeMillis();
+    }
   }
+
+  /** Host states that count as the rollout moving on, for the progress deadline. */
+  private static final Set<String> PROGRESS =
+      Set.of("staged", "healthy", "unreachable", "reverted");
 
   /** Waits for every promise, then rethrows the first failure, so no step is left running. */
   public static void awaitAll(List<? extends Promise<?>> promises) {
@@ -226,17 +395,24 @@ public final class Rollout {
 
   private ReleaseActivities fetchStub(String host) {
     return Workflow.newActivityStub(
-        ReleaseActivities.class, ActivityProfiles.bundleFetch(TaskQueues.host(host)));
+        ReleaseActivities.class, reaching(ActivityProfiles.bundleFetch(TaskQueues.host(host))));
   }
 
   private ReleaseActivities quickStub(String host) {
     return Workflow.newActivityStub(
-        ReleaseActivities.class, ActivityProfiles.quickCall(TaskQueues.host(host)));
+        ReleaseActivities.class, reaching(ActivityProfiles.quickCall(TaskQueues.host(host))));
   }
 
   private ReleaseActivities lifecycleStub(String host) {
     return Workflow.newActivityStub(
         ReleaseActivities.class,
-        ActivityProfiles.serviceLifecycle(TaskQueues.host(host), healthyDeadlineMillis));
+        reaching(
+            ActivityProfiles.serviceLifecycle(
+                TaskQueues.host(host), policy.healthyDeadlineMillis())));
+  }
+
+  private ActivityOptions reaching(ActivityOptions profile) {
+    return ActivityProfiles.reachingWithin(
+        profile, Duration.ofMillis(policy.unreachableAfterMillis()));
   }
 }

@@ -106,6 +106,22 @@ class DeployPolicyTest extends RolloutTestBase {
   }
 
   @Test
+  void aBatchThatDoesNotStayHealthyForMinHealthyTimeStopsTheRollout() {
+    ReleaseActivities a = host("a", "1.0.0");
+    ReleaseActivities b = host("b", "1.0.0");
+    when(a.awaitHealthy(new HealthRequest("hello", "2.0.0", 30_000)))
+        .thenReturn(null)
+        .thenThrow(failure("SERVICE_RESTARTED", "web restarted 1 time since the switch"));
+
+    DeploymentProgress result = deploy(new Strategy(1, 0, false, 10_000), "a", "b");
+
+    assertThat(result.state()).isEqualTo(DeploymentState.ROLLED_BACK);
+    assertThat(result.cause()).contains("host a", "SERVICE_RESTARTED");
+    verify(a).revertRelease(new RevertRequest("d-1", "hello", "2.0.0", "1.0.0"));
+    verify(b, never()).activateRelease(any());
+  }
+
+  @Test
   void progressShowsThePhaseAndTheBatchInProgress() throws Exception {
     host("a", "1.0.0");
     host("b", "1.0.0");

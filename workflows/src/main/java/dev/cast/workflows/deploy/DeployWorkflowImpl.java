@@ -43,6 +43,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
             if (strategy.minHealthyMillis() > 0 && i < batches.size() - 1) {
               rollout.phase(phase + ", staying healthy", i + 1, batches.size());
               Workflow.sleep(Duration.ofMillis(strategy.minHealthyMillis()));
+              rollout.confirmHealthy(batches.get(i));
             }
             if (i == 0 && canary && strategy.manualPromote() && batches.size() > 1) {
               awaitPerson(() -> promoted, "awaiting promote", i + 1, batches.size());

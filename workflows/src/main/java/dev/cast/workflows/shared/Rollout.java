@@ -332,6 +332,38 @@ public final class Rollout {
     mark(host, "healthy", release.version() + " is serving");
   }
 
+  /**
+   * Checks again that every host of a batch is healthy and that no service restarted since the
+   * switch (the health wait refuses a restarted service): the batch stayed healthy.
+   */
+  public void confirmHealthy(List<String> batch) {
+    List<Promise<Void>> checks = new ArrayList<>();
+    for (String host : batch) {
+      if (unreachable.contains(host)) {
+        continue;
+      }
+      checks.add(
+          Async.procedure(
+              () -> {
+                try {
+                  onHost(
+                      host,
+                      () ->
+                          lifecycleStub(host)
+                              .awaitHealthy(
+                                  new HealthRequest(
+                                      release.app(),
+                                      release.version(),
+                                      policy.healthyDeadlineMillis())));
+                  mark(host, "healthy", release.version() + " stayed healthy");
+                } catch (SkipHost skipped) {
+                  // Reported in its progress.
+                }
+              }));
+    }
+    awaitAll(checks);
+  }
+
   private void revert(String host, String previous) {
     if (unreachable.contains(host)) {
       // Its agent takes no work: a revert would only wait. It is reported unreachable.

@@ -36,7 +36,9 @@ public final class CatalogActivitiesImpl implements CatalogActivities {
         progress.state().name(),
         progress.cause(),
         write(progress.hosts()),
-        ended);
+        ended,
+        progress.batch(),
+        progress.batches());
   }
 
   @Override

@@ -335,7 +335,9 @@ public final class DeploymentService {
             reason,
             System.currentTimeMillis(),
             null,
-            service);
+            service,
+            null,
+            null);
     deployments.insert(row);
     try {
       WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
@@ -576,7 +578,13 @@ public final class DeploymentService {
 
   private DeploymentProgress stored(DeploymentRow row) {
     return new DeploymentProgress(
-        row.id(), DeploymentState.valueOf(row.state()), row.cause(), readHosts(row.hosts()));
+        row.id(),
+        DeploymentState.valueOf(row.state()),
+        row.cause(),
+        readHosts(row.hosts()),
+        null,
+        row.batch(),
+        row.batches());
   }
 
   private DeploymentView toView(DeploymentRow row, DeploymentProgress progress) {

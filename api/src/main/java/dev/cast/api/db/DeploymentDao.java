@@ -38,11 +38,27 @@ public final class DeploymentDao {
 
   /** Stores the state; a terminal state also stamps {@code ended_at} (once). */
   public void updateState(String id, String state, String cause, String hosts, Long endedAt) {
+    updateState(id, state, cause, hosts, endedAt, null, null);
+  }
+
+  /** As {@link #updateState(String, String, String, String, Long)}, with the batch reached. */
+  public void updateState(
+      String id,
+      String state,
+      String cause,
+      String hosts,
+      Long endedAt,
+      Integer batch,
+      Integer batches) {
     jdbi.useHandle(
         h ->
             h.createUpdate(
                     "UPDATE deployments SET state = :state, cause = :cause, hosts = :hosts,"
-                        + " ended_at = COALESCE(ended_at, :endedAt) WHERE id = :id")
+                        + " ended_at = COALESCE(ended_at, :endedAt),"
+                        + " batch = COALESCE(:batch, batch), batches = COALESCE(:batches, batches)"
+                        + " WHERE id = :id")
+                .bind("batch", batch)
+                .bind("batches", batches)
                 .bind("id", id)
                 .bind("state", state)
                 .bind("cause", cause)

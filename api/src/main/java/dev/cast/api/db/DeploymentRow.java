@@ -15,4 +15,6 @@ public record DeploymentRow(
     String reason,
     long startedAt,
     Long endedAt,
-    String service) {}
+    String service,
+    Integer batch,
+    Integer batches) {}

@@ -279,6 +279,32 @@ class BadInputTest {
     assertThat(snapshot()).as("nothing on disk changed").isEqualTo(before);
   }
 
+  @Test
+  void servesOneByteRangeOfABundleAndRefusesOneOutsideIt() throws Exception {
+    URI uri =
+        URI.create(
+            "http://127.0.0.1:" + APP.getLocalPort() + "/v1/apps/hello/releases/1.0.0/bundle");
+    byte[] whole =
+        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray())
+            .body();
+
+    HttpResponse<byte[]> part =
+        http.send(
+            HttpRequest.newBuilder(uri).header("Range", "bytes=100-199").build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.headers().firstValue("Content-Range"))
+        .hasValue("bytes 100-199/" + whole.length);
+    assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(whole, 100, 200));
+
+    HttpResponse<byte[]> outside =
+        http.send(
+            HttpRequest.newBuilder(uri).header("Range", "bytes=" + whole.length + "-").build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(outside.statusCode()).isEqualTo(416);
+    assertThat(outside.headers().firstValue("Content-Range")).hasValue("bytes */" + whole.length);
+  }
+
   private record Entry(TarArchiveEntry header, byte[] data) {}
 
   private static Entry file(String name, String content) {

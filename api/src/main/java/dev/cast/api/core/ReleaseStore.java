@@ -22,6 +22,8 @@ import java.util.Optional;
  * dir, and recorded in the catalog.
  */
 public final class ReleaseStore {
+  private final java.util.concurrent.atomic.LongAdder served =
+      new java.util.concurrent.atomic.LongAdder();
   private final Path bundleDir;
   private final long maxBytes;
   private final ReleaseDao dao;
@@ -135,6 +137,34 @@ public final class ReleaseStore {
 
   public Path bundleFile(String sha256) {
     return bundleDir.resolve(sha256 + ".tar.gz");
+  }
+
+  /** Bundle bytes sent over HTTP since start (whole bundles and web seed ranges). */
+  public long bytesServed() {
+    return served.sum();
+  }
+
+  /** Streams one range of a stored bundle, counting what is sent. */
+  public jakarta.ws.rs.core.StreamingOutput bundleSlice(String sha256, ByteRange range) {
+    Path file = bundleFile(sha256);
+    return out -> {
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 * 1024);
+        long position = range.first();
+        long left = range.length();
+        while (left > 0) {
+          buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+          int n = channel.read(buffer, position);
+          if (n < 0) {
+            throw new java.io.EOFException(file + " is shorter than recorded");
+          }
+          out.write(buffer.array(), 0, n);
+          served.add(n);
+          position += n;
+          left -= n;
+        }
+      }
+    };
   }
 
   public ReleaseRow require(String app, String version) {

@@ -2,6 +2,7 @@ package dev.cast.api.resources;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.core.ByteRange;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.Names;
 import dev.cast.api.core.ReleaseStore;
@@ -102,15 +103,46 @@ public class AppsResource {
     return view(releases.require(app, Names.version(version)));
   }
 
-  /** The bundle itself, as hosts fetch it. */
+  /**
+   * The bundle itself, as hosts fetch it: whole, or one byte range ({@code Range: bytes=a-b}) for a
+   * BitTorrent web seed or a resumed download.
+   */
   @GET
   @Path("/{app}/releases/{version}/bundle")
   @Produces("application/gzip")
-  public Response bundle(@PathParam("app") String app, @PathParam("version") String version) {
+  public Response bundle(
+      @PathParam("app") String app,
+      @PathParam("version") String version,
+      @HeaderParam("Range") String range) {
     releases.requireApp(app);
     ReleaseRow row = releases.require(app, Names.version(version));
-    return Response.ok(releases.bundleFile(row.sha256()).toFile())
-        .header("Content-Length", row.size())
+    java.util.Optional<ByteRange> wanted;
+    try {
+      wanted = ByteRange.parse(range, row.size());
+    } catch (ByteRange.Unsatisfiable e) {
+      // With a body: an empty error response goes through the container's error page, which
+      // drops the headers.
+      return Response.status(416)
+          .type(dev.cast.api.errors.Problem.MEDIA_TYPE)
+          .entity(
+              dev.cast.api.errors.Problem.of(
+                  416,
+                  "RANGE_NOT_SATISFIABLE",
+                  "Range not satisfiable",
+                  range + " lies outside the bundle (" + row.size() + " bytes)"))
+          .header("Content-Range", "bytes */" + row.size())
+          .header("Accept-Ranges", "bytes")
+          .build();
+    }
+    ByteRange slice = wanted.orElse(new ByteRange(0, row.size() - 1));
+    Response.ResponseBuilder response =
+        wanted.isPresent()
+            ? Response.status(206).header("Content-Range", slice.contentRange(row.size()))
+            : Response.ok();
+    return response
+        .entity(releases.bundleSlice(row.sha256(), slice))
+        .header("Content-Length", slice.length())
+        .header("Accept-Ranges", "bytes")
         .header("ETag", "\"" + row.sha256() + "\"")
         .build();
   }

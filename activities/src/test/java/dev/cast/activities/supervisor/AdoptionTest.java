@@ -23,6 +23,9 @@ class AdoptionTest extends HostTest {
   void aServiceOutlivesTheAgentAndTheNextAgentAdoptsIt() throws Exception {
     host.deploy("hello", "v1", SLEEPER);
     long pid = Services.pid(host);
+    // The wrapper forks the service and the logger just after it starts; take the group whole.
+    Procs.await(
+        () -> Procs.groupMembers(pid).size() == 3, Services.WAIT, "wrapper, service and logger");
     List<Long> group = Procs.groupMembers(pid);
 
     host.stopAgent();

@@ -1,0 +1,36 @@
+package dev.cast.torrent;
+
+/**
+ * A download's state at one moment, for heartbeats and logs.
+ *
+ * @param bytesDone verified bytes on disk, including what an earlier run left there
+ * @param totalBytes the file's size
+ * @param downloadedThisRun payload bytes received since this process added the torrent (after a
+ *     restart, the rest came from the partial file)
+ * @param peers connected peers, web seeds included
+ * @param seeds connected peers that have the whole file
+ * @param downloadRate payload bytes per second, recent
+ * @param uploadRate payload bytes per second sent to other peers, recent
+ * @param state libtorrent's state: {@code checking_files}, {@code downloading}, {@code finished},
+ *     {@code seeding}, ...
+ */
+public record Progress(
+    long bytesDone,
+    long totalBytes,
+    long downloadedThisRun,
+    int peers,
+    int seeds,
+    long downloadRate,
+    long uploadRate,
+    String state) {
+
+  /** Whether every byte is there and verified. */
+  public boolean isComplete() {
+    return totalBytes > 0 && bytesDone == totalBytes;
+  }
+
+  /** Done as a fraction from 0 to 1. */
+  public double fraction() {
+    return totalBytes == 0 ? 0 : (double) bytesDone / totalBytes;
+  }
+}

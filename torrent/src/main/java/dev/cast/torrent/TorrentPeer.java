@@ -1,0 +1,582 @@
+package dev.cast.torrent;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.libtorrent4j.AddTorrentParams;
+import org.libtorrent4j.AlertListener;
+import org.libtorrent4j.ErrorCode;
+import org.libtorrent4j.SessionManager;
+import org.libtorrent4j.SessionParams;
+import org.libtorrent4j.SettingsPack;
+import org.libtorrent4j.Sha1Hash;
+import org.libtorrent4j.TcpEndpoint;
+import org.libtorrent4j.TorrentFlags;
+import org.libtorrent4j.TorrentHandle;
+import org.libtorrent4j.TorrentInfo;
+import org.libtorrent4j.TorrentStatus;
+import org.libtorrent4j.alerts.Alert;
+import org.libtorrent4j.alerts.AlertType;
+import org.libtorrent4j.alerts.FileErrorAlert;
+import org.libtorrent4j.alerts.TorrentAlert;
+import org.libtorrent4j.alerts.TorrentErrorAlert;
+import org.libtorrent4j.swig.address;
+import org.libtorrent4j.swig.error_code;
+import org.libtorrent4j.swig.ip_filter;
+import org.libtorrent4j.swig.settings_pack;
+import org.libtorrent4j.swig.torrent_flags_t;
+import org.libtorrent4j.swig.torrent_handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A BitTorrent peer: one libtorrent session that seeds and downloads Cast's release bundles.
+ *
+ * <p>The session is set up for a private swarm on a LAN: no DHT, local peer discovery, UPnP,
+ * NAT-PMP or peer exchange (peers come from the tracker, from the caller, or from web seeds); TCP
+ * only, because a Transmission-to-libtorrent uTP transfer was seen to stall; several peers per IP
+ * address allowed (hosts on one machine share 127.0.0.1); rate limits apply to LAN peers too
+ * (libtorrent exempts local networks by default, which would make a cap meaningless inside a data
+ * centre); and torrents are not auto-managed, so no seeding torrent is ever queued behind others.
+ *
+ * <p>Downloads resume: adding a torrent whose file is partly in the save directory makes libtorrent
+ * hash what is there and fetch only the missing pieces, also after the process was killed.
+ *
+ * <p>Files are read and written with libtorrent's POSIX disk back-end, not its default memory
+ * mapping, whose signal handler crashes the JVM (see the constructor). A listen port of 0 is
+ * replaced by one free port for all addresses, so {@link #listenPort()} is the port every tracker
+ * is told.
+ *
+ * <p>Call {@link TorrentNative#load} first; {@link #start} refuses to run without the library.
+ * Thread-safe. Progress listeners run on one internal thread and must not block.
+ */
+public final class TorrentPeer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TorrentPeer.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(10);
+  private static final int[] WATCHED_ALERTS = {
+    AlertType.TORRENT_FINISHED.swig(),
+    AlertType.TORRENT_ERROR.swig(),
+    AlertType.FILE_ERROR.swig(),
+    AlertType.TORRENT_CHECKED.swig(),
+  };
+
+  private final SessionManager session;
+  private final String listenInterfaces;
+  private final ScheduledExecutorService poller;
+  private final Map<String, Active> downloads = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> uploadedByRemoved = new ConcurrentHashMap<>();
+  private final AlertListener alerts;
+  private final int listenPort;
+  private volatile boolean closed;
+
+  /**
+   * How a peer runs.
+   *
+   * @param listenInterfaces libtorrent's {@code listen_interfaces}: {@code address:port} pairs,
+   *     comma-separated; {@code 0.0.0.0:0} (every IPv4 address, a free port) by default, an agent
+   *     in a network namespace passes its own address
+   * @param uploadRateLimit bytes per second sent, over all torrents; 0 for no cap
+   * @param downloadRateLimit bytes per second received, over all torrents; 0 for no cap
+   * @param announceIp the address the tracker should hand out for this peer ({@code ip=}), or empty
+   *     for the address the tracker sees the announce come from
+   */
+  public record Options(
+      String listenInterfaces, int uploadRateLimit, int downloadRateLimit, String announceIp) {
+    /** Listen on every IPv4 address at a free port; no rate limits. */
+    public static Options defaults() {
+      return new Options("0.0.0.0:0", 0, 0, "");
+    }
+
+    /** These options listening on {@code interfaces} instead. */
+    public Options withListenInterfaces(String interfaces) {
+      return new Options(interfaces, uploadRateLimit, downloadRateLimit, announceIp);
+    }
+
+    /** These options with an upload cap (bytes per second, 0 for none). */
+    public Options withUploadRateLimit(int bytesPerSecond) {
+      return new Options(listenInterfaces, bytesPerSecond, downloadRateLimit, announceIp);
+    }
+
+    /** These options with a download cap (bytes per second, 0 for none). */
+    public Options withDownloadRateLimit(int bytesPerSecond) {
+      return new Options(listenInterfaces, uploadRateLimit, bytesPerSecond, announceIp);
+    }
+
+    /** These options announcing {@code ip} to trackers. */
+    public Options withAnnounceIp(String ip) {
+      return new Options(listenInterfaces, uploadRateLimit, downloadRateLimit, ip);
+    }
+  }
+
+  /** Receives a running download's progress about twice a second, and once more at the end. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    void onProgress(Progress progress);
+
+    /** A listener that ignores progress. */
+    static ProgressListener none() {
+      return p -> {};
+    }
+  }
+
+  private TorrentPeer(Options options) {
+    this.session = new SessionManager(false);
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "cast-torrent-progress");
+              t.setDaemon(true);
+              return t;
+            });
+    this.alerts =
+        new AlertListener() {
+          @Override
+          public int[] types() {
+            return WATCHED_ALERTS;
+          }
+
+          @Override
+          public void alert(Alert<?> alert) {
+            onAlert(alert);
+          }
+        };
+    session.addListener(alerts);
+    this.listenInterfaces = withConcretePort(options.listenInterfaces());
+    SessionParams params = new SessionParams(settings(options, listenInterfaces));
+    // libtorrent's default disk I/O maps files into memory and installs its own SIGSEGV/SIGBUS
+    // handler to catch I/O errors on the mapping; that handler displaces the JVM's, which uses
+    // SIGSEGV itself (safepoint polls, implicit null checks), and the JVM then dies of a plain
+    // "Segmentation fault" at some later safepoint. The POSIX back-end reads and writes with
+    // ordinary calls and installs no handler.
+    params.setPosixDiskIO();
+    session.start(params);
+    // Every address goes into the global peer class only, so rate limits apply to LAN and
+    // loopback peers too (libtorrent puts those in an unlimited "local" class by default).
+    ip_filter classes = new ip_filter();
+    error_code ec = new error_code();
+    classes.add_rule(
+        address.from_string("0.0.0.0", ec), address.from_string("255.255.255.255", ec), 1);
+    classes.add_rule(
+        address.from_string("::", ec),
+        address.from_string("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", ec),
+        1);
+    session.swig().set_peer_class_filter(classes);
+    this.listenPort = awaitListenPort();
+    poller.scheduleWithFixedDelay(
+        this::pollAll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts a peer. Several peers may run in one process (each is its own libtorrent session), but
+   * one per process is the intended use: it can seed and download any number of torrents.
+   *
+   * @throws IllegalStateException if the native library is not loaded ({@link TorrentNative})
+   * @throws TorrentException if it cannot listen
+   */
+  public static TorrentPeer start(Options options) {
+    TorrentNative.requireAvailable();
+    return new TorrentPeer(options);
+  }
+
+  /** The TCP port peers connect to. */
+  public int listenPort() {
+    return listenPort;
+  }
+
+  /**
+   * Seeds a file that is complete on disk: {@code directory/<torrent name>}. The file is not hashed
+   * up front (libtorrent's seed mode verifies each piece the first time it is asked for), so this
+   * returns at once even for many large bundles. Seeding the same torrent again is a no-op.
+   *
+   * @return the info-hash
+   * @throws IllegalArgumentException if the file is missing or has the wrong size
+   */
+  public String seed(byte[] torrent, Path directory) {
+    Metainfo meta = Metainfo.parse(torrent);
+    Path file = directory.resolve(meta.name());
+    try {
+      if (!Files.isRegularFile(file) || Files.size(file) != meta.length()) {
+        throw new IllegalArgumentException(
+            "cannot seed " + meta.name() + ": " + file + " is missing or not " + meta.length());
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot seed " + file + ": " + e, e);
+    }
+    add(meta, directory, List.of(), true);
+    return meta.infoHash();
+  }
+
+  /**
+   * Downloads a torrent's file into {@code saveDir/<name>}, from the tracker, the web seeds and
+   * {@code extraPeers}. If the file is already partly or wholly there (an earlier run was stopped
+   * or killed), libtorrent checks it first and downloads only what is missing. If the torrent is
+   * already in this peer (seeding or downloading), its existing state is used.
+   *
+   * @param extraPeers peers to connect to besides the tracker's, e.g. the api's seeder
+   * @param listener receives progress about twice a second on an internal thread
+   */
+  public Download download(
+      byte[] torrent, Path saveDir, List<InetSocketAddress> extraPeers, ProgressListener listener) {
+    Metainfo meta = Metainfo.parse(torrent);
+    try {
+      Files.createDirectories(saveDir);
+    } catch (java.io.IOException e) {
+      throw new TorrentException("cannot create " + saveDir, e);
+    }
+    TorrentHandle handle = add(meta, saveDir, extraPeers, false);
+    Active active = new Active(meta, handle, listener);
+    Download download =
+        new Download(
+            meta,
+            saveDir.resolve(meta.name()),
+            () -> currentProgress(active),
+            () -> cancel(meta.infoHash()));
+    active.download = download;
+    Active previous = downloads.put(meta.infoHash(), active);
+    if (previous != null) {
+      previous.download.done.cancel(false);
+    }
+    poller.execute(() -> poll(active));
+    return download;
+  }
+
+  /** Connects to a peer for a torrent in this peer, e.g. one learned outside the tracker. */
+  public void connect(String infoHash, InetSocketAddress peer) {
+    TorrentHandle handle = handle(infoHash);
+    if (handle != null) {
+      handle
+          .swig()
+          .connect_peer(new TcpEndpoint(peer.getAddress().getHostAddress(), peer.getPort()).swig());
+    }
+  }
+
+  /** The progress of a torrent in this peer (seeding or downloading), or null if there is none. */
+  public Progress progress(String infoHash) {
+    TorrentHandle handle = handle(infoHash);
+    return handle == null ? null : progress(handle);
+  }
+
+  /** The info-hashes this peer holds. */
+  public Set<String> torrents() {
+    Set<String> hashes = new java.util.TreeSet<>();
+    for (torrent_handle h : session.swig().get_torrents()) {
+      if (h.is_valid()) {
+        hashes.add(h.info_hash().to_hex());
+      }
+    }
+    return hashes;
+  }
+
+  /**
+   * Payload bytes this peer sent to others for one torrent since this process started, including
+   * what it sent before the torrent was {@link #remove removed}.
+   */
+  public long uploadedBytes(String infoHash) {
+    String key = infoHash.toLowerCase(java.util.Locale.ROOT);
+    TorrentHandle handle = handle(key);
+    long live = handle == null ? 0 : handle.status(true).allTimeUpload();
+    AtomicLong removed = uploadedByRemoved.get(key);
+    return live + (removed == null ? 0 : removed.get());
+  }
+
+  /** Payload bytes this peer sent to others over all torrents since this process started. */
+  public long totalUploadedBytes() {
+    long total = uploadedByRemoved.values().stream().mapToLong(AtomicLong::get).sum();
+    for (torrent_handle h : session.swig().get_torrents()) {
+      if (h.is_valid()) {
+        total += h.status().getAll_time_upload();
+      }
+    }
+    return total;
+  }
+
+  /**
+   * Stops seeding or downloading a torrent; its file stays on disk. A running {@link Download} of
+   * it completes exceptionally. No-op for an unknown info-hash.
+   */
+  public void remove(String infoHash) {
+    String key = infoHash.toLowerCase(java.util.Locale.ROOT);
+    Active active = downloads.remove(key);
+    if (active != null) {
+      active.download.done.cancel(false);
+    }
+    TorrentHandle handle = handle(key);
+    if (handle != null) {
+      uploadedByRemoved
+          .computeIfAbsent(key, k -> new AtomicLong())
+          .addAndGet(handle.status(true).allTimeUpload());
+      session.remove(handle);
+    }
+  }
+
+  /** Stops every transfer and the session; downloads in progress complete exceptionally. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    poller.shutdownNow();
+    for (Active active : downloads.values()) {
+      active.download.done.completeExceptionally(
+          new TorrentException(
+              "the BitTorrent peer closed before " + active.meta.name() + " was done"));
+    }
+    downloads.clear();
+    session.removeListener(alerts);
+    session.stop();
+  }
+
+  /**
+   * Replaces port 0 by one free port. libtorrent expands {@code 0.0.0.0} into one listen socket per
+   * local address, and with port 0 each of them gets a different random port: the port {@link
+   * #listenPort()} reports would then not be the one announced to a tracker on another address.
+   */
+  static String withConcretePort(String listenInterfaces) {
+    List<String> entries = new ArrayList<>();
+    for (String entry : listenInterfaces.split(",")) {
+      entries.add(entry.trim());
+    }
+    if (entries.stream().noneMatch(e -> e.endsWith(":0"))) {
+      return listenInterfaces;
+    }
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new InetSocketAddress(0));
+      port = probe.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new TorrentException("cannot find a free port to listen on", e);
+    }
+    List<String> concrete = new ArrayList<>();
+    for (String e : entries) {
+      concrete.add(e.endsWith(":0") ? e.substring(0, e.length() - 1) + port : e);
+    }
+    return String.join(",", concrete);
+  }
+
+  private static SettingsPack settings(Options options, String listenInterfaces) {
+    SettingsPack sp = new SettingsPack();
+    bool(sp, settings_pack.bool_types.enable_dht, false);
+    bool(sp, settings_pack.bool_types.enable_lsd, false);
+    bool(sp, settings_pack.bool_types.enable_upnp, false);
+    bool(sp, settings_pack.bool_types.enable_natpmp, false);
+    bool(sp, settings_pack.bool_types.enable_outgoing_utp, false);
+    bool(sp, settings_pack.bool_types.enable_incoming_utp, false);
+    bool(sp, settings_pack.bool_types.allow_multiple_connections_per_ip, true);
+    bool(sp, settings_pack.bool_types.announce_to_all_trackers, true);
+    bool(sp, settings_pack.bool_types.announce_to_all_tiers, true);
+    // The tracker asks for a re-announce every 30 s; libtorrent's floor is otherwise 5 minutes.
+    integer(sp, settings_pack.int_types.min_announce_interval, 15);
+    // Peers that refused a connection (not listening yet) are retried after 5 s, not 60 s.
+    integer(sp, settings_pack.int_types.min_reconnect_time, 5);
+    integer(sp, settings_pack.int_types.upload_rate_limit, options.uploadRateLimit());
+    integer(sp, settings_pack.int_types.download_rate_limit, options.downloadRateLimit());
+    sp.setString(settings_pack.string_types.listen_interfaces.swigValue(), listenInterfaces);
+    if (!options.announceIp().isEmpty()) {
+      sp.setString(settings_pack.string_types.announce_ip.swigValue(), options.announceIp());
+    }
+    return sp;
+  }
+
+  private static void bool(SettingsPack sp, settings_pack.bool_types name, boolean value) {
+    sp.setBoolean(name.swigValue(), value);
+  }
+
+  private static void integer(SettingsPack sp, settings_pack.int_types name, int value) {
+    sp.setInteger(name.swigValue(), value);
+  }
+
+  private int awaitListenPort() {
+    long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      int port = session.swig().listen_port();
+      if (port > 0) {
+        return port;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    close();
+    throw new TorrentException("libtorrent could not listen on " + listenInterfaces);
+  }
+
+  private TorrentHandle add(
+      Metainfo meta, Path directory, List<InetSocketAddress> peers, boolean seedMode) {
+    if (closed) {
+      throw new TorrentException("the BitTorrent peer is closed");
+    }
+    TorrentHandle existing = handle(meta.infoHash());
+    if (existing != null) {
+      peers.forEach(p -> connect(meta.infoHash(), p));
+      return existing;
+    }
+    AddTorrentParams params = new AddTorrentParams();
+    params.setTorrentInfo(TorrentInfo.bdecode(meta.bytes()));
+    params.setSavePath(directory.toAbsolutePath().toString());
+    torrent_flags_t flags =
+        params
+            .getFlags()
+            .and_(TorrentFlags.AUTO_MANAGED.inv())
+            .and_(TorrentFlags.PAUSED.inv())
+            .or_(TorrentFlags.DISABLE_DHT)
+            .or_(TorrentFlags.DISABLE_LSD)
+            .or_(TorrentFlags.DISABLE_PEX);
+    if (seedMode) {
+      flags = flags.or_(TorrentFlags.SEED_MODE);
+    }
+    params.setFlags(flags);
+    if (!peers.isEmpty()) {
+      List<TcpEndpoint> endpoints = new ArrayList<>();
+      for (InetSocketAddress p : peers) {
+        endpoints.add(new TcpEndpoint(p.getAddress().getHostAddress(), p.getPort()));
+      }
+      params.peers(endpoints);
+    }
+    error_code ec = new error_code();
+    torrent_handle added = session.swig().add_torrent(params.swig(), ec);
+    if (ec.value() != 0 || added == null || !added.is_valid()) {
+      throw new TorrentException("libtorrent refused " + meta + ": " + ec.message());
+    }
+    return new TorrentHandle(added);
+  }
+
+  private TorrentHandle handle(String infoHash) {
+    if (closed) {
+      return null;
+    }
+    TorrentHandle h = session.find(Sha1Hash.parseHex(infoHash));
+    return h != null && h.isValid() ? h : null;
+  }
+
+  private void cancel(String infoHash) {
+    Active active = downloads.get(infoHash);
+    if (active != null) {
+      remove(infoHash);
+    }
+  }
+
+  /** Live progress, or the last seen once the torrent is gone (removed, or the peer closed). */
+  private Progress currentProgress(Active active) {
+    if (!closed && active.handle.isValid()) {
+      try {
+        active.last = progress(active.handle);
+      } catch (RuntimeException e) {
+        LOG.debug("no status for {}", active.meta, e);
+      }
+    }
+    return active.last;
+  }
+
+  private static Progress progress(TorrentHandle handle) {
+    return progress(handle.status(true));
+  }
+
+  private static Progress progress(TorrentStatus s) {
+    return new Progress(
+        s.totalWantedDone(),
+        s.totalWanted(),
+        s.totalPayloadDownload(),
+        s.numPeers(),
+        s.numSeeds(),
+        s.downloadPayloadRate(),
+        s.uploadPayloadRate(),
+        s.state().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private void onAlert(Alert<?> alert) {
+    if (!(alert instanceof TorrentAlert<?> torrentAlert) || closed) {
+      return;
+    }
+    String infoHash;
+    try {
+      infoHash = torrentAlert.handle().infoHash().toHex();
+    } catch (RuntimeException e) {
+      return;
+    }
+    Active active = downloads.get(infoHash);
+    if (active == null) {
+      return;
+    }
+    if (alert instanceof TorrentErrorAlert error) {
+      fail(active, "libtorrent: " + message(error.error()) + " " + error.filename());
+    } else if (alert instanceof FileErrorAlert error) {
+      fail(active, "file error on " + error.filename() + ": " + message(error.error()));
+    } else {
+      poller.execute(() -> poll(active));
+    }
+  }
+
+  private void pollAll() {
+    downloads.values().forEach(this::poll);
+  }
+
+  private void poll(Active active) {
+    if (active.download.done.isDone()) {
+      downloads.remove(active.meta.infoHash(), active);
+      return;
+    }
+    try {
+      if (!active.handle.isValid()) {
+        active.download.done.completeExceptionally(new CancellationException("removed"));
+        return;
+      }
+      TorrentStatus status = active.handle.status(true);
+      ErrorCode error = status.errorCode();
+      if (error != null && error.isError()) {
+        fail(active, "libtorrent: " + message(error));
+        return;
+      }
+      Progress progress = progress(status);
+      active.last = progress;
+      active.listener.onProgress(progress);
+      if (progress.isComplete()) {
+        downloads.remove(active.meta.infoHash(), active);
+        active.download.done.complete(active.download.file());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("progress of {} failed", active.meta, e);
+    }
+  }
+
+  private void fail(Active active, String message) {
+    downloads.remove(active.meta.infoHash(), active);
+    active.download.done.completeExceptionally(
+        new TorrentException("download of " + active.meta.name() + " failed: " + message));
+  }
+
+  private static String message(ErrorCode error) {
+    return error.getMessage() + " (" + error.getValue() + ")";
+  }
+
+  /** A download this peer is watching. */
+  private static final class Active {
+    final Metainfo meta;
+    final TorrentHandle handle;
+    final ProgressListener listener;
+    Download download;
+    volatile Progress last;
+
+    Active(Metainfo meta, TorrentHandle handle, ProgressListener listener) {
+      this.meta = meta;
+      this.handle = handle;
+      this.listener = listener;
+      this.last = new Progress(0, meta.length(), 0, 0, 0, 0, 0, "added");
+    }
+  }
+}

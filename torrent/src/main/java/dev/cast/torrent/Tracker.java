@@ -1,0 +1,387 @@
+package dev.cast.torrent;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * A private BitTorrent HTTP tracker (BEP 3 announce, BEP 23 compact peers, BEP 7 IPv6 peers, BEP 48
+ * scrape) without an HTTP server: the caller routes a request's raw query string here and writes
+ * the returned bencoded bytes as the response body ({@code text/plain}, status 200, also for a
+ * failure reason, as BEP 3 wants).
+ *
+ * <p>It is private to Cast's own releases: only info-hashes passed to {@link #allow(String)} are
+ * tracked, and an announce for any other gets a {@code failure reason}. Peers are kept in memory;
+ * one that has not announced for three intervals is dropped. A peer never gets itself back (same
+ * {@code peer_id}), and a seeder gets only leechers. Thread-safe.
+ *
+ * <p>Serve it at a path ending in {@value #ANNOUNCE_PATH}: libtorrent's SSRF mitigation refuses a
+ * tracker on a loopback address whose path ends otherwise, and clients derive the scrape URL by
+ * replacing {@code announce} with {@code scrape} ({@value #SCRAPE_PATH}).
+ */
+public final class Tracker {
+  /** The path clients expect the announce endpoint at. */
+  public static final String ANNOUNCE_PATH = "/announce";
+
+  /** The scrape path clients derive from {@link #ANNOUNCE_PATH}. */
+  public static final String SCRAPE_PATH = "/scrape";
+
+  /** The default re-announce interval. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+
+  private static final int DEFAULT_NUMWANT = 50;
+  private static final int MAX_NUMWANT = 200;
+  private static final int PEER_ID_LENGTH = 20;
+
+  private final Duration interval;
+  private final Duration minInterval;
+  private final Duration expiry;
+  private final Clock clock;
+  private final Map<String, Swarm> swarms = new ConcurrentHashMap<>();
+
+  /**
+   * Peer counts of one torrent.
+   *
+   * @param seeders peers that announced {@code left=0}
+   * @param leechers peers still downloading
+   * @param completed how many downloads reported {@code event=completed} since {@link #allow}
+   */
+  public record SwarmStats(int seeders, int leechers, long completed) {}
+
+  /** A tracker that asks clients to re-announce every {@link #DEFAULT_INTERVAL}. */
+  public Tracker() {
+    this(DEFAULT_INTERVAL, Clock.systemUTC());
+  }
+
+  /**
+   * A tracker with its own re-announce interval (the {@code min interval} is a third of it) and
+   * clock; peers expire after three intervals without an announce.
+   */
+  public Tracker(Duration interval, Clock clock) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("the interval must be positive");
+    }
+    this.interval = interval;
+    this.minInterval = interval.dividedBy(3);
+    this.expiry = interval.multipliedBy(3);
+    this.clock = clock;
+  }
+
+  /** Starts tracking a torrent (40 hex digits, either case); no-op if it is tracked already. */
+  public void allow(String infoHash) {
+    swarms.computeIfAbsent(normalize(infoHash), h -> new Swarm());
+  }
+
+  /** Stops tracking a torrent and forgets its peers; later announces for it fail. */
+  public void forget(String infoHash) {
+    swarms.remove(normalize(infoHash));
+  }
+
+  /** Whether {@link #allow} was called for this info-hash and {@link #forget} was not since. */
+  public boolean isAllowed(String infoHash) {
+    return swarms.containsKey(normalize(infoHash));
+  }
+
+  /** The tracked info-hashes (lower-case hex). */
+  public Set<String> allowed() {
+    return Set.copyOf(swarms.keySet());
+  }
+
+  /** The peer counts of one tracked torrent, or empty when it is not tracked. */
+  public Optional<SwarmStats> stats(String infoHash) {
+    Swarm swarm = swarms.get(normalize(infoHash));
+    return swarm == null ? Optional.empty() : Optional.of(swarm.stats(clock.instant(), expiry));
+  }
+
+  /** The peer counts of every tracked torrent, by info-hash. */
+  public Map<String, SwarmStats> stats() {
+    Instant now = clock.instant();
+    Map<String, SwarmStats> all = new TreeMap<>();
+    swarms.forEach((hash, swarm) -> all.put(hash, swarm.stats(now, expiry)));
+    return all;
+  }
+
+  /**
+   * Answers a BEP 3 announce.
+   *
+   * @param rawQuery the request's query string exactly as received, still percent-encoded (for
+   *     example {@code URI.getRawQuery()}): {@code info_hash} and {@code peer_id} are raw bytes, so
+   *     the query must not have been decoded as UTF-8 first
+   * @param remote the address the request came from; the peer's address unless it sends a literal
+   *     {@code ip}
+   * @return the bencoded response body: {@code interval}, {@code min interval}, {@code complete},
+   *     {@code incomplete} and {@code peers} (compact unless {@code compact=0}), or a {@code
+   *     failure reason}
+   */
+  public byte[] announce(String rawQuery, InetAddress remote) {
+    Map<String, List<byte[]>> query;
+    try {
+      query = parseQuery(rawQuery == null ? "" : rawQuery);
+    } catch (IllegalArgumentException e) {
+      return failure(e.getMessage());
+    }
+    byte[] infoHash = first(query, "info_hash");
+    if (infoHash == null || infoHash.length != 20) {
+      return failure("info_hash must be 20 bytes");
+    }
+    Swarm swarm = swarms.get(HexFormat.of().formatHex(infoHash));
+    if (swarm == null) {
+      return failure("unregistered torrent: this tracker serves Cast releases only");
+    }
+    byte[] peerId = first(query, "peer_id");
+    if (peerId == null || peerId.length != PEER_ID_LENGTH) {
+      return failure("peer_id must be 20 bytes");
+    }
+    int port;
+    long left;
+    int numwant;
+    try {
+      port = (int) number(query, "port", -1);
+      left = number(query, "left", -1);
+      numwant = (int) Math.min(number(query, "numwant", DEFAULT_NUMWANT), MAX_NUMWANT);
+    } catch (NumberFormatException e) {
+      return failure("port, left and numwant must be integers");
+    }
+    if (port < 1 || port > 65535) {
+      return failure("port must be 1 to 65535");
+    }
+    if (numwant < 0) {
+      numwant = DEFAULT_NUMWANT;
+    }
+    String event = text(query, "event", "");
+    boolean compact = !"0".equals(text(query, "compact", "1"));
+    boolean noPeerId = "1".equals(text(query, "no_peer_id", "0"));
+    InetAddress address = peerAddress(text(query, "ip", ""), remote);
+    Peer self = new Peer(peerId, new InetSocketAddress(address, port), left == 0, clock.instant());
+
+    Swarm.Answer answer = swarm.announce(self, event, numwant, expiry);
+    Map<String, Object> response = new TreeMap<>();
+    response.put("interval", interval.toSeconds());
+    response.put("min interval", minInterval.toSeconds());
+    response.put("complete", answer.stats().seeders());
+    response.put("incomplete", answer.stats().leechers());
+    if (compact) {
+      List<InetSocketAddress> v4 = new ArrayList<>();
+      List<InetSocketAddress> v6 = new ArrayList<>();
+      for (Peer p : answer.peers()) {
+        (CompactPeers.isV4(p.address()) ? v4 : v6).add(p.address());
+      }
+      response.put("peers", CompactPeers.encode(v4));
+      if (!v6.isEmpty()) {
+        response.put("peers6", CompactPeers.encode(v6));
+      }
+    } else {
+      List<Object> peers = new ArrayList<>();
+      for (Peer p : answer.peers()) {
+        Map<String, Object> entry = new TreeMap<>();
+        entry.put("ip", ascii(p.address().getAddress().getHostAddress()));
+        entry.put("port", p.address().getPort());
+        if (!noPeerId) {
+          entry.put("peer id", p.id());
+        }
+        peers.add(entry);
+      }
+      response.put("peers", peers);
+    }
+    return Bencoding.encode(response);
+  }
+
+  /**
+   * Answers a BEP 48 scrape for the tracked info-hashes named in the query (unknown ones are left
+   * out; a scrape naming none gets an empty {@code files} dictionary, so the tracked set is never
+   * listed).
+   */
+  public byte[] scrape(String rawQuery) {
+    Map<String, List<byte[]>> query;
+    try {
+      query = parseQuery(rawQuery == null ? "" : rawQuery);
+    } catch (IllegalArgumentException e) {
+      return failure(e.getMessage());
+    }
+    Instant now = clock.instant();
+    Map<String, Object> files = new TreeMap<>();
+    for (byte[] infoHash : query.getOrDefault("info_hash", List.of())) {
+      Swarm swarm = infoHash.length == 20 ? swarms.get(HexFormat.of().formatHex(infoHash)) : null;
+      if (swarm != null) {
+        SwarmStats s = swarm.stats(now, expiry);
+        Map<String, Object> file = new TreeMap<>();
+        file.put("complete", s.seeders());
+        file.put("incomplete", s.leechers());
+        file.put("downloaded", s.completed());
+        files.put(new String(infoHash, StandardCharsets.ISO_8859_1), file);
+      }
+    }
+    return Bencoding.encode(Map.of("files", files));
+  }
+
+  /** A bencoded {@code failure reason} response. */
+  static byte[] failure(String reason) {
+    return Bencoding.encode(Map.of("failure reason", ascii(reason)));
+  }
+
+  /**
+   * Splits a raw query into its parameters, percent-decoding each value to raw bytes: BEP 3 sends
+   * {@code info_hash} and {@code peer_id} as URL-encoded binary, which a UTF-8 decoder would
+   * mangle.
+   */
+  static Map<String, List<byte[]>> parseQuery(String rawQuery) {
+    Map<String, List<byte[]>> params = new LinkedHashMap<>();
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = new String(percentDecode(eq < 0 ? pair : pair.substring(0, eq)), ISO);
+      byte[] value = eq < 0 ? new byte[0] : percentDecode(pair.substring(eq + 1));
+      params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+    return params;
+  }
+
+  private static final java.nio.charset.Charset ISO = StandardCharsets.ISO_8859_1;
+
+  static byte[] percentDecode(String s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= s.length()) {
+          throw new IllegalArgumentException("truncated percent-escape in the query");
+        }
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw new IllegalArgumentException("bad percent-escape in the query");
+        }
+        out.write((hi << 4) | lo);
+        i += 2;
+      } else if (c > 0xff) {
+        throw new IllegalArgumentException("the query must be the raw, still-encoded query");
+      } else {
+        // '+' stays '+': clients percent-encode binary values, and a space never occurs in them.
+        out.write(c);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static InetAddress peerAddress(String ip, InetAddress remote) {
+    if (!ip.isEmpty() && isIpLiteral(ip)) {
+      try {
+        return InetAddress.getByName(ip);
+      } catch (UnknownHostException e) {
+        // Not reachable for a literal; fall through to the remote address.
+      }
+    }
+    return remote;
+  }
+
+  /** True for an IPv4 dotted quad or an IPv6 literal; host names are never resolved. */
+  private static boolean isIpLiteral(String ip) {
+    return ip.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+        || (ip.contains(":") && ip.matches("[0-9a-fA-F:.]+"));
+  }
+
+  private static byte[] first(Map<String, List<byte[]>> query, String key) {
+    List<byte[]> values = query.get(key);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  private static String text(Map<String, List<byte[]>> query, String key, String fallback) {
+    byte[] value = first(query, key);
+    return value == null ? fallback : new String(value, ISO);
+  }
+
+  private static long number(Map<String, List<byte[]>> query, String key, long fallback) {
+    byte[] value = first(query, key);
+    return value == null ? fallback : Long.parseLong(new String(value, ISO).trim());
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String normalize(String infoHash) {
+    if (infoHash == null || !infoHash.matches("[0-9a-fA-F]{40}")) {
+      throw new IllegalArgumentException("an info-hash is 40 hex digits: " + infoHash);
+    }
+    return infoHash.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** One announce's view of a peer. */
+  record Peer(byte[] id, InetSocketAddress address, boolean seeder, Instant seen) {
+    String key() {
+      return HexFormat.of().formatHex(id) + "@" + address;
+    }
+
+    boolean sameId(Peer other) {
+      return java.util.Arrays.equals(id, other.id);
+    }
+  }
+
+  /** The peers of one torrent; every method holds the swarm's lock. */
+  private static final class Swarm {
+    private final Map<String, Peer> peers = new HashMap<>();
+    private long completed;
+
+    record Answer(List<Peer> peers, SwarmStats stats) {}
+
+    synchronized Answer announce(Peer self, String event, int numwant, Duration expiry) {
+      expire(self.seen(), expiry);
+      switch (event) {
+        case "stopped" -> {
+          peers.values().removeIf(p -> p.sameId(self) && p.address().equals(self.address()));
+          return new Answer(List.of(), statsLocked());
+        }
+        case "completed" -> completed++;
+        default -> {}
+      }
+      peers.put(self.key(), self);
+      List<Peer> others =
+          peers.values().stream()
+              .filter(p -> !p.sameId(self))
+              .filter(p -> !(self.seeder() && p.seeder()))
+              .collect(Collectors.toCollection(ArrayList::new));
+      Collections.shuffle(others);
+      // A peer that announced through several local addresses appears once per address; keep
+      // them all, so a client reaches it through whichever address works.
+      return new Answer(others.subList(0, Math.min(numwant, others.size())), statsLocked());
+    }
+
+    synchronized SwarmStats stats(Instant now, Duration expiry) {
+      expire(now, expiry);
+      return statsLocked();
+    }
+
+    private SwarmStats statsLocked() {
+      Map<String, Boolean> seederById = new HashMap<>();
+      for (Peer p : peers.values()) {
+        seederById.merge(HexFormat.of().formatHex(p.id()), p.seeder(), Boolean::logicalOr);
+      }
+      int seeders = (int) seederById.values().stream().filter(s -> s).count();
+      return new SwarmStats(seeders, seederById.size() - seeders, completed);
+    }
+
+    private void expire(Instant now, Duration expiry) {
+      Instant cutoff = now.minus(expiry);
+      peers.values().removeIf(p -> p.seen().isBefore(cutoff));
+    }
+  }
+}

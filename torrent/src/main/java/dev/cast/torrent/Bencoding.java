@@ -26,6 +26,30 @@ final class Bencoding {
     return CODEC.encode(dictionary);
   }
 
+  /**
+   * Encodes a dictionary whose {@code info} value is already bencoded bytes ({@link #rawValue}),
+   * spliced in as they are so its SHA-1 does not change.
+   */
+  static byte[] encodeWithRawInfo(Map<String, Object> dictionary) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write('d');
+    for (String key : new java.util.TreeSet<>(dictionary.keySet())) {
+      Object value = dictionary.get(key);
+      if (key.equals("info")) {
+        byte[] name = key.getBytes(StandardCharsets.ISO_8859_1);
+        out.writeBytes((name.length + ":").getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(name);
+        out.writeBytes((byte[]) value);
+      } else {
+        // One entry as a dictionary of its own, without the dictionary's d and e.
+        byte[] entry = encode(Map.of(key, value));
+        out.write(entry, 1, entry.length - 2);
+      }
+    }
+    out.write('e');
+    return out.toByteArray();
+  }
+
   /** Decodes a dictionary; string values come back as {@link ByteBuffer}s. */
   static Map<String, Object> decodeDictionary(byte[] bytes) {
     if (bytes.length == 0 || bytes[0] != 'd') {

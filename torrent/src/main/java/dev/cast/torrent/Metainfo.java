@@ -46,6 +46,35 @@ public record Metainfo(
     return bytes.clone();
   }
 
+  /**
+   * The same torrent with another announce URL and web seeds. The info dictionary, and so the
+   * info-hash, stays as it is: whoever fetched the torrent through one address of the api gets
+   * tracker and web seed URLs at that address.
+   */
+  public byte[] withUrls(String newAnnounce, List<String> newWebSeeds) {
+    Map<String, Object> root = new java.util.TreeMap<>(Bencoding.decodeDictionary(bytes));
+    root.put("info", Bencoding.rawValue(bytes, "info"));
+    if (newAnnounce == null) {
+      root.remove("announce");
+    } else {
+      root.put("announce", newAnnounce.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    if (newWebSeeds.isEmpty()) {
+      root.remove("url-list");
+    } else {
+      List<Object> seeds = new ArrayList<>();
+      for (String url : newWebSeeds) {
+        seeds.add(url.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      root.put("url-list", seeds);
+    }
+    byte[] rewritten = Bencoding.encodeWithRawInfo(root);
+    if (!parse(rewritten).infoHash().equals(infoHash)) {
+      throw new IllegalStateException("rewriting the URLs changed the info-hash of " + name);
+    }
+    return rewritten;
+  }
+
   /** The number of pieces. */
   public int pieceCount() {
     return (int) ((length + pieceLength - 1) / pieceLength);

@@ -131,6 +131,15 @@ public final class Tracker {
    *     failure reason}
    */
   public byte[] announce(String rawQuery, InetAddress remote) {
+    return announce(rawQuery, remote, null);
+  }
+
+  /**
+   * As {@link #announce(String, InetAddress)}, for a tracker on a host that also runs peers of its
+   * own (the api's seeder, an agent beside it): those announce from loopback, and a requester on
+   * another host is given them at {@code local}, the address it reached the tracker at.
+   */
+  public byte[] announce(String rawQuery, InetAddress remote, InetAddress local) {
     Map<String, List<byte[]>> query;
     try {
       query = parseQuery(rawQuery == null ? "" : rawQuery);
@@ -181,7 +190,8 @@ public final class Tracker {
       List<InetSocketAddress> v4 = new ArrayList<>();
       List<InetSocketAddress> v6 = new ArrayList<>();
       for (Peer p : answer.peers()) {
-        (CompactPeers.isV4(p.address()) ? v4 : v6).add(p.address());
+        InetSocketAddress seen = seenFrom(p.address(), remote, local);
+        (CompactPeers.isV4(seen) ? v4 : v6).add(seen);
       }
       response.put("peers", CompactPeers.encode(v4));
       if (!v6.isEmpty()) {
@@ -191,8 +201,9 @@ public final class Tracker {
       List<Object> peers = new ArrayList<>();
       for (Peer p : answer.peers()) {
         Map<String, Object> entry = new TreeMap<>();
-        entry.put("ip", ascii(p.address().getAddress().getHostAddress()));
-        entry.put("port", p.address().getPort());
+        InetSocketAddress seen = seenFrom(p.address(), remote, local);
+        entry.put("ip", ascii(seen.getAddress().getHostAddress()));
+        entry.put("port", seen.getPort());
         if (!noPeerId) {
           entry.put("peer id", p.id());
         }
@@ -280,6 +291,18 @@ public final class Tracker {
       }
     }
     return out.toByteArray();
+  }
+
+  /** A loopback peer as a requester on another host reaches it: at the tracker's address. */
+  private static InetSocketAddress seenFrom(
+      InetSocketAddress peer, InetAddress requester, InetAddress local) {
+    if (local == null
+        || !peer.getAddress().isLoopbackAddress()
+        || requester.isLoopbackAddress()
+        || local.isLoopbackAddress()) {
+      return peer;
+    }
+    return new InetSocketAddress(local, peer.getPort());
   }
 
   private static InetAddress peerAddress(String ip, InetAddress remote) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,28 @@ class TorrentCreatorTest {
     byte[] firstPiece = Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 16 * 1024);
     assertThat(Arrays.copyOf(Bencoding.bytes(info.get("pieces")), 20))
         .isEqualTo(MessageDigest.getInstance("SHA-1").digest(firstPiece));
+  }
+
+  @Test
+  void rewritesTrackerAndWebSeedKeepingTheInfoHash(@TempDir Path dir) throws Exception {
+    Path file = TestFiles.random(dir.resolve("b.tar.gz"), 300_000, 3);
+    Metainfo original =
+        TorrentCreator.of(file)
+            .announce("http://127.0.0.1:1/announce")
+            .webSeed("http://127.0.0.1:1/bundle")
+            .privateTorrent(true)
+            .create();
+
+    Metainfo rewritten =
+        Metainfo.parse(
+            original.withUrls(
+                "http://10.0.0.1:8080/announce", List.of("http://10.0.0.1:8080/bundle")));
+
+    assertThat(rewritten.infoHash()).isEqualTo(original.infoHash());
+    assertThat(rewritten.announce()).isEqualTo("http://10.0.0.1:8080/announce");
+    assertThat(rewritten.webSeeds()).containsExactly("http://10.0.0.1:8080/bundle");
+    assertThat(rewritten.isPrivate()).isTrue();
+    assertThat(rewritten.length()).isEqualTo(original.length());
   }
 
   @Test

@@ -72,6 +72,29 @@ class TrackerTest {
   }
 
   @Test
+  void givesAPeerBesideTheTrackerToAnotherHostAtTheAddressItReachedTheTrackerAt() throws Exception {
+    tracker.allow(HASH);
+    announce(query(HASH, peerId('s'), 7000, 0, "started"), "127.0.0.1");
+    Map<String, Object> remote =
+        Bencoding.decodeDictionary(
+            tracker.announce(
+                query(HASH, peerId('l'), 7001, 100, "started"),
+                InetAddress.getByName("10.0.0.2"),
+                InetAddress.getByName("10.0.0.1")));
+    Map<String, Object> local =
+        Bencoding.decodeDictionary(
+            tracker.announce(
+                query(HASH, peerId('m'), 7002, 100, "started"),
+                InetAddress.getByName("127.0.0.1"),
+                InetAddress.getByName("127.0.0.1")));
+
+    assertThat(CompactPeers.decode(Bencoding.bytes(remote.get("peers")), 4))
+        .containsExactly(new InetSocketAddress("10.0.0.1", 7000));
+    assertThat(CompactPeers.decode(Bencoding.bytes(local.get("peers")), 4))
+        .contains(new InetSocketAddress("127.0.0.1", 7000));
+  }
+
+  @Test
   void givesASeederOnlyLeechers() {
     tracker.allow(HASH);
     announce(query(HASH, peerId('a'), 7000, 0, "started"), "10.0.0.1");

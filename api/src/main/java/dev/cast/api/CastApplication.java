@@ -7,6 +7,7 @@ import dev.cast.api.auth.AgentTokenFilter;
 import dev.cast.api.auth.AgentTokens;
 import dev.cast.api.core.CatalogActivitiesImpl;
 import dev.cast.api.core.DeploymentService;
+import dev.cast.api.core.Distribution;
 import dev.cast.api.core.LogProxy;
 import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.db.Database;
@@ -18,6 +19,7 @@ import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.errors.ProblemMappers;
 import dev.cast.api.resources.AppsResource;
 import dev.cast.api.resources.DeploymentsResource;
+import dev.cast.api.resources.DistributionResource;
 import dev.cast.api.resources.HostsResource;
 import dev.cast.api.resources.ServicesResource;
 import dev.cast.api.temporal.ControlWorker;
@@ -84,6 +86,13 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             config.getBundles().getMaxSize().toBytes(),
             releaseDao,
             json);
+    Distribution distribution =
+        new Distribution(
+            releases,
+            releaseDao,
+            dataDir.resolve("native"),
+            (int) Math.min(Integer.MAX_VALUE, config.getBundles().getSeedUploadRate().toBytes()));
+    env.lifecycle().manage(distribution);
     DeploymentService deployments =
         new DeploymentService(
             temporal::client,
@@ -95,7 +104,9 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             json,
             config.getDeploy());
 
-    env.jersey().register(new AppsResource(releases, deployments, instanceDao, statusDao, json));
+    env.jersey()
+        .register(
+            new AppsResource(releases, deployments, instanceDao, statusDao, json, distribution));
     String agentToken = AgentTokens.resolve(config.getAgents().getToken(), dataDir);
     env.jersey().register(new AgentTokenFilter(agentToken));
     LogProxy logs = new LogProxy(hostDao, agentToken);
@@ -111,6 +122,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             });
     env.jersey().register(new ServicesResource(releases, deployments, statusDao, logs));
     env.jersey().register(new DeploymentsResource(deployments));
+    env.jersey().register(new DistributionResource(distribution));
     env.jersey()
         .register(
             new HostsResource(
@@ -139,6 +151,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
               @Override
               public void serverStarted(org.eclipse.jetty.server.Server server) {
                 deployments.reconcile();
+                distribution.start(getLocalPort(server));
                 started(config, env, runtime, getLocalPort(server));
               }
             });

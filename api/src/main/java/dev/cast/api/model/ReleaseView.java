@@ -8,4 +8,7 @@ public record ReleaseView(
     String sha256,
     long size,
     List<String> services,
-    String createdAt) {}
+    String createdAt,
+    String infoHash,
+    String torrent,
+    String magnet) {}

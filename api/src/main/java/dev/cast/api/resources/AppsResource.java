@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.core.ByteRange;
 import dev.cast.api.core.DeploymentService;
+import dev.cast.api.core.Distribution;
 import dev.cast.api.core.Names;
 import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.db.DeploymentRow;
@@ -11,6 +12,7 @@ import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.InstanceRow;
 import dev.cast.api.db.ReleaseRow;
 import dev.cast.api.db.ServiceStatusDao;
+import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.AppView;
 import dev.cast.api.model.DeployBody;
 import dev.cast.api.model.DeploymentView;
@@ -24,8 +26,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,6 +45,8 @@ public class AppsResource {
   private static final String WHO = "X-Cast-User";
 
   private final ReleaseStore releases;
+  private final Distribution distribution;
+
   private final DeploymentService deployments;
   private final InstanceDao instances;
   private final ServiceStatusDao statuses;
@@ -51,7 +57,9 @@ public class AppsResource {
       DeploymentService deployments,
       InstanceDao instances,
       ServiceStatusDao statuses,
-      ObjectMapper json) {
+      ObjectMapper json,
+      Distribution distribution) {
+    this.distribution = distribution;
     this.releases = releases;
     this.deployments = deployments;
     this.instances = instances;
@@ -60,47 +68,50 @@ public class AppsResource {
   }
 
   @GET
-  public List<AppView> apps() {
-    return releases.apps().stream().map(this::app).toList();
+  public List<AppView> apps(@Context UriInfo uri) {
+    return releases.apps().stream().map(app -> app(app, uri)).toList();
   }
 
   @GET
   @Path("/{app}")
-  public AppView app(@PathParam("app") String app) {
+  public AppView app(@PathParam("app") String app, @Context UriInfo uri) {
     releases.requireApp(app);
     List<AppView.HostCurrent> current =
         instances.current(app).stream()
             .map(c -> new AppView.HostCurrent(c.host(), c.version(), c.previousVersion()))
             .toList();
-    return new AppView(app, releaseViews(app), current);
+    return new AppView(app, releaseViews(app, uri), current);
   }
 
   /** Push a release: the body is the raw .tar.gz. */
   @POST
   @Path("/{app}/releases")
   @Consumes(MediaType.WILDCARD)
-  public Response push(@PathParam("app") String app, InputStream body) throws IOException {
+  public Response push(@PathParam("app") String app, InputStream body, @Context UriInfo uri)
+      throws IOException {
     ReleaseStore.Pushed pushed = releases.push(app, body);
     ReleaseRow row = pushed.release();
+    distribution.publish(row);
     URI location = URI.create("/v1/apps/" + app + "/releases/" + row.version());
     return Response.status(pushed.created() ? 201 : 200)
         .location(location)
-        .entity(view(row))
+        .entity(view(row, uri))
         .build();
   }
 
   @GET
   @Path("/{app}/releases")
-  public List<ReleaseView> releaseList(@PathParam("app") String app) {
+  public List<ReleaseView> releaseList(@PathParam("app") String app, @Context UriInfo uri) {
     releases.requireApp(app);
-    return releaseViews(app);
+    return releaseViews(app, uri);
   }
 
   @GET
   @Path("/{app}/releases/{version}")
-  public ReleaseView release(@PathParam("app") String app, @PathParam("version") String version) {
+  public ReleaseView release(
+      @PathParam("app") String app, @PathParam("version") String version, @Context UriInfo uri) {
     releases.requireApp(app);
-    return view(releases.require(app, Names.version(version)));
+    return view(releases.require(app, Names.version(version)), uri);
   }
 
   /**
@@ -144,6 +155,32 @@ public class AppsResource {
         .header("Content-Length", slice.length())
         .header("Accept-Ranges", "bytes")
         .header("ETag", "\"" + row.sha256() + "\"")
+        .build();
+  }
+
+  /**
+   * The release's .torrent; its tracker and web seed are at the address this request reached the
+   * api at.
+   */
+  @GET
+  @Path("/{app}/releases/{version}/torrent")
+  @Produces("application/x-bittorrent")
+  public Response torrent(
+      @PathParam("app") String app, @PathParam("version") String version, @Context UriInfo uri) {
+    releases.requireApp(app);
+    ReleaseRow row = releases.require(app, Names.version(version));
+    byte[] torrent =
+        distribution
+            .torrentFor(row, uri.getBaseUri().toString())
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "TORRENT_NOT_FOUND",
+                        app + "@" + version + " has no torrent yet; fetch its bundle instead"));
+    return Response.ok(torrent)
+        .header(
+            "Content-Disposition",
+            "attachment; filename=\"" + app + "-" + row.version() + ".torrent\"")
         .build();
   }
 
@@ -192,18 +229,25 @@ public class AppsResource {
     return header == null || header.isBlank() ? "anonymous" : header;
   }
 
-  private List<ReleaseView> releaseViews(String app) {
-    return releases.list(app).stream().map(this::view).toList();
+  private List<ReleaseView> releaseViews(String app, UriInfo uri) {
+    return releases.list(app).stream().map(row -> view(row, uri)).toList();
   }
 
-  private ReleaseView view(ReleaseRow row) {
+  /** A release; its magnet link names the tracker and web seed at {@code uri}'s base. */
+  private ReleaseView view(ReleaseRow row, UriInfo uri) {
     return new ReleaseView(
         row.app(),
         row.version(),
         row.sha256(),
         row.size(),
         read(row.services(), new TypeReference<List<String>>() {}),
-        Instant.ofEpochMilli(row.createdAt()).toString());
+        Instant.ofEpochMilli(row.createdAt()).toString(),
+        distribution.infoHash(row).orElse(null),
+        "/v1/apps/" + row.app() + "/releases/" + row.version() + "/torrent",
+        distribution
+            .torrentFor(row, uri.getBaseUri().toString())
+            .map(t -> dev.cast.torrent.Metainfo.parse(t).magnetLink())
+            .orElse(null));
   }
 
   /** An instance, with the live health its agent last reported when there is one. */

@@ -1,5 +1,6 @@
 package dev.cast.activities;
 
+import dev.cast.activities.bundle.BundleCache;
 import dev.cast.activities.bundle.BundleFetcher;
 import dev.cast.activities.host.AppLocks;
 import dev.cast.activities.host.HostSettings;
@@ -30,9 +31,16 @@ public final class HostRuntime implements AutoCloseable {
     this.serviceActivities = serviceActivities;
   }
 
-  /** Opens (and migrates) {@code <dataDir>/agent.db}, builds everything and starts supervising. */
+  /** Opens the runtime with an unlimited bundle cache that seeds nothing. */
   public static HostRuntime open(
       HostSettings settings, SupervisorSettings supervisorSettings, BundleFetcher fetcher)
+      throws IOException {
+    return open(settings, supervisorSettings, new BundleCache(settings.layout(), fetcher));
+  }
+
+  /** Opens (and migrates) {@code <dataDir>/agent.db}, builds everything and starts supervising. */
+  public static HostRuntime open(
+      HostSettings settings, SupervisorSettings supervisorSettings, BundleCache bundles)
       throws IOException {
     Jdbi hostDb = HostDatabase.open(settings.layout().databaseFile());
     Supervisor supervisor = new Supervisor(settings, supervisorSettings, hostDb);
@@ -40,7 +48,7 @@ public final class HostRuntime implements AutoCloseable {
     HostRuntime runtime =
         new HostRuntime(
             supervisor,
-            new ReleaseActivitiesImpl(settings, fetcher, hostDb, supervisor, locks),
+            new ReleaseActivitiesImpl(settings, bundles, hostDb, supervisor, locks),
             new ServiceActivitiesImpl(settings, supervisor, locks));
     try {
       supervisor.start();

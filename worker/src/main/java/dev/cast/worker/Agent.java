@@ -1,7 +1,6 @@
 package dev.cast.worker;
 
 import dev.cast.activities.HostRuntime;
-import dev.cast.activities.bundle.HttpBundleFetcher;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.supervisor.SupervisorSettings;
 import dev.cast.workflows.shared.TaskQueues;
@@ -11,7 +10,6 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +26,7 @@ public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
   private final AgentConfiguration config;
+  private BundleSharing bundles;
   private HostRuntime host;
   private LogServer logs;
   private WorkflowServiceStubs stubs;
@@ -51,9 +50,8 @@ public final class Agent implements AutoCloseable {
             config.getPorts().getFrom(),
             config.getPorts().getTo(),
             config.getMaxBundleSize().toBytes());
-    host =
-        HostRuntime.open(
-            settings, supervisorSettings(), new HttpBundleFetcher(URI.create(config.getApi())));
+    bundles = BundleSharing.open(settings, config.getApi(), config.getTorrent());
+    host = HostRuntime.open(settings, supervisorSettings(), bundles.cache());
     logs =
         new LogServer(
             settings.dataDir(), config.getAddress(), config.getLogsPort(), config.getToken());
@@ -127,6 +125,10 @@ public final class Agent implements AutoCloseable {
     if (host != null) {
       host.close();
     }
+    if (bundles != null) {
+      bundles.close();
+    }
+    bundles = null;
     factory = null;
     stubs = null;
     registration = null;

@@ -57,6 +57,8 @@ public class AgentConfiguration {
 
   @Valid @NotNull private SupervisorConfiguration supervisor = new SupervisorConfiguration();
 
+  @Valid @NotNull private TorrentConfiguration torrent = new TorrentConfiguration();
+
   /** {@code ports:} — the range services' ports are allocated from on this host. */
   public static class PortRange {
     @Min(1)
@@ -230,5 +232,15 @@ public class AgentConfiguration {
   @JsonProperty
   public void setHeartbeatSeconds(int heartbeatSeconds) {
     this.heartbeatSeconds = heartbeatSeconds;
+  }
+
+  @JsonProperty
+  public TorrentConfiguration getTorrent() {
+    return torrent;
+  }
+
+  @JsonProperty
+  public void setTorrent(TorrentConfiguration torrent) {
+    this.torrent = torrent;
   }
 }

@@ -10,7 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /** Fetches bundles from the api over HTTP: {@code GET <apiBaseUrl><bundlePath>}. */
 public final class HttpBundleFetcher implements BundleFetcher {
@@ -29,7 +29,8 @@ public final class HttpBundleFetcher implements BundleFetcher {
   }
 
   @Override
-  public void fetch(String bundlePath, Path target, LongConsumer bytesDone) throws IOException {
+  public void fetch(String bundlePath, Path target, Consumer<FetchProgress> progress)
+      throws IOException {
     URI uri = resolve(bundlePath);
     HttpResponse<InputStream> response = send(HttpRequest.newBuilder(uri).GET().build());
     try (InputStream body = response.body()) {
@@ -40,7 +41,8 @@ public final class HttpBundleFetcher implements BundleFetcher {
       if (status / 100 != 2) {
         throw new IOException("GET " + uri + " answered " + status);
       }
-      copy(body, target, bytesDone);
+      copy(
+          body, target, response.headers().firstValueAsLong("Content-Length").orElse(-1), progress);
     }
   }
 
@@ -59,15 +61,19 @@ public final class HttpBundleFetcher implements BundleFetcher {
     }
   }
 
-  private static void copy(InputStream in, Path target, LongConsumer bytesDone) throws IOException {
+  private static void copy(
+      InputStream in, Path target, long total, Consumer<FetchProgress> progress)
+      throws IOException {
     byte[] buffer = new byte[BUFFER];
     long done = 0;
+    long start = System.nanoTime();
     try (OutputStream out = Files.newOutputStream(target)) {
       int n;
       while ((n = in.read(buffer)) > 0) {
         out.write(buffer, 0, n);
         done += n;
-        bytesDone.accept(done);
+        long nanos = Math.max(1, System.nanoTime() - start);
+        progress.accept(FetchProgress.http(done, total, done * 1_000_000_000L / nanos));
       }
     }
   }

@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * Puts a release on the host: bundle into the cache, unpacked to {@code releases/<version>}, then
@@ -27,12 +27,13 @@ public final class ReleaseStager {
   private final HostSettings settings;
   private final BundleCache cache;
 
-  public ReleaseStager(HostSettings settings, BundleFetcher fetcher) {
+  public ReleaseStager(HostSettings settings, BundleCache cache) {
     this.settings = settings;
-    this.cache = new BundleCache(settings.layout(), fetcher);
+    this.cache = cache;
   }
 
-  public StagedRelease stage(StageRequest request, LongConsumer bytesDone) throws IOException {
+  public StagedRelease stage(StageRequest request, Consumer<FetchProgress> progress)
+      throws IOException {
     AppLayout app = settings.layout().app(request.app());
     boolean staged = alreadyStaged(app, request);
     boolean fetched = false;
@@ -48,7 +49,7 @@ public final class ReleaseStager {
       fetched = !cache.isCached(request.sha256());
       Path bundle =
           fetched
-              ? cache.fetch(request.bundlePath(), request.sha256(), bytesDone)
+              ? cache.fetch(request.bundlePath(), request.sha256(), progress)
               : settings.layout().bundle(request.sha256());
       unpack(app, request, bundle);
       writeMarker(app.marker(request.version()), request.sha256());

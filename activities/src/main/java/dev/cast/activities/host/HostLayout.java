@@ -17,6 +17,16 @@ public record HostLayout(Path dataDir) {
     return bundlesDir().resolve(sha256 + ".tar.gz");
   }
 
+  /** The torrent of a cached bundle, kept so the bundle can be seeded. */
+  public Path bundleTorrent(String sha256) {
+    return bundlesDir().resolve(sha256 + ".torrent");
+  }
+
+  /** Where BitTorrent downloads are written until they are complete. */
+  public Path partialBundlesDir() {
+    return bundlesDir().resolve("partial");
+  }
+
   public Path databaseFile() {
     return dataDir.resolve("agent.db");
   }

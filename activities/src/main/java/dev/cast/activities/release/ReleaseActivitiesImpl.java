@@ -1,6 +1,7 @@
 package dev.cast.activities.release;
 
-import dev.cast.activities.bundle.BundleFetcher;
+import dev.cast.activities.bundle.BundleCache;
+import dev.cast.activities.bundle.FetchProgress;
 import dev.cast.activities.bundle.ReleaseStager;
 import dev.cast.activities.host.AppLocks;
 import dev.cast.activities.host.Heartbeat;
@@ -49,7 +50,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
    */
   public ReleaseActivitiesImpl(
       HostSettings settings,
-      BundleFetcher fetcher,
+      BundleCache cache,
       Jdbi hostDb,
       Supervisor supervisor,
       AppLocks locks) {
@@ -57,7 +58,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
     this.locks = locks;
     PortAllocator ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
     AppServices services = new AppServices(settings.hostName(), ports);
-    this.stager = new ReleaseStager(settings, fetcher);
+    this.stager = new ReleaseStager(settings, cache);
     this.hooks = new HookInvoker(services);
     this.activator = new Activator(settings, services, supervisor, hooks);
     this.health = new HealthWaiter(settings, supervisor);
@@ -69,14 +70,14 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   public StagedRelease stageRelease(StageRequest request) {
     check(request.app(), request.version());
     Names.sha256(request.sha256());
-    Heartbeat heartbeat = Heartbeat.start(0L);
+    Heartbeat heartbeat = Heartbeat.start(new FetchProgress(0, request.size(), 0, 0, ""));
     return locked(
         request.app(),
         () ->
             stager.stage(
                 request,
-                bytes -> {
-                  heartbeat.details(bytes);
+                progress -> {
+                  heartbeat.details(progress);
                   heartbeat.run();
                 }));
   }

@@ -56,7 +56,10 @@ class HttpBundleFetcherTest {
   void streamsTheBundleToTheTargetAndReportsProgress() throws IOException {
     List<Long> progress = new ArrayList<>();
 
-    fetcher.fetch("/v1/apps/hello/releases/1.0.0/bundle", dir.resolve("b.part"), progress::add);
+    fetcher.fetch(
+        "/v1/apps/hello/releases/1.0.0/bundle",
+        dir.resolve("b.part"),
+        p -> progress.add(p.bytes()));
 
     assertThat(dir.resolve("b.part")).hasBinaryContent(BUNDLE);
     assertThat(progress).isSorted().last().isEqualTo((long) BUNDLE.length);

@@ -3,6 +3,7 @@ package dev.cast.activities.release;
 import static dev.cast.activities.testing.Failures.applicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cast.activities.bundle.FetchProgress;
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.testing.TestHost;
 import dev.cast.bundle.BundleInfo;
@@ -44,7 +45,7 @@ class StagingTest {
   @Test
   void fetchesVerifiesAndUnpacksTheBundle() throws Exception {
     List<Long> heartbeats = new CopyOnWriteArrayList<>();
-    host.env.setActivityHeartbeatListener(Long.class, heartbeats::add);
+    host.env.setActivityHeartbeatListener(FetchProgress.class, p -> heartbeats.add(p.bytes()));
     BundleInfo info =
         host.pack("hello", "v1", ActivationTest.SLEEPER, Map.of("index.html", "hello"));
 

@@ -1,6 +1,7 @@
 package dev.cast.activities.testing;
 
 import dev.cast.activities.HostRuntime;
+import dev.cast.activities.bundle.BundleCache;
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.service.RunFiles;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A host agent on a temp dir: the real {@link HostRuntime} (supervisor and activities) behind a
@@ -57,6 +59,7 @@ public final class TestHost implements AutoCloseable {
   public HostRuntime runtime;
   public ReleaseActivities activities;
   public ServiceActivities services;
+  private final Function<HostSettings, BundleCache> caches;
   private boolean agentOpen;
 
   public TestHost(Path root) throws IOException {
@@ -64,16 +67,28 @@ public final class TestHost implements AutoCloseable {
   }
 
   public TestHost(Path root, SupervisorSettings supervisorSettings) throws IOException {
+    this(root, supervisorSettings, null);
+  }
+
+  /** A host whose bundle cache {@code caches} builds, e.g. one fetching over BitTorrent. */
+  public TestHost(Path root, Function<HostSettings, BundleCache> caches) throws IOException {
+    this(root, FAST, caches);
+  }
+
+  private TestHost(
+      Path root, SupervisorSettings supervisorSettings, Function<HostSettings, BundleCache> caches)
+      throws IOException {
     this.root = root;
     this.supervisorSettings = supervisorSettings;
     this.settings =
         new HostSettings(
             "test-host", "127.0.0.1", root.resolve("data"), PORT_FROM, PORT_TO, 1 << 26);
+    this.caches = caches != null ? caches : s -> new BundleCache(s.layout(), fetcher);
     openAgent();
   }
 
   private void openAgent() throws IOException {
-    runtime = HostRuntime.open(settings, supervisorSettings, fetcher);
+    runtime = HostRuntime.open(settings, supervisorSettings, caches.apply(settings));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(runtime.releaseActivities(), runtime.serviceActivities());
     ActivityOptions options =

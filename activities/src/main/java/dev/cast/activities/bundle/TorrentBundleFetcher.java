@@ -1,0 +1,185 @@
+package dev.cast.activities.bundle;
+
+import dev.cast.torrent.Download;
+import dev.cast.torrent.Metainfo;
+import dev.cast.torrent.Progress;
+import dev.cast.torrent.TorrentException;
+import dev.cast.torrent.TorrentPeer;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches bundles over BitTorrent: {@code GET <api>/v1/apps/<app>/releases/<version>/torrent}, then
+ * a download from the tracker's peers and the api's web seed into {@code bundles/partial/}, which
+ * is moved to the target once every piece is verified. The partial file stays across attempts and
+ * agent restarts, so the next attempt resumes it.
+ *
+ * <p>Falls back to {@link HttpBundleFetcher}, with a warning naming why, when the api has no
+ * torrent for the release (404: pushed before BitTorrent, or an api without it), when the torrent
+ * cannot be fetched or read, when the download fails, and when it makes no progress for {@code
+ * stallTimeout}.
+ */
+public final class TorrentBundleFetcher implements BundleFetcher {
+  private static final Logger LOG = LoggerFactory.getLogger(TorrentBundleFetcher.class);
+  private static final Duration TICK = Duration.ofMillis(250);
+  private static final String BUNDLE_SUFFIX = "/bundle";
+  private static final int MAX_TORRENT_BYTES = 4 * 1024 * 1024;
+
+  private final HttpBundleFetcher http;
+  private final TorrentPeer peer;
+  private final Path partialDir;
+  private final Duration stallTimeout;
+  private final HttpClient client;
+
+  /**
+   * @param http the api's HTTP fetcher: it resolves paths against the api's base URL, and takes
+   *     over when BitTorrent cannot
+   * @param peer the agent's BitTorrent peer
+   * @param partialDir where downloads are written until complete, e.g. {@code bundles/partial}
+   * @param stallTimeout how long a download may make no progress before HTTP takes over
+   */
+  public TorrentBundleFetcher(
+      HttpBundleFetcher http, TorrentPeer peer, Path partialDir, Duration stallTimeout) {
+    this.http = http;
+    this.peer = peer;
+    this.partialDir = partialDir;
+    this.stallTimeout = stallTimeout;
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+  }
+
+  @Override
+  public void fetch(String bundlePath, Path target, Consumer<FetchProgress> progress)
+      throws IOException {
+    if (!bundlePath.endsWith(BUNDLE_SUFFIX)) {
+      fallBack(bundlePath, target, progress, "its path does not end in " + BUNDLE_SUFFIX);
+      return;
+    }
+    URI torrentUri =
+        http.resolve(
+            bundlePath.substring(0, bundlePath.length() - BUNDLE_SUFFIX.length()) + "/torrent");
+    Metainfo meta;
+    try {
+      meta = Metainfo.parse(getTorrent(torrentUri));
+    } catch (BundleNotFoundException e) {
+      fallBack(
+          bundlePath, target, progress, "the api has no torrent for it (" + e.getMessage() + ")");
+      return;
+    } catch (IOException | RuntimeException e) {
+      fallBack(bundlePath, target, progress, "its torrent could not be fetched: " + e);
+      return;
+    }
+    if (meta.name().contains("/") || meta.name().startsWith(".")) {
+      fallBack(bundlePath, target, progress, "its torrent names the file " + meta.name());
+      return;
+    }
+    String failure = download(meta, target, progress);
+    if (failure != null) {
+      fallBack(bundlePath, target, progress, failure);
+      Files.deleteIfExists(partialDir.resolve(meta.name()));
+    }
+  }
+
+  /** Downloads into the partial dir and moves the file to {@code target}; null, or why not. */
+  private String download(Metainfo meta, Path target, Consumer<FetchProgress> progress)
+      throws IOException {
+    Download download;
+    try {
+      download =
+          peer.download(meta.bytes(), partialDir, List.of(), TorrentPeer.ProgressListener.none());
+    } catch (TorrentException | IllegalStateException e) {
+      return "BitTorrent refused it: " + e.getMessage();
+    }
+    boolean complete = false;
+    try {
+      long lastSeen = -1;
+      long lastProgressAt = System.nanoTime();
+      while (!(complete = download.await(TICK))) {
+        Progress p = download.progress();
+        progress.accept(progressOf(p));
+        long seen = p.bytesDone() + p.downloadedThisRun();
+        if (seen != lastSeen || p.state().startsWith("checking")) {
+          lastSeen = seen;
+          lastProgressAt = System.nanoTime();
+        } else if (System.nanoTime() - lastProgressAt > stallTimeout.toNanos()) {
+          return "its download made no progress for "
+              + stallTimeout.toSeconds()
+              + " s ("
+              + p.bytesDone()
+              + " of "
+              + p.totalBytes()
+              + " bytes, "
+              + p.peers()
+              + " peers)";
+        }
+      }
+      progress.accept(progressOf(download.progress()));
+    } catch (TorrentException e) {
+      return "its download failed: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while downloading " + meta.name());
+    } finally {
+      if (!complete) {
+        download.cancel();
+      }
+    }
+    // Out of the session before the file moves: libtorrent holds it open while seeding.
+    peer.remove(meta.infoHash());
+    Files.move(download.file(), target, StandardCopyOption.REPLACE_EXISTING);
+    Files.write(BundleFetcher.torrentFile(target), meta.bytes());
+    LOG.info(
+        "fetched {} over BitTorrent ({} bytes, {} downloaded this run)",
+        meta.name(),
+        meta.length(),
+        download.progress().downloadedThisRun());
+    return null;
+  }
+
+  private static FetchProgress progressOf(Progress p) {
+    return new FetchProgress(p.bytesDone(), p.totalBytes(), p.peers(), p.downloadRate(), "torrent");
+  }
+
+  private void fallBack(
+      String bundlePath, Path target, Consumer<FetchProgress> progress, String why)
+      throws IOException {
+    LOG.warn("fetching {} over HTTP instead of BitTorrent: {}", bundlePath, why);
+    http.fetch(bundlePath, target, progress);
+  }
+
+  private byte[] getTorrent(URI uri) throws IOException {
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build();
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while fetching " + uri);
+    }
+    if (response.statusCode() == 404) {
+      throw new BundleNotFoundException("GET " + uri + " answered 404");
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException("GET " + uri + " answered " + response.statusCode());
+    }
+    if (response.body().length > MAX_TORRENT_BYTES) {
+      throw new IOException("GET " + uri + " answered " + response.body().length + " bytes");
+    }
+    return response.body();
+  }
+}

@@ -85,13 +85,14 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             dataDir.resolve("bundles"),
             config.getBundles().getMaxSize().toBytes(),
             releaseDao,
-            json);
+            json,
+            config.getBundles().getUploadRate().toBytes());
     Distribution distribution =
         new Distribution(
             releases,
             releaseDao,
             dataDir.resolve("native"),
-            (int) Math.min(Integer.MAX_VALUE, config.getBundles().getSeedUploadRate().toBytes()));
+            (int) Math.min(Integer.MAX_VALUE, config.getBundles().getUploadRate().toBytes()));
     env.lifecycle().manage(distribution);
     DeploymentService deployments =
         new DeploymentService(

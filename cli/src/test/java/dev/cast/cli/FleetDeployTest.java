@@ -37,7 +37,10 @@ class FleetDeployTest {
   private static final CastServerHarness CAST =
       new CastServerHarness(
           ConfigOverride.config("deploy.unreachableAfter", "6s"),
-          ConfigOverride.config("deploy.healthyDeadline", "30s"));
+          ConfigOverride.config("deploy.healthyDeadline", "30s"),
+          // The api's uplink is the narrow part, as on a real network: hosts must feed each other.
+          ConfigOverride.config("bundles.uploadRate", "2MiB"),
+          ConfigOverride.config("bundles.maxSize", "64MiB"));
   static final DropwizardAppExtension<ServerConfiguration> APP = CAST.app;
   private static final Path EXAMPLE = Path.of("../examples/hello");
   private static final List<String> HOSTS = List.of("fleet-1", "fleet-2", "fleet-3", "fleet-4");
@@ -209,6 +212,49 @@ class FleetDeployTest {
 
   @Test
   @Order(6)
+  void theHostsFeedEachOtherSoTheApiSendsWellUnderFourBundles() throws Exception {
+    // 8 MiB that do not compress, beside the app, so the transfer is what is measured.
+    Path source = Files.createTempDirectory(sources, "blob-");
+    Files.copy(EXAMPLE.resolve("Hello.java"), source.resolve("Hello.java"));
+    byte[] blob = new byte[8 << 20];
+    new java.util.Random(6).nextBytes(blob);
+    Files.write(source.resolve("blob.bin"), blob);
+    Path manifest = sources.resolve("cast-6.5.0.yml");
+    Files.writeString(manifest, manifest(""));
+    Path bundle = sources.resolve("hello-6.5.0.tar.gz");
+    Main.Bundles.pack(source, manifest, "6.5.0", bundle);
+    ApiClient.Reply pushed = CAST.api().pushBundle("hello", bundle);
+    assertThat(pushed.status()).as(pushed.body().toString()).isEqualTo(201);
+    long size = pushed.body().path("size").asLong();
+    String sha256 = pushed.body().path("sha256").asText();
+    JsonNode before = CAST.api().get("/v1/distribution").body();
+
+    JsonNode done = deploy(Map.of("version", "6.5.0", "strategy", Map.of("maxParallel", 4)));
+
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    serving = "6.5.0";
+    assertEveryHostServes("6.5.0");
+    JsonNode after = CAST.api().get("/v1/distribution").body();
+    long seeded =
+        after.path("seederUploadedBytes").asLong() - before.path("seederUploadedBytes").asLong();
+    long served =
+        after.path("httpBundleBytesServed").asLong()
+            - before.path("httpBundleBytesServed").asLong();
+    System.out.printf(
+        "bundle %d bytes to 4 hosts: the api seeded %d and served %d over HTTP (%.2f bundles)%n",
+        size, seeded, served, (seeded + served) / (double) size);
+    assertThat(seeded + served)
+        .as("bytes the api sent for 4 hosts (seeded %d, HTTP %d)", seeded, served)
+        .isLessThan(3 * size);
+    for (Fleet.Host host : hosts.values()) {
+      assertThat(host.dataDir().resolve("bundles/" + sha256 + ".torrent"))
+          .as(host.name() + " fetched the bundle over BitTorrent")
+          .exists();
+    }
+  }
+
+  @Test
+  @Order(7)
   void anAgentKilledDuringItsActivationFinishesAfterItRestarts() throws Exception {
     // A pre_activate hook that takes a while, so the kill lands inside the activation.
     push(
@@ -236,7 +282,7 @@ class FleetDeployTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void anAgentThatNeverComesBackIsUnreachableWithinMaxUnavailable() throws Exception {
     hosts.get("fleet-4").kill9();
     push("8.0.0", manifest(""));

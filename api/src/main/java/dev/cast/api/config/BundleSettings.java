@@ -9,17 +9,20 @@ public class BundleSettings {
   /** Pushes larger than this are refused with 413. */
   @NotNull private DataSize maxSize = DataSize.megabytes(512);
 
-  /** Upload cap of the api's BitTorrent seeder, per second; 0 for none. */
-  @NotNull private DataSize seedUploadRate = DataSize.bytes(0);
+  /**
+   * What the api sends of bundles per second, over BitTorrent and over HTTP each (the api's share
+   * of its uplink); 0 for no cap.
+   */
+  @NotNull private DataSize uploadRate = DataSize.bytes(0);
 
   @JsonProperty
-  public DataSize getSeedUploadRate() {
-    return seedUploadRate;
+  public DataSize getUploadRate() {
+    return uploadRate;
   }
 
   @JsonProperty
-  public void setSeedUploadRate(DataSize seedUploadRate) {
-    this.seedUploadRate = seedUploadRate;
+  public void setUploadRate(DataSize uploadRate) {
+    this.uploadRate = uploadRate;
   }
 
   @JsonProperty

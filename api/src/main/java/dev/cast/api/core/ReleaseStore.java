@@ -22,6 +22,7 @@ import java.util.Optional;
  * dir, and recorded in the catalog.
  */
 public final class ReleaseStore {
+  private final com.google.common.util.concurrent.RateLimiter limiter;
   private final java.util.concurrent.atomic.LongAdder served =
       new java.util.concurrent.atomic.LongAdder();
   private final Path bundleDir;
@@ -29,8 +30,15 @@ public final class ReleaseStore {
   private final ReleaseDao dao;
   private final ObjectMapper json;
 
-  public ReleaseStore(Path bundleDir, long maxBytes, ReleaseDao dao, ObjectMapper json)
+  /**
+   * @param uploadRate bundle bytes sent over HTTP per second at most; 0 for no cap
+   */
+  @SuppressWarnings("UnstableApiUsage")
+  public ReleaseStore(
+      Path bundleDir, long maxBytes, ReleaseDao dao, ObjectMapper json, long uploadRate)
       throws IOException {
+    this.limiter =
+        uploadRate > 0 ? com.google.common.util.concurrent.RateLimiter.create(uploadRate) : null;
     this.bundleDir = Files.createDirectories(bundleDir);
     this.maxBytes = maxBytes;
     this.dao = dao;
@@ -157,6 +165,9 @@ public final class ReleaseStore {
           int n = channel.read(buffer, position);
           if (n < 0) {
             throw new java.io.EOFException(file + " is shorter than recorded");
+          }
+          if (limiter != null) {
+            limiter.acquire(n);
           }
           out.write(buffer.array(), 0, n);
           served.add(n);

@@ -381,14 +381,28 @@ public final class Rollout {
     mark(host, "reverted", previous == null ? "stopped" : previous + " is serving again");
   }
 
-  /** Removes old releases on every host; a failure here does not fail the deployment. */
+  /**
+   * Removes old releases on every host, all at once; a failure here does not fail the deployment.
+   * Runs recorded before hosts were pruned in parallel replay the one-by-one path.
+   */
   public void pruneAll(int keep) {
+    int version = Workflow.getVersion("parallel-prune", Workflow.DEFAULT_VERSION, 1);
+    List<Promise<Void>> prunes = new ArrayList<>();
     for (String host : reachable()) {
-      try {
-        quickStub(host).pruneReleases(new PruneRequest(release.app(), keep));
-      } catch (ActivityFailure e) {
-        log.warn("pruning on {} failed: {}", host, Failures.describe(e));
+      if (version == Workflow.DEFAULT_VERSION) {
+        prune(host, keep);
+      } else {
+        prunes.add(Async.procedure(this::prune, host, keep));
       }
+    }
+    awaitAll(prunes);
+  }
+
+  private void prune(String host, int keep) {
+    try {
+      quickStub(host).pruneReleases(new PruneRequest(release.app(), keep));
+    } catch (ActivityFailure e) {
+      log.warn("pruning on {} failed: {}", host, Failures.describe(e));
     }
   }
 

@@ -1,0 +1,273 @@
+package dev.cast.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.cli.ApiClient;
+import dev.cast.workflows.shared.DeploymentProgress;
+import io.temporal.client.WorkflowClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * Control-plane cost as the fleet grows: an app that is ready at once deployed to 1, 10 and 50
+ * hosts (host agents sharing this machine, inside the bench JVM), all hosts in one batch ({@code
+ * maxParallel} = N), and the largest N once more in batches of 10. Times REST accepted → SUCCEEDED,
+ * reads each deployment's workflow history for its events and where the time went, and compares
+ * T(largest N) with T(smallest N). Target: T(50) ≤ 3 × T(1). It prints figures; slowness is no
+ * failure.
+ *
+ * <p>Options: {@code --hosts 1,10,50}; {@code --runs 5} per case; {@code --batch 10}, the smaller
+ * maxParallel for the largest N (0: none); {@code --poll}, wait by polling {@code GET
+ * /v1/deployments/{id}} every 20 ms as a client would (each poll is a workflow query) instead of
+ * waiting on the workflow's result; {@code --sticky}, run the control worker with sticky execution
+ * ({@code temporal.stickyExecution: true}), to see what replaying the history on every workflow
+ * task costs; {@code --stub-hosts}, hosts that are only Temporal workers whose activities answer at
+ * once, to measure the control plane without the hosts' own work on this machine's cores; {@code
+ * --http-staging}, agents without their BitTorrent peers (bundles over HTTP).
+ */
+public final class FleetBench {
+  private static final String APP = "fleet";
+
+  /** A process with no network, healthy once its check (which succeeds at once) has run. */
+  private static final String MANIFEST =
+      "name: fleet\nversion: 0.0.0\nservices:\n  app:\n"
+          + "    command: [\"perl\", \"-e\", \"sleep\"]\n"
+          + "    health: {command: [\"true\"]}\n"
+          + "    stop: {signal: TERM, grace: 2s}\n";
+
+  private static final List<String> VERSIONS = List.of("1.0.0", "2.0.0");
+
+  private final BenchServer server;
+  private final BenchHosts fleet;
+  private final WorkflowClient temporal;
+  private final Options options;
+  private String serving;
+
+  record Options(
+      List<Integer> hosts,
+      int runs,
+      int batch,
+      boolean poll,
+      boolean sticky,
+      boolean stubs,
+      boolean httpStaging) {
+    private static final String USAGE =
+        "--hosts 1,10,50 --runs 5 --batch 10 --poll --sticky --stub-hosts --http-staging"
+            + " (all optional)";
+
+    static Options parse(String[] args) {
+      List<Integer> hosts = List.of(1, 10, 50);
+      int runs = 5;
+      int batch = 10;
+      boolean poll = false;
+      boolean sticky = false;
+      boolean stubs = false;
+      boolean httpStaging = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--hosts" ->
+              hosts =
+                  Arrays.stream(args[++i].split(","))
+                      .map(Options::positive)
+                      .distinct()
+                      .sorted()
+                      .toList();
+          case "--runs" -> runs = positive(args[++i]);
+          case "--batch" -> batch = Integer.parseInt(args[++i]);
+          case "--poll" -> poll = true;
+          case "--sticky" -> sticky = true;
+          case "--stub-hosts" -> stubs = true;
+          case "--http-staging" -> httpStaging = true;
+          default ->
+              throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
+        }
+      }
+      return new Options(hosts, runs, batch, poll, sticky, stubs, httpStaging);
+    }
+
+    private static int positive(String value) {
+      int n = Integer.parseInt(value.trim());
+      BenchServer.require(n >= 1, "expected a number of at least 1, was " + value);
+      return n;
+    }
+
+    int smallest() {
+      return hosts.get(0);
+    }
+
+    int largest() {
+      return hosts.get(hosts.size() - 1);
+    }
+  }
+
+  /** Deploy to {@code hosts} hosts, {@code maxParallel} at a time. */
+  record Case(int hosts, int maxParallel) {
+    int batches() {
+      return (hosts + maxParallel - 1) / maxParallel;
+    }
+  }
+
+  /**
+   * One timed deployment: wall time, the bench JVM's CPU time (by thread group, see {@link
+   * CpuProfile}) and its workflow history.
+   */
+  record Run(
+      double totalMs, double cpuMs, Map<String, Double> cpuByGroup, HistoryProfile history) {}
+
+  private FleetBench(BenchServer server, BenchHosts fleet, Options options) {
+    this.server = server;
+    this.fleet = fleet;
+    this.temporal = server.app.runtime().temporal().client();
+    this.options = options;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    if (options.sticky()) {
+      System.setProperty("dw.temporal.stickyExecution", "true");
+    }
+    BenchServer server = BenchServer.start();
+    BenchHosts fleet =
+        options.stubs() ? new StubHosts(server) : new AgentFleet(server, !options.httpStaging());
+    AtomicBoolean cleaned = new AtomicBoolean();
+    Runnable cleanup =
+        () -> {
+          if (cleaned.compareAndSet(false, true)) {
+            cleanUp(server, fleet);
+          }
+        };
+    // On Ctrl-C too: the services outlive their agents by design, so they are killed here.
+    Runtime.getRuntime().addShutdownHook(new Thread(cleanup, "fleet-bench-cleanup"));
+    int code = 0;
+    try {
+      new FleetBench(server, fleet, options).run();
+    } catch (Exception e) {
+      e.printStackTrace();
+      code = 1;
+    } finally {
+      cleanup.run();
+    }
+    System.exit(code);
+  }
+
+  private void run() throws Exception {
+    for (String version : VERSIONS) {
+      server.push(APP, MANIFEST, version);
+    }
+    System.out.printf(
+        "Cast fleet benchmark: hosts %s, %d runs per case, %d cores, embedded Temporal, sticky"
+            + " execution %s%n",
+        options.hosts(),
+        options.runs(),
+        Runtime.getRuntime().availableProcessors(),
+        options.sticky() ? "on" : "off (the default against the embedded server)");
+    System.out.println("mode: " + fleet.mode());
+    System.out.println(
+        (options.stubs()
+                ? "app: pushed as usual, nothing runs it; "
+                : "app: one service (perl -e sleep, no network) with a command health check (true); ")
+            + (options.poll()
+                ? "waiting by polling GET /v1/deployments/{id} every 20 ms"
+                : "waiting on the workflow's result, then one GET /v1/deployments/{id}"));
+    Map<Case, List<Run>> results = new LinkedHashMap<>();
+    for (int n : options.hosts()) {
+      long start = System.nanoTime();
+      int before = fleet.size();
+      fleet.growTo(n);
+      List<String> hosts = BenchHosts.names(n);
+      System.out.printf(
+          "%d hosts: %d more started in %.1f s; warm-up: both versions on every host%n",
+          n, n - before, (System.nanoTime() - start) / 1e9);
+      for (int i = 0; i < VERSIONS.size(); i++) {
+        deploy(hosts, n);
+      }
+      List<Case> cases = new ArrayList<>(List.of(new Case(n, n)));
+      if (n == options.largest() && options.batch() > 0 && options.batch() < n) {
+        cases.add(new Case(n, options.batch()));
+      }
+      for (Case c : cases) {
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < options.runs(); i++) {
+          runs.add(deploy(hosts, c.maxParallel()));
+        }
+        results.put(c, runs);
+        System.out.printf(
+            "  %d hosts, maxParallel %d: %d runs done%n", n, c.maxParallel(), runs.size());
+      }
+    }
+    new FleetReport(results).print(options.smallest(), options.largest());
+  }
+
+  /** Deploys the version not serving now (deploys alternate between the two) and times it. */
+  private Run deploy(List<String> hosts, int maxParallel) throws Exception {
+    String version = VERSIONS.get(0).equals(serving) ? VERSIONS.get(1) : VERSIONS.get(0);
+    Map<String, Object> body =
+        Map.of("version", version, "hosts", hosts, "strategy", Map.of("maxParallel", maxParallel));
+    CpuProfile cpuBefore = CpuProfile.now();
+    long start = System.nanoTime();
+    ApiClient.Reply started = server.api.postJson("/v1/apps/" + APP + "/deployments", body);
+    BenchServer.require(
+        started.status() == 202, "deploy answered " + started.status() + " " + started.body());
+    String id = started.body().path("id").asText();
+    String workflowId = started.body().path("workflowId").asText();
+    String runId = started.body().path("runId").asText();
+    JsonNode done;
+    if (options.poll()) {
+      done = server.api.awaitDeployment(id, Duration.ofMinutes(10));
+    } else {
+      temporal
+          .newUntypedWorkflowStub(workflowId, Optional.of(runId), Optional.empty())
+          .getResult(10, TimeUnit.MINUTES, DeploymentProgress.class);
+      done = server.api.get("/v1/deployments/" + id).body();
+    }
+    double total = (System.nanoTime() - start) / 1e6;
+    CpuProfile cpuAfter = CpuProfile.now();
+    BenchServer.require(
+        "SUCCEEDED".equals(done.path("state").asText()),
+        "deployment " + id + " ended " + done.path("state") + ": " + done.path("cause"));
+    serving = version;
+    var history = temporal.fetchHistory(workflowId, runId);
+    return new Run(
+        total,
+        cpuAfter.processMs(cpuBefore),
+        cpuAfter.since(cpuBefore),
+        HistoryProfile.of(history.getEvents()));
+  }
+
+  /** Stops the agents, kills every service they started and deletes the bench's temp dir. */
+  private static void cleanUp(BenchServer server, BenchHosts fleet) {
+    try {
+      fleet.close();
+      server.stop();
+      deleteTree(server.dir);
+    } catch (Exception e) {
+      System.err.println("fleet bench clean-up: " + e);
+    }
+  }
+
+  /** Deletes a tree; tries again while the killed services' last writes land in it. */
+  private static void deleteTree(Path dir) throws Exception {
+    for (int attempt = 1; Files.exists(dir); attempt++) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        if (attempt >= 5) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package dev.cast.bench;
+
+import dev.cast.bench.FleetBench.Case;
+import dev.cast.bench.FleetBench.Run;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** Prints the fleet benchmark's figures: the table, the ratio, and where the time went. */
+final class FleetReport {
+  private static final double TARGET_RATIO = 3.0;
+
+  /** Activity types in the order a deploy runs them. */
+  private static final List<String> ACTIVITY_ORDER =
+      List.of(
+          "RecordDeployment",
+          "StageRelease",
+          "ActivateRelease",
+          "AwaitHealthy",
+          "RunHook",
+          "RecordActivation",
+          "PruneReleases");
+
+  private final Map<Case, List<Run>> results;
+
+  FleetReport(Map<Case, List<Run>> results) {
+    this.results = results;
+  }
+
+  void print(int smallest, int largest) {
+    table();
+    ratio(smallest, largest);
+    phases();
+    cpu();
+    activities();
+  }
+
+  private void table() {
+    System.out.printf(
+        "%n%5s %11s %7s %10s %8s %9s %7s %11s%n",
+        "hosts",
+        "maxParallel",
+        "batches",
+        "median ms",
+        "p90 ms",
+        "ms/batch",
+        "events",
+        "events/host");
+    results.forEach(
+        (c, runs) ->
+            System.out.printf(
+                "%5d %11d %7d %10.0f %8.0f %9.0f %7.0f %11.1f%n",
+                c.hosts(),
+                c.maxParallel(),
+                c.batches(),
+                median(runs, Run::totalMs),
+                DeployBench.percentile(values(runs, Run::totalMs), 0.9),
+                median(runs, r -> r.history().switchingMs()) / c.batches(),
+                median(runs, r -> r.history().events()),
+                median(runs, r -> r.history().events()) / c.hosts()));
+    System.out.println(
+        "ms/batch: the batches' part of the workflow (first ActivateRelease scheduled → last"
+            + " RecordActivation done) / batches");
+  }
+
+  private void ratio(int smallest, int largest) {
+    List<Run> one = results.get(new Case(smallest, smallest));
+    List<Run> many = results.get(new Case(largest, largest));
+    if (one == null || many == null || largest == smallest) {
+      return;
+    }
+    double ratio = median(many, Run::totalMs) / median(one, Run::totalMs);
+    System.out.printf(
+        "%nT(%d)/T(%d) with maxParallel = N: %.2f× (target ≤ %.0f×): %s%n",
+        largest, smallest, ratio, TARGET_RATIO, ratio <= TARGET_RATIO ? "met" : "not met");
+  }
+
+  private void phases() {
+    System.out.printf(
+        "%nwhere the time goes, medians in ms%n%5s %4s %7s %8s %8s %8s %8s %8s %8s %7s %9s %9s"
+            + " %10s%n",
+        "hosts",
+        "mp",
+        "total",
+        "outside",
+        "workflow",
+        "staging",
+        "batches",
+        "pruning",
+        "cpu",
+        "wfTasks",
+        "wfTask ms",
+        "wfTask/ea",
+        "hostActs/h");
+    results.forEach(
+        (c, runs) ->
+            System.out.printf(
+                "%5d %4d %7.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %7.0f %9.0f %9.1f %10.1f%n",
+                c.hosts(),
+                c.maxParallel(),
+                median(runs, Run::totalMs),
+                median(runs, r -> r.totalMs() - r.history().workflowMs()),
+                median(runs, r -> r.history().workflowMs()),
+                median(runs, r -> r.history().stagingMs()),
+                median(runs, r -> r.history().switchingMs()),
+                median(runs, r -> r.history().pruningMs()),
+                median(runs, Run::cpuMs),
+                median(runs, r -> r.history().workflowTasks()),
+                median(runs, r -> r.history().workflowTaskMs()),
+                median(runs, r -> r.history().workflowTaskMs() / r.history().workflowTasks()),
+                median(runs, r -> r.history().hostActivitiesPerHost(c.hosts()))));
+    System.out.println(
+        "outside: total − workflow run (REST start, waiting, final GET); staging, batches, pruning:"
+            + " the workflow's phases; cpu: the bench JVM's CPU during the deploy (services and"
+            + " health checks not counted); wfTasks: workflow tasks, wfTask ms: their time on the"
+            + " control worker, summed (each waits for the one before), wfTask/ea: per task;"
+            + " hostActs/h: activities each host ran");
+  }
+
+  private void cpu() {
+    System.out.printf("%nCPU per deploy by thread group, medians in ms%n%-38s", "");
+    results.keySet().forEach(c -> System.out.printf(" %12s", c.hosts() + "/" + c.maxParallel()));
+    System.out.println();
+    for (String group : CpuProfile.GROUPS) {
+      System.out.printf("%-38s", group);
+      results.values().forEach(runs -> System.out.printf(" %12.0f", median(runs, cpu(group))));
+      System.out.println();
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    results.forEach(
+        (c, runs) -> {
+          double others = median(runs, cpu(CpuProfile.OTHERS));
+          double capacity = median(runs, Run::totalMs) * cores;
+          if (others > 0.1 * capacity) {
+            System.out.printf(
+                "warning: other processes took %.0f%% of the machine during %d/%d: its figures are"
+                    + " disturbed%n",
+                100 * others / capacity, c.hosts(), c.maxParallel());
+          }
+        });
+  }
+
+  private static ToDoubleFunction<Run> cpu(String group) {
+    return r -> r.cpuByGroup().getOrDefault(group, 0.0);
+  }
+
+  private void activities() {
+    System.out.printf(
+        "%nactivities of the median run: count × mean queue wait ms / mean run ms%n%5s %4s",
+        "hosts", "mp");
+    List<String> types =
+        results.values().stream()
+            .flatMap(List::stream)
+            .flatMap(r -> r.history().activities().keySet().stream())
+            .distinct()
+            .sorted(Comparator.comparing(FleetReport::order))
+            .toList();
+    for (String type : types) {
+      System.out.printf(" %20s", type);
+    }
+    System.out.println();
+    results.forEach(
+        (c, runs) -> {
+          Run mid = medianRun(runs);
+          System.out.printf("%5d %4d", c.hosts(), c.maxParallel());
+          for (String type : types) {
+            var stats = mid.history().activities().get(type);
+            System.out.printf(
+                " %20s",
+                stats == null
+                    ? "-"
+                    : String.format(
+                        "%d × %.0f / %.0f",
+                        stats.count(),
+                        stats.waitMs() / stats.count(),
+                        stats.runMs() / stats.count()));
+          }
+          System.out.println();
+        });
+  }
+
+  private static int order(String activity) {
+    int i = ACTIVITY_ORDER.indexOf(activity);
+    return i < 0 ? ACTIVITY_ORDER.size() : i;
+  }
+
+  private static Run medianRun(List<Run> runs) {
+    List<Run> sorted = runs.stream().sorted(Comparator.comparingDouble(Run::totalMs)).toList();
+    return sorted.get((sorted.size() - 1) / 2);
+  }
+
+  private static List<Double> values(List<Run> runs, ToDoubleFunction<Run> value) {
+    return runs.stream().map(value::applyAsDouble).toList();
+  }
+
+  private static double median(List<Run> runs, ToDoubleFunction<Run> value) {
+    return DeployBench.median(values(runs, value));
+  }
+}

@@ -1,0 +1,137 @@
+package dev.cast.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.workflows.host.ActivateRequest;
+import dev.cast.workflows.host.Activation;
+import dev.cast.workflows.host.HealthReport;
+import dev.cast.workflows.host.HealthRequest;
+import dev.cast.workflows.host.HookRequest;
+import dev.cast.workflows.host.PruneRequest;
+import dev.cast.workflows.host.PruneResult;
+import dev.cast.workflows.host.ReleaseActivities;
+import dev.cast.workflows.host.RevertRequest;
+import dev.cast.workflows.host.StageRequest;
+import dev.cast.workflows.host.StagedRelease;
+import dev.cast.workflows.shared.TaskQueues;
+import io.temporal.worker.WorkerFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hosts with nothing behind them: a Temporal worker per host on {@code host-<name>} whose release
+ * activities only remember the current version and answer at once, registered with the api like an
+ * agent. Deploying to them measures the control plane alone (api, Temporal, the workflow, the
+ * catalog), without the hosts' own work competing for this machine's cores.
+ */
+final class StubHosts implements BenchHosts {
+  private final BenchServer server;
+  private final List<WorkerFactory> factories = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private int size;
+
+  StubHosts(BenchServer server) {
+    this.server = server;
+  }
+
+  @Override
+  public String mode() {
+    return "stub hosts: a Temporal worker per host-<name> queue whose activities answer at once"
+        + " (no agent, no processes): the control plane alone";
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public void growTo(int count) throws Exception {
+    if (count <= size) {
+      return;
+    }
+    // A started factory takes no more workers: one factory per growth.
+    WorkerFactory factory = WorkerFactory.newInstance(server.app.runtime().temporal().client());
+    List<String> names = BenchHosts.names(count);
+    for (String name : names.subList(size, count)) {
+      factory
+          .newWorker(TaskQueues.host(name))
+          .registerActivitiesImplementations(new Activities(name));
+      register(name);
+    }
+    factory.start();
+    factories.add(factory);
+    size = count;
+  }
+
+  private void register(String name) throws Exception {
+    Map<String, Object> body =
+        Map.of(
+            "address", "127.0.0.1", "agentVersion", "stub", "labels", Map.of(), "facts", Map.of());
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/v1/hosts/" + name))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + server.app.runtime().agentToken())
+            .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+            .build();
+    int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    BenchServer.require(status / 100 == 2, "registering stub host " + name + " answered " + status);
+  }
+
+  @Override
+  public void close() {
+    for (WorkerFactory factory : factories) {
+      factory.shutdownNow();
+    }
+    factories.clear();
+  }
+
+  /** A host's release activities with nothing to do: they track the current version only. */
+  private static final class Activities implements ReleaseActivities {
+    private final String host;
+    private final Map<String, String> current = new ConcurrentHashMap<>();
+
+    Activities(String host) {
+      this.host = host;
+    }
+
+    @Override
+    public StagedRelease stageRelease(StageRequest request) {
+      return new StagedRelease(request.version(), current.get(request.app()), false);
+    }
+
+    @Override
+    public Activation activateRelease(ActivateRequest request) {
+      String previous = current.put(request.app(), request.version());
+      return new Activation(host, "127.0.0.1", previous, List.of());
+    }
+
+    @Override
+    public HealthReport awaitHealthy(HealthRequest request) {
+      return new HealthReport(List.of());
+    }
+
+    @Override
+    public void runHook(HookRequest request) {}
+
+    @Override
+    public void revertRelease(RevertRequest request) {
+      if (request.previousVersion() == null) {
+        current.remove(request.app());
+      } else {
+        current.put(request.app(), request.previousVersion());
+      }
+    }
+
+    @Override
+    public PruneResult pruneReleases(PruneRequest request) {
+      return new PruneResult(List.of());
+    }
+  }
+}

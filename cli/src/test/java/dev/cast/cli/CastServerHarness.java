@@ -88,6 +88,21 @@ final class CastServerHarness {
         .start();
   }
 
+  /**
+   * A fleet of hosts for this server, under its data dir (each host in its own network namespace
+   * where the machine allows).
+   */
+  dev.cast.testkit.Fleet fleet() throws IOException {
+    var runtime = app.<ServerApplication>getApplication().runtime();
+    return dev.cast.testkit.Fleet.builder()
+        .classpath(System.getProperty("java.class.path"))
+        .apiPort(app.getLocalPort())
+        .temporal(runtime.temporal().target())
+        .token(runtime.agentToken())
+        .baseDir(dataDir.resolve("fleet"))
+        .build();
+  }
+
   Path agentDir(String name) {
     return dataDir.resolve("agents").resolve(name);
   }

@@ -55,15 +55,7 @@ class FleetDeployTest {
   static void startFleet() throws Exception {
     CAST.awaitHost();
     sources = Files.createTempDirectory("cast-fleet-bundles-");
-    var runtime = APP.<ServerApplication>getApplication().runtime();
-    fleet =
-        Fleet.builder()
-            .classpath(System.getProperty("java.class.path"))
-            .apiPort(APP.getLocalPort())
-            .temporal(runtime.temporal().target())
-            .token(runtime.agentToken())
-            .baseDir(CAST.dataDir.resolve("fleet"))
-            .build();
+    fleet = CAST.fleet();
     for (String name : HOSTS) {
       hosts.put(name, fleet.add(name, Map.of("role", "fleet")));
     }

@@ -41,15 +41,7 @@ class FleetHarnessTest {
   @Test
   void hostsRegisterWithTheirOwnAddressesAndServeTheirInstancesThere() throws Exception {
     CAST.awaitHost();
-    var runtime = APP.<ServerApplication>getApplication().runtime();
-    fleet =
-        Fleet.builder()
-            .classpath(System.getProperty("java.class.path"))
-            .apiPort(APP.getLocalPort())
-            .temporal(runtime.temporal().target())
-            .token(runtime.agentToken())
-            .baseDir(CAST.dataDir.resolve("fleet"))
-            .build();
+    fleet = CAST.fleet();
     Fleet.Host a = fleet.add("harness-a", Map.of("role", "harness"));
     Fleet.Host b = fleet.add("harness-b", Map.of("role", "harness"));
     fleet.awaitRegistered(a);

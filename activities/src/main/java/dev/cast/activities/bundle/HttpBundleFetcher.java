@@ -46,6 +46,33 @@ public final class HttpBundleFetcher implements BundleFetcher {
     }
   }
 
+  /**
+   * A small document from the api ({@code GET <apiBaseUrl><path>}), e.g. a release's .torrent.
+   *
+   * @throws BundleNotFoundException when the api answers 404
+   */
+  byte[] getSmall(String path, int maxBytes) throws IOException {
+    URI uri = resolve(path);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while fetching " + uri);
+    }
+    if (response.statusCode() == 404) {
+      throw new BundleNotFoundException("GET " + uri + " answered 404");
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException("GET " + uri + " answered " + response.statusCode());
+    }
+    if (response.body().length > maxBytes) {
+      throw new IOException("GET " + uri + " answered " + response.body().length + " bytes");
+    }
+    return response.body();
+  }
+
   URI resolve(String bundlePath) {
     String base = apiBaseUrl.toString();
     String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;

@@ -7,10 +7,6 @@ import dev.cast.torrent.TorrentException;
 import dev.cast.torrent.TorrentPeer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,7 +37,6 @@ public final class TorrentBundleFetcher implements BundleFetcher {
   private final TorrentPeer peer;
   private final Path partialDir;
   private final Duration stallTimeout;
-  private final HttpClient client;
 
   /**
    * @param http the api's HTTP fetcher: it resolves paths against the api's base URL, and takes
@@ -56,11 +51,6 @@ public final class TorrentBundleFetcher implements BundleFetcher {
     this.peer = peer;
     this.partialDir = partialDir;
     this.stallTimeout = stallTimeout;
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
   }
 
   @Override
@@ -70,12 +60,11 @@ public final class TorrentBundleFetcher implements BundleFetcher {
       fallBack(bundlePath, target, progress, "its path does not end in " + BUNDLE_SUFFIX);
       return;
     }
-    URI torrentUri =
-        http.resolve(
-            bundlePath.substring(0, bundlePath.length() - BUNDLE_SUFFIX.length()) + "/torrent");
+    String torrentPath =
+        bundlePath.substring(0, bundlePath.length() - BUNDLE_SUFFIX.length()) + "/torrent";
     Metainfo meta;
     try {
-      meta = Metainfo.parse(getTorrent(torrentUri));
+      meta = Metainfo.parse(http.getSmall(torrentPath, MAX_TORRENT_BYTES));
     } catch (BundleNotFoundException e) {
       fallBack(
           bundlePath, target, progress, "the api has no torrent for it (" + e.getMessage() + ")");
@@ -160,26 +149,5 @@ public final class TorrentBundleFetcher implements BundleFetcher {
       throws IOException {
     LOG.warn("fetching {} over HTTP instead of BitTorrent: {}", bundlePath, why);
     http.fetch(bundlePath, target, progress);
-  }
-
-  private byte[] getTorrent(URI uri) throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build();
-    HttpResponse<byte[]> response;
-    try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while fetching " + uri);
-    }
-    if (response.statusCode() == 404) {
-      throw new BundleNotFoundException("GET " + uri + " answered 404");
-    }
-    if (response.statusCode() / 100 != 2) {
-      throw new IOException("GET " + uri + " answered " + response.statusCode());
-    }
-    if (response.body().length > MAX_TORRENT_BYTES) {
-      throw new IOException("GET " + uri + " answered " + response.body().length + " bytes");
-    }
-    return response.body();
   }
 }

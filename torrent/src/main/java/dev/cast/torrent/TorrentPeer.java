@@ -79,6 +79,7 @@ public final class TorrentPeer implements AutoCloseable {
   private final Map<String, AtomicLong> uploadedByRemoved = new ConcurrentHashMap<>();
   private final AlertListener alerts;
   private final int listenPort;
+  private final Duration webSeedDelay;
   private volatile boolean closed;
 
   /**
@@ -91,32 +92,49 @@ public final class TorrentPeer implements AutoCloseable {
    * @param downloadRateLimit bytes per second received, over all torrents; 0 for no cap
    * @param announceIp the address the tracker should hand out for this peer ({@code ip=}), or empty
    *     for the address the tracker sees the announce come from
+   * @param webSeedDelay how long a download fetches from peers alone before it also uses the
+   *     torrent's web seeds: they are added once no peer has delivered anything for this long (from
+   *     the start, or later). Zero uses web seeds from the start, alongside peers. A web seed is
+   *     the api itself, so holding it back lets hosts feed each other instead.
    */
   public record Options(
-      String listenInterfaces, int uploadRateLimit, int downloadRateLimit, String announceIp) {
-    /** Listen on every IPv4 address at a free port; no rate limits. */
+      String listenInterfaces,
+      int uploadRateLimit,
+      int downloadRateLimit,
+      String announceIp,
+      Duration webSeedDelay) {
+    /** Listen on every IPv4 address at a free port; no rate limits; web seeds from the start. */
     public static Options defaults() {
-      return new Options("0.0.0.0:0", 0, 0, "");
+      return new Options("0.0.0.0:0", 0, 0, "", Duration.ZERO);
     }
 
     /** These options listening on {@code interfaces} instead. */
     public Options withListenInterfaces(String interfaces) {
-      return new Options(interfaces, uploadRateLimit, downloadRateLimit, announceIp);
+      return new Options(interfaces, uploadRateLimit, downloadRateLimit, announceIp, webSeedDelay);
     }
 
     /** These options with an upload cap (bytes per second, 0 for none). */
     public Options withUploadRateLimit(int bytesPerSecond) {
-      return new Options(listenInterfaces, bytesPerSecond, downloadRateLimit, announceIp);
+      return new Options(
+          listenInterfaces, bytesPerSecond, downloadRateLimit, announceIp, webSeedDelay);
     }
 
     /** These options with a download cap (bytes per second, 0 for none). */
     public Options withDownloadRateLimit(int bytesPerSecond) {
-      return new Options(listenInterfaces, uploadRateLimit, bytesPerSecond, announceIp);
+      return new Options(
+          listenInterfaces, uploadRateLimit, bytesPerSecond, announceIp, webSeedDelay);
     }
 
     /** These options announcing {@code ip} to trackers. */
     public Options withAnnounceIp(String ip) {
-      return new Options(listenInterfaces, uploadRateLimit, downloadRateLimit, ip);
+      return new Options(listenInterfaces, uploadRateLimit, downloadRateLimit, ip, webSeedDelay);
+    }
+
+    /**
+     * These options holding web seeds back until peers have delivered nothing for {@code delay}.
+     */
+    public Options withWebSeedDelay(Duration delay) {
+      return new Options(listenInterfaces, uploadRateLimit, downloadRateLimit, announceIp, delay);
     }
   }
 
@@ -153,6 +171,7 @@ public final class TorrentPeer implements AutoCloseable {
           }
         };
     session.addListener(alerts);
+    this.webSeedDelay = options.webSeedDelay();
     this.listenInterfaces = withConcretePort(options.listenInterfaces());
     SessionParams params = new SessionParams(settings(options, listenInterfaces));
     // libtorrent's default disk I/O maps files into memory and installs its own SIGSEGV/SIGBUS
@@ -214,7 +233,7 @@ public final class TorrentPeer implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("cannot seed " + file + ": " + e, e);
     }
-    add(meta, directory, List.of(), true);
+    add(meta, meta.bytes(), directory, List.of(), true);
     return meta.infoHash();
   }
 
@@ -235,8 +254,16 @@ public final class TorrentPeer implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new TorrentException("cannot create " + saveDir, e);
     }
-    TorrentHandle handle = add(meta, saveDir, extraPeers, false);
-    Active active = new Active(meta, handle, listener);
+    boolean holdWebSeeds =
+        !webSeedDelay.isZero() && !meta.webSeeds().isEmpty() && handle(meta.infoHash()) == null;
+    TorrentHandle handle =
+        add(
+            meta,
+            holdWebSeeds ? meta.withUrls(meta.announce(), List.of()) : meta.bytes(),
+            saveDir,
+            extraPeers,
+            false);
+    Active active = new Active(meta, handle, listener, holdWebSeeds ? meta.webSeeds() : List.of());
     Download download =
         new Download(
             meta,
@@ -417,7 +444,11 @@ public final class TorrentPeer implements AutoCloseable {
   }
 
   private TorrentHandle add(
-      Metainfo meta, Path directory, List<InetSocketAddress> peers, boolean seedMode) {
+      Metainfo meta,
+      byte[] torrent,
+      Path directory,
+      List<InetSocketAddress> peers,
+      boolean seedMode) {
     if (closed) {
       throw new TorrentException("the BitTorrent peer is closed");
     }
@@ -427,7 +458,7 @@ public final class TorrentPeer implements AutoCloseable {
       return existing;
     }
     AddTorrentParams params = new AddTorrentParams();
-    params.setTorrentInfo(TorrentInfo.bdecode(meta.bytes()));
+    params.setTorrentInfo(TorrentInfo.bdecode(torrent));
     params.setSavePath(directory.toAbsolutePath().toString());
     torrent_flags_t flags =
         params
@@ -544,6 +575,7 @@ public final class TorrentPeer implements AutoCloseable {
       }
       Progress progress = progress(status);
       active.last = progress;
+      releaseWebSeedsIfPeersIdle(active, progress);
       active.listener.onProgress(progress);
       if (progress.isComplete()) {
         downloads.remove(active.meta.infoHash(), active);
@@ -552,6 +584,37 @@ public final class TorrentPeer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("progress of {} failed", active.meta, e);
     }
+  }
+
+  /**
+   * Adds the held-back web seeds once peers have delivered nothing for {@link #webSeedDelay}. Time
+   * spent checking a partial file already on disk does not count.
+   */
+  private void releaseWebSeedsIfPeersIdle(Active active, Progress progress) {
+    if (active.heldWebSeeds.isEmpty() || progress.isComplete()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (progress.downloadedThisRun() > active.deliveredByPeers
+        || progress.state().startsWith("checking")) {
+      active.deliveredByPeers = progress.downloadedThisRun();
+      active.peersLastDeliveredAt = now;
+      return;
+    }
+    if (now - active.peersLastDeliveredAt < webSeedDelay.toNanos()) {
+      return;
+    }
+    LOG.info(
+        "{}: no peer delivered anything for {} ms ({} of {} bytes, {} peers); adding the web seed",
+        active.meta.name(),
+        webSeedDelay.toMillis(),
+        progress.bytesDone(),
+        progress.totalBytes(),
+        progress.peers());
+    for (String url : active.heldWebSeeds) {
+      active.handle.swig().add_url_seed(url);
+    }
+    active.heldWebSeeds = List.of();
   }
 
   private void fail(Active active, String message) {
@@ -571,11 +634,16 @@ public final class TorrentPeer implements AutoCloseable {
     final ProgressListener listener;
     Download download;
     volatile Progress last;
+    List<String> heldWebSeeds;
+    long deliveredByPeers;
+    long peersLastDeliveredAt = System.nanoTime();
 
-    Active(Metainfo meta, TorrentHandle handle, ProgressListener listener) {
+    Active(
+        Metainfo meta, TorrentHandle handle, ProgressListener listener, List<String> heldWebSeeds) {
       this.meta = meta;
       this.handle = handle;
       this.listener = listener;
+      this.heldWebSeeds = heldWebSeeds;
       this.last = new Progress(0, meta.length(), 0, 0, 0, 0, 0, "added");
     }
   }

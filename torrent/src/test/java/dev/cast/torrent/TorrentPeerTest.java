@@ -101,6 +101,58 @@ class TorrentPeerTest {
   }
 
   @Test
+  void holdsTheWebSeedBackWhilePeersDeliver(@TempDir Path dir) throws Exception {
+    Path files = Files.createDirectories(dir.resolve("files"));
+    Path bundle = TestFiles.random(files.resolve("bundle.tar.gz"), SIZE, 5);
+    try (TestHttp http = new TestHttp(new Tracker(), files);
+        TorrentPeer seeder = TorrentPeer.start(TorrentPeer.Options.defaults());
+        TorrentPeer leecher =
+            TorrentPeer.start(
+                TorrentPeer.Options.defaults().withWebSeedDelay(Duration.ofSeconds(20)))) {
+      Metainfo torrent =
+          TorrentCreator.of(bundle)
+              .announce(http.announceUrl())
+              .webSeed(http.fileUrl("bundle.tar.gz"))
+              .create();
+      http.tracker.allow(torrent.infoHash());
+      seeder.seed(torrent.bytes(), files);
+      Download d =
+          leecher.download(
+              torrent.bytes(), dir.resolve("down"), List.of(), TorrentPeer.ProgressListener.none());
+      assertThat(d.await(Duration.ofSeconds(30))).isTrue();
+
+      assertThat(TestFiles.sha256(d.file())).isEqualTo(TestFiles.sha256(bundle));
+      assertThat(http.fileBytesServed.get()).isZero();
+    }
+  }
+
+  @Test
+  void addsTheWebSeedOnceNoPeerDelivers(@TempDir Path dir) throws Exception {
+    Path files = Files.createDirectories(dir.resolve("files"));
+    Path bundle = TestFiles.random(files.resolve("bundle.tar.gz"), SIZE, 6);
+    Duration delay = Duration.ofSeconds(2);
+    try (TestHttp http = new TestHttp(new Tracker(), files);
+        TorrentPeer leecher =
+            TorrentPeer.start(TorrentPeer.Options.defaults().withWebSeedDelay(delay))) {
+      Metainfo torrent =
+          TorrentCreator.of(bundle)
+              .announce(http.announceUrl())
+              .webSeed(http.fileUrl("bundle.tar.gz"))
+              .create();
+      http.tracker.allow(torrent.infoHash());
+      long start = System.nanoTime();
+      Download d =
+          leecher.download(
+              torrent.bytes(), dir.resolve("down"), List.of(), TorrentPeer.ProgressListener.none());
+      assertThat(d.await(Duration.ofSeconds(30))).isTrue();
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(delay);
+      assertThat(TestFiles.sha256(d.file())).isEqualTo(TestFiles.sha256(bundle));
+      assertThat(http.fileBytesServed.get()).isGreaterThanOrEqualTo(SIZE);
+    }
+  }
+
+  @Test
   void resumesFromPartialDataAfterTheDownloaderIsKilled(@TempDir Path dir) throws Exception {
     Path seedDir = Files.createDirectories(dir.resolve("seed"));
     Path bundle = TestFiles.random(seedDir.resolve("bundle.tar.gz"), SIZE, 3);

@@ -76,7 +76,10 @@ final class BundleSharing implements AutoCloseable {
     }
     String listen = torrent.listenFor(settings.address());
     try {
-      TorrentPeer.Options options = TorrentPeer.Options.defaults().withListenInterfaces(listen);
+      TorrentPeer.Options options =
+          TorrentPeer.Options.defaults()
+              .withListenInterfaces(listen)
+              .withWebSeedDelay(millis(torrent.getWebSeedDelay()));
       if (torrent.getUploadRate() != null) {
         options =
             options.withUploadRateLimit(

@@ -34,6 +34,13 @@ public class TorrentConfiguration {
   /** How long a download may make no progress before the agent fetches over HTTP instead. */
   @NotNull private Duration stallTimeout = Duration.seconds(30);
 
+  /**
+   * How long a download takes pieces from peers alone before it also uses the api's web seed: the
+   * web seed is added once no peer has delivered anything for this long. The api sends less when
+   * hosts feed each other; 0 uses the web seed from the start.
+   */
+  @NotNull private Duration webSeedDelay = Duration.seconds(5);
+
   /** The listen interfaces to use on a host whose agent address is {@code address}. */
   public String listenFor(String address) {
     if (listen != null && !listen.isBlank()) {
@@ -100,5 +107,15 @@ public class TorrentConfiguration {
   @JsonProperty
   public void setStallTimeout(Duration stallTimeout) {
     this.stallTimeout = stallTimeout;
+  }
+
+  @JsonProperty
+  public Duration getWebSeedDelay() {
+    return webSeedDelay;
+  }
+
+  @JsonProperty
+  public void setWebSeedDelay(Duration webSeedDelay) {
+    this.webSeedDelay = webSeedDelay;
   }
 }

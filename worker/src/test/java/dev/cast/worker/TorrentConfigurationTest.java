@@ -27,6 +27,7 @@ class TorrentConfigurationTest {
     assertThat(torrent.getUploadRate()).isNull();
     assertThat(torrent.getSeedTime().toSeconds()).isEqualTo(3600);
     assertThat(torrent.getStallTimeout().toSeconds()).isEqualTo(30);
+    assertThat(torrent.getWebSeedDelay().toSeconds()).isEqualTo(5);
   }
 
   @Test
@@ -41,6 +42,7 @@ class TorrentConfigurationTest {
               seedTime: 10m
               cacheSize: 1GiB
               stallTimeout: 5s
+              webSeedDelay: 0s
             """);
 
     TorrentConfiguration torrent = config.getTorrent();
@@ -50,6 +52,7 @@ class TorrentConfigurationTest {
     assertThat(torrent.getSeedTime().toMinutes()).isEqualTo(10);
     assertThat(torrent.getCacheSize().toBytes()).isEqualTo(1L << 30);
     assertThat(torrent.getStallTimeout().toSeconds()).isEqualTo(5);
+    assertThat(torrent.getWebSeedDelay().toMilliseconds()).isZero();
   }
 
   @Test

@@ -256,6 +256,15 @@ public final class Fleet implements AutoCloseable {
     network.unlimit(host.index);
   }
 
+  /**
+   * Caps the api's link to the hosts at {@code rate} in each direction, as {@link #limit} caps a
+   * host's. Needs isolation.
+   */
+  public void limitApi(String rate) throws IOException {
+    requireIsolated("capping a link");
+    network.limitApi(rate);
+  }
+
   private void requireIsolated(String what) {
     if (network == null) {
       throw new IllegalStateException(what + " needs an isolated fleet: " + whyNotIsolated);

@@ -153,26 +153,60 @@ final class FleetNetwork implements AutoCloseable {
    * its veth (its egress in its namespace, its ingress as the switch's egress towards it).
    */
   void limit(int index, String rate) throws IOException {
-    for (String[] end : ends(index)) {
-      // HTB cannot replace itself; a second call only changes the class's rate.
-      if (!check(tc("-n", end[0], "qdisc", "show", "dev", end[1])).contains("htb 1:")) {
-        check(
-            tc(
-                "-n", end[0], "qdisc", "replace", "dev", end[1], "root", "handle", "1:", "htb",
-                "default", "10"));
-      }
-      check(
-          tc(
-              "-n", end[0], "class", "replace", "dev", end[1], "parent", "1:", "classid", "1:10",
-              "htb", "rate", rate, "ceil", rate, "quantum", "60000"));
-    }
+    limit(ends(index), rate);
   }
 
   /** Removes what {@link #limit} set; a link without a cap stays as it is. */
   void unlimit(int index) {
-    for (String[] end : ends(index)) {
-      Commands.run(List.of(tc("-n", end[0], "qdisc", "del", "dev", end[1], "root")));
+    unlimit(ends(index));
+  }
+
+  /**
+   * Caps the api's link (root namespace to switch) at {@code rate} in each direction, like a
+   * host's: everything the api and Temporal send to or receive from the hosts shares it.
+   */
+  void limitApi(String rate) throws IOException {
+    limit(apiEnds(), rate);
+  }
+
+  private static void limit(List<String[]> ends, String rate) throws IOException {
+    for (String[] end : ends) {
+      // HTB cannot replace itself; a second call only changes the class's rate.
+      if (!check(tcAt(end, "qdisc", "show", "dev", end[1])).contains("htb 1:")) {
+        check(
+            tcAt(
+                end, "qdisc", "replace", "dev", end[1], "root", "handle", "1:", "htb", "default",
+                "10"));
+      }
+      check(
+          tcAt(
+              end, "class", "replace", "dev", end[1], "parent", "1:", "classid", "1:10", "htb",
+              "rate", rate, "ceil", rate, "quantum", "60000"));
     }
+  }
+
+  private static void unlimit(List<String[]> ends) {
+    for (String[] end : ends) {
+      Commands.run(List.of(tcAt(end, "qdisc", "del", "dev", end[1], "root")));
+    }
+  }
+
+  /** {@code tc} in the namespace of a link end; a null namespace is this process's own. */
+  private static String[] tcAt(String[] end, String... args) {
+    if (end[0] == null) {
+      return tc(args);
+    }
+    String[] inNamespace = new String[args.length + 2];
+    inNamespace[0] = "-n";
+    inNamespace[1] = end[0];
+    System.arraycopy(args, 0, inNamespace, 2, args.length);
+    return tc(inNamespace);
+  }
+
+  /** The api link's ends: its side in the root namespace, where the api runs, and the uplink. */
+  private List<String[]> apiEnds() {
+    return List.of(
+        new String[] {null, names.rootLink()}, new String[] {names.switchNamespace(), UPLINK});
   }
 
   private List<String[]> ends(int index) {

@@ -1,0 +1,277 @@
+package dev.cast.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.bundle.BundlePacker;
+import dev.cast.cli.ApiClient;
+import dev.cast.testkit.Fleet;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * How fast a release reaches a fleet: N hosts, each an agent process in a network namespace of its
+ * own, every link (each host's and the api's) capped with {@code tc} at C in each direction, a
+ * bundle of S MiB that does not compress. Times a deployment from REST accepted until every host
+ * has the release staged (fetched, verified, unpacked), over BitTorrent for each N asked for, and
+ * over plain HTTP from the api for the largest N. Prints those times against the bound S/C (the
+ * time one host needs to receive the bundle through its own link), what the api sent, and the
+ * ratios the targets name: BitTorrent ≤ 1.5 × S/C, HTTP fan-out ≥ 4 × BitTorrent at N = 8, and
+ * BitTorrent roughly flat from the smallest N to the largest. It prints figures; slowness is no
+ * failure.
+ *
+ * <p>Needs root and {@code ip netns} (the hosts' own addresses and links). Options: {@code --hosts
+ * 2,8}, {@code --size 64} (MiB), {@code --rate 100mbit} ({@code tc}'s units), {@code --runs 1} per
+ * case.
+ */
+public final class DistributionBench {
+  private static final String APP = "dist";
+  private static final Set<String> STAGED = Set.of("staged", "activating", "healthy");
+
+  /** A process with no network, healthy at once: the bench measures the bundle's journey. */
+  private static final String MANIFEST =
+      "name: dist\nversion: 0.0.0\nservices:\n  app:\n"
+          + "    command: [\"perl\", \"-e\", \"sleep\"]\n"
+          + "    health: {command: [\"true\"]}\n"
+          + "    stop: {signal: TERM, grace: 2s}\n";
+
+  record Options(List<Integer> hosts, int sizeMiB, String rate, int runs) {
+    private static final String USAGE =
+        "--hosts 2,8 --size 64 --rate 100mbit --runs 1 (all optional)";
+
+    static Options parse(String[] args) {
+      List<Integer> hosts = List.of(2, 8);
+      int size = 64;
+      String rate = "100mbit";
+      int runs = 1;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--hosts" ->
+              hosts =
+                  Arrays.stream(args[++i].split(","))
+                      .map(Options::positive)
+                      .distinct()
+                      .sorted()
+                      .toList();
+          case "--size" -> size = positive(args[++i]);
+          case "--rate" -> rate = args[++i];
+          case "--runs" -> runs = positive(args[++i]);
+          default ->
+              throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
+        }
+      }
+      return new Options(hosts, size, rate, runs);
+    }
+
+    private static int positive(String value) {
+      int n = Integer.parseInt(value.trim());
+      BenchServer.require(n >= 1, "expected a number of at least 1, was " + value);
+      return n;
+    }
+
+    int largest() {
+      return hosts.get(hosts.size() - 1);
+    }
+
+    /**
+     * The link rate in bits per second, from {@code tc}'s notation (kbit, mbit, gbit: powers of
+     * 10).
+     */
+    double bitsPerSecond() {
+      String r = rate.toLowerCase(java.util.Locale.ROOT);
+      for (String[] unit : new String[][] {{"gbit", "1e9"}, {"mbit", "1e6"}, {"kbit", "1e3"}}) {
+        if (r.endsWith(unit[0])) {
+          return Double.parseDouble(r.substring(0, r.length() - unit[0].length()))
+              * Double.parseDouble(unit[1]);
+        }
+      }
+      throw new IllegalArgumentException(
+          "--rate: use kbit, mbit or gbit, e.g. 100mbit; was " + rate);
+    }
+  }
+
+  /** One measured case: how, to how many hosts, the staging time and what the api sent. */
+  record Result(String mode, int hosts, double stagedSeconds, double apiSentBundles) {}
+
+  private final BenchServer server;
+  private final Options options;
+  private final long bundleBytes;
+  private int versions;
+
+  private DistributionBench(BenchServer server, Options options) {
+    this.server = server;
+    this.options = options;
+    this.bundleBytes = (long) options.sizeMiB() << 20;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    System.setProperty(Fleet.ISOLATION_PROPERTY, "required");
+    BenchServer server = BenchServer.start();
+    try {
+      new DistributionBench(server, options).run();
+    } finally {
+      server.stop();
+    }
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    double bound = bundleBytes * 8 / options.bitsPerSecond();
+    System.out.printf(
+        "distribution: a %d MiB bundle, every link (the api's and each host's) capped at %s each"
+            + " way; bound S/C = %.2f s%n",
+        options.sizeMiB(), options.rate(), bound);
+    List<Result> results = new ArrayList<>();
+    for (int n : options.hosts()) {
+      results.addAll(measure("bittorrent", n));
+    }
+    results.addAll(measure("http", options.largest()));
+
+    System.out.printf(
+        "%n%-11s %5s %13s %7s %18s%n",
+        "mode", "hosts", "all staged", "× S/C", "api sent (bundles)");
+    for (Result r : results) {
+      System.out.printf(
+          "%-11s %5d %11.2f s %7.2f %18.2f%n",
+          r.mode(), r.hosts(), r.stagedSeconds(), r.stagedSeconds() / bound, r.apiSentBundles());
+    }
+    double bt = median(results, "bittorrent", options.largest());
+    double btSmall = median(results, "bittorrent", options.hosts().get(0));
+    double http = median(results, "http", options.largest());
+    System.out.printf(
+        "%nBitTorrent at N=%d: %.2f × S/C (target ≤ 1.5: %s)%n",
+        options.largest(), bt / bound, bt / bound <= 1.5 ? "met" : "NOT met");
+    System.out.printf(
+        "HTTP fan-out / BitTorrent at N=%d: %.2f (target ≥ 4: %s)%n",
+        options.largest(), http / bt, http / bt >= 4 ? "met" : "NOT met");
+    System.out.printf(
+        "BitTorrent N=%d / N=%d: %.2f (target: roughly flat)%n",
+        options.largest(), options.hosts().get(0), bt / btSmall);
+  }
+
+  /** Runs {@code options.runs} deployments of fresh releases to a new fleet of {@code n} hosts. */
+  private List<Result> measure(String mode, int n) throws Exception {
+    boolean torrent = mode.equals("bittorrent");
+    List<Result> results = new ArrayList<>();
+    try (Fleet fleet =
+        Fleet.builder()
+            .classpath(System.getProperty("java.class.path"))
+            .apiPort(server.port)
+            .temporal(server.app.runtime().temporal().target())
+            .token(server.app.runtime().agentToken())
+            .baseDir(server.dir.resolve("fleet-" + mode + "-" + n))
+            .agentSettings("torrent:\n  enabled: " + torrent + "\n")
+            .build()) {
+      List<String> names = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        Fleet.Host host = fleet.add((torrent ? "bt" : "http") + n + "-" + i);
+        fleet.limit(host, options.rate());
+        names.add(host.name());
+      }
+      fleet.limitApi(options.rate());
+      for (Fleet.Host host : fleet.hosts()) {
+        fleet.awaitRegistered(host, Duration.ofMinutes(2));
+      }
+      for (int run = 1; run <= options.runs(); run++) {
+        Result r = deploy(mode, names);
+        System.out.printf(
+            "  %s to %d hosts, run %d: all staged after %.2f s; the api sent %.2f bundles%n",
+            mode, n, run, r.stagedSeconds(), r.apiSentBundles());
+        results.add(r);
+      }
+    }
+    return results;
+  }
+
+  /** Pushes a fresh release, deploys it to {@code hosts} at once, and times their staging. */
+  private Result deploy(String mode, List<String> hosts) throws Exception {
+    String version = "1." + ++versions + ".0";
+    Path bundle = bundle(version);
+    ApiClient.Reply pushed = server.api.pushBundle(APP, bundle);
+    BenchServer.require(
+        pushed.status() / 100 == 2, "push answered " + pushed.status() + " " + pushed.body());
+    long size = pushed.body().path("size").asLong();
+    JsonNode before = server.api.get("/v1/distribution").body();
+
+    long start = System.nanoTime();
+    ApiClient.Reply started =
+        server.api.postJson(
+            "/v1/apps/" + APP + "/deployments",
+            Map.of(
+                "version",
+                version,
+                "hosts",
+                hosts,
+                "strategy",
+                Map.of("maxParallel", hosts.size()),
+                "reason",
+                "distribution benchmark"));
+    BenchServer.require(
+        started.status() == 202, "deploy answered " + started.status() + " " + started.body());
+    String id = started.body().path("id").asText();
+    double staged = -1;
+    long deadline = start + Duration.ofMinutes(10).toNanos();
+    while (staged < 0) {
+      JsonNode view = server.api.get("/v1/deployments/" + id).body();
+      Map<String, String> states = new LinkedHashMap<>();
+      view.path("hosts")
+          .forEach(h -> states.put(h.path("host").asText(), h.path("state").asText()));
+      if (states.size() == hosts.size() && STAGED.containsAll(states.values())) {
+        staged = (System.nanoTime() - start) / 1e9;
+      } else {
+        BenchServer.require(
+            !view.path("state").asText().matches("FAILED|ROLLED_BACK|CANCELLED")
+                && System.nanoTime() < deadline,
+            "deployment " + id + " did not stage: " + view);
+        Thread.sleep(50);
+      }
+    }
+    JsonNode done = server.api.awaitDeployment(id, Duration.ofMinutes(5));
+    BenchServer.require(
+        "SUCCEEDED".equals(done.path("state").asText()),
+        "deployment " + id + " ended " + done.path("state") + ": " + done.path("cause"));
+    Thread.sleep(1500); // libtorrent updates its transfer counters once a second
+    JsonNode after = server.api.get("/v1/distribution").body();
+    long sent =
+        after.path("seederUploadedBytes").asLong()
+            - before.path("seederUploadedBytes").asLong()
+            + after.path("httpBundleBytesServed").asLong()
+            - before.path("httpBundleBytesServed").asLong();
+    return new Result(mode, hosts.size(), staged, sent / (double) size);
+  }
+
+  /** A bundle of the app with {@code options.sizeMiB} of random bytes beside it. */
+  private Path bundle(String version) throws Exception {
+    Path source = Files.createDirectories(server.dir.resolve("src-" + version));
+    Files.writeString(source.resolve("cast.yml"), MANIFEST);
+    Random random = new Random(version.hashCode());
+    byte[] chunk = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(source.resolve("blob.bin"))) {
+      for (int i = 0; i < options.sizeMiB(); i++) {
+        random.nextBytes(chunk);
+        out.write(chunk);
+      }
+    }
+    Path bundle = server.dir.resolve(APP + "-" + version + ".tar.gz");
+    BundlePacker.pack(source, bundle, version);
+    return bundle;
+  }
+
+  private static double median(List<Result> results, String mode, int hosts) {
+    double[] times =
+        results.stream()
+            .filter(r -> r.mode().equals(mode) && r.hosts() == hosts)
+            .mapToDouble(Result::stagedSeconds)
+            .sorted()
+            .toArray();
+    return times[times.length / 2];
+  }
+}

@@ -1,5 +1,7 @@
 package dev.cast.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import dev.cast.bundle.BundleInfo;
 import dev.cast.bundle.BundlePacker;
 import dev.cast.worker.AgentConfiguration;
@@ -9,6 +11,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,7 +109,7 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
-      BootstrapLogging.bootstrap();
+      logCastAtInfo();
       if (config != null) {
         requireFile(config);
       }
@@ -120,6 +123,17 @@ public final class Main {
       if (labels != null) settings.getLabels().putAll(labels);
       AgentMain.run(settings);
       return 0;
+    }
+
+    /**
+     * The agent's own lines (registered, fetched or resumed a bundle, adopted or restarted a
+     * service) at INFO, so its output tells what it did; libraries only warn.
+     */
+    private static void logCastAtInfo() {
+      BootstrapLogging.bootstrap(Level.INFO);
+      LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+      context.getLogger("dev.cast").setLevel(Level.INFO);
     }
   }
 

@@ -87,6 +87,8 @@ public final class TorrentBundleFetcher implements BundleFetcher {
   /** Downloads into the partial dir and moves the file to {@code target}; null, or why not. */
   private String download(Metainfo meta, Path target, Consumer<FetchProgress> progress)
       throws IOException {
+    Path partial = partialDir.resolve(meta.name());
+    boolean resuming = Files.isRegularFile(partial) && Files.size(partial) > 0;
     Download download;
     try {
       download =
@@ -101,6 +103,15 @@ public final class TorrentBundleFetcher implements BundleFetcher {
       while (!(complete = download.await(TICK))) {
         Progress p = download.progress();
         progress.accept(progressOf(p));
+        if (resuming && checked(p)) {
+          resuming = false;
+          // A lower bound: pieces verified this run may already count in bytesDone.
+          LOG.info(
+              "resuming {} with {} of {} bytes already here",
+              meta.name(),
+              Math.max(0, p.bytesDone() - p.downloadedThisRun()),
+              p.totalBytes());
+        }
         long seen = p.bytesDone() + p.downloadedThisRun();
         if (seen != lastSeen || p.state().startsWith("checking")) {
           lastSeen = seen;
@@ -138,6 +149,13 @@ public final class TorrentBundleFetcher implements BundleFetcher {
         meta.length(),
         download.progress().downloadedThisRun());
     return null;
+  }
+
+  /** Whether libtorrent is past checking what an earlier run left in the partial file. */
+  private static boolean checked(Progress p) {
+    return p.state().equals("downloading")
+        || p.state().equals("finished")
+        || p.state().equals("seeding");
   }
 
   private static FetchProgress progressOf(Progress p) {

@@ -29,7 +29,7 @@ import java.util.Set;
  *
  * <p>Needs root and {@code ip netns} (the hosts' own addresses and links). Options: {@code --hosts
  * 2,8}, {@code --size 64} (MiB), {@code --rate 100mbit} ({@code tc}'s units), {@code --runs 1} per
- * case.
+ * case, {@code --no-http} to skip the HTTP fan-out.
  */
 public final class DistributionBench {
   private static final String APP = "dist";
@@ -42,15 +42,16 @@ public final class DistributionBench {
           + "    health: {command: [\"true\"]}\n"
           + "    stop: {signal: TERM, grace: 2s}\n";
 
-  record Options(List<Integer> hosts, int sizeMiB, String rate, int runs) {
+  record Options(List<Integer> hosts, int sizeMiB, String rate, int runs, boolean http) {
     private static final String USAGE =
-        "--hosts 2,8 --size 64 --rate 100mbit --runs 1 (all optional)";
+        "--hosts 2,8 --size 64 --rate 100mbit --runs 1 --no-http (all optional)";
 
     static Options parse(String[] args) {
       List<Integer> hosts = List.of(2, 8);
       int size = 64;
       String rate = "100mbit";
       int runs = 1;
+      boolean http = true;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--hosts" ->
@@ -63,11 +64,12 @@ public final class DistributionBench {
           case "--size" -> size = positive(args[++i]);
           case "--rate" -> rate = args[++i];
           case "--runs" -> runs = positive(args[++i]);
+          case "--no-http" -> http = false;
           default ->
               throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
         }
       }
-      return new Options(hosts, size, rate, runs);
+      return new Options(hosts, size, rate, runs, http);
     }
 
     private static int positive(String value) {
@@ -98,7 +100,8 @@ public final class DistributionBench {
   }
 
   /** One measured case: how, to how many hosts, the staging time and what the api sent. */
-  record Result(String mode, int hosts, double stagedSeconds, double apiSentBundles) {}
+  record Result(
+      String mode, int hosts, double stagedSeconds, String fetchedSeconds, double apiSentBundles) {}
 
   private final BenchServer server;
   private final Options options;
@@ -133,7 +136,9 @@ public final class DistributionBench {
     for (int n : options.hosts()) {
       results.addAll(measure("bittorrent", n));
     }
-    results.addAll(measure("http", options.largest()));
+    if (options.http()) {
+      results.addAll(measure("http", options.largest()));
+    }
 
     System.out.printf(
         "%n%-11s %5s %13s %7s %18s%n",
@@ -145,13 +150,15 @@ public final class DistributionBench {
     }
     double bt = median(results, "bittorrent", options.largest());
     double btSmall = median(results, "bittorrent", options.hosts().get(0));
-    double http = median(results, "http", options.largest());
     System.out.printf(
         "%nBitTorrent at N=%d: %.2f × S/C (target ≤ 1.5: %s)%n",
         options.largest(), bt / bound, bt / bound <= 1.5 ? "met" : "NOT met");
-    System.out.printf(
-        "HTTP fan-out / BitTorrent at N=%d: %.2f (target ≥ 4: %s)%n",
-        options.largest(), http / bt, http / bt >= 4 ? "met" : "NOT met");
+    if (options.http()) {
+      double http = median(results, "http", options.largest());
+      System.out.printf(
+          "HTTP fan-out / BitTorrent at N=%d: %.2f (target ≥ 4: %s)%n",
+          options.largest(), http / bt, http / bt >= 4 ? "met" : "NOT met");
+    }
     System.out.printf(
         "BitTorrent N=%d / N=%d: %.2f (target: roughly flat)%n",
         options.largest(), options.hosts().get(0), bt / btSmall);
@@ -170,35 +177,41 @@ public final class DistributionBench {
             .baseDir(server.dir.resolve("fleet-" + mode + "-" + n))
             .agentSettings("torrent:\n  enabled: " + torrent + "\n")
             .build()) {
-      List<String> names = new ArrayList<>();
+      Map<String, Path> hosts = new LinkedHashMap<>();
       for (int i = 1; i <= n; i++) {
         Fleet.Host host = fleet.add((torrent ? "bt" : "http") + n + "-" + i);
         fleet.limit(host, options.rate());
-        names.add(host.name());
+        hosts.put(host.name(), host.dataDir());
       }
       fleet.limitApi(options.rate());
       for (Fleet.Host host : fleet.hosts()) {
         fleet.awaitRegistered(host, Duration.ofMinutes(2));
       }
       for (int run = 1; run <= options.runs(); run++) {
-        Result r = deploy(mode, names);
+        Result r = deploy(mode, hosts);
         System.out.printf(
-            "  %s to %d hosts, run %d: all staged after %.2f s; the api sent %.2f bundles%n",
-            mode, n, run, r.stagedSeconds(), r.apiSentBundles());
+            "  %s to %d hosts, run %d: all staged after %.2f s (bundle on the hosts after %s s);"
+                + " the api sent %.2f bundles%n",
+            mode, n, run, r.stagedSeconds(), r.fetchedSeconds(), r.apiSentBundles());
         results.add(r);
       }
     }
     return results;
   }
 
-  /** Pushes a fresh release, deploys it to {@code hosts} at once, and times their staging. */
-  private Result deploy(String mode, List<String> hosts) throws Exception {
+  /**
+   * Pushes a fresh release, deploys it to {@code hosts} (name to data dir) at once, and times their
+   * staging, and when each host's bundle cache got the whole bundle.
+   */
+  private Result deploy(String mode, Map<String, Path> hosts) throws Exception {
     String version = "1." + ++versions + ".0";
     Path bundle = bundle(version);
     ApiClient.Reply pushed = server.api.pushBundle(APP, bundle);
     BenchServer.require(
         pushed.status() / 100 == 2, "push answered " + pushed.status() + " " + pushed.body());
     long size = pushed.body().path("size").asLong();
+    String cached = "bundles/" + pushed.body().path("sha256").asText() + ".tar.gz";
+    Map<String, Double> fetched = new LinkedHashMap<>();
     JsonNode before = server.api.get("/v1/distribution").body();
 
     long start = System.nanoTime();
@@ -209,7 +222,7 @@ public final class DistributionBench {
                 "version",
                 version,
                 "hosts",
-                hosts,
+                List.copyOf(hosts.keySet()),
                 "strategy",
                 Map.of("maxParallel", hosts.size()),
                 "reason",
@@ -220,6 +233,11 @@ public final class DistributionBench {
     double staged = -1;
     long deadline = start + Duration.ofMinutes(10).toNanos();
     while (staged < 0) {
+      for (Map.Entry<String, Path> host : hosts.entrySet()) {
+        if (!fetched.containsKey(host.getKey()) && Files.exists(host.getValue().resolve(cached))) {
+          fetched.put(host.getKey(), (System.nanoTime() - start) / 1e9);
+        }
+      }
       JsonNode view = server.api.get("/v1/deployments/" + id).body();
       Map<String, String> states = new LinkedHashMap<>();
       view.path("hosts")
@@ -245,7 +263,10 @@ public final class DistributionBench {
             - before.path("seederUploadedBytes").asLong()
             + after.path("httpBundleBytesServed").asLong()
             - before.path("httpBundleBytesServed").asLong();
-    return new Result(mode, hosts.size(), staged, sent / (double) size);
+    double[] times = fetched.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    String fetchedSeconds =
+        times.length == 0 ? "?" : String.format("%.2f–%.2f", times[0], times[times.length - 1]);
+    return new Result(mode, hosts.size(), staged, fetchedSeconds, sent / (double) size);
   }
 
   /** A bundle of the app with {@code options.sizeMiB} of random bytes beside it. */

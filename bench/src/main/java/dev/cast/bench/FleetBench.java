@@ -29,11 +29,11 @@ import java.util.stream.Stream;
  * <p>Options: {@code --hosts 1,10,50}; {@code --runs 5} per case; {@code --batch 10}, the smaller
  * maxParallel for the largest N (0: none); {@code --poll}, wait by polling {@code GET
  * /v1/deployments/{id}} every 20 ms as a client would (each poll is a workflow query) instead of
- * waiting on the workflow's result; {@code --sticky}, run the control worker with sticky execution
- * ({@code temporal.stickyExecution: true}), to see what replaying the history on every workflow
- * task costs; {@code --stub-hosts}, hosts that are only Temporal workers whose activities answer at
- * once, to measure the control plane without the hosts' own work on this machine's cores; {@code
- * --http-staging}, agents without their BitTorrent peers (bundles over HTTP).
+ * waiting on the workflow's result; {@code --no-sticky}, run the control worker without sticky
+ * execution ({@code temporal.stickyExecution: false}), to see what replaying the history on every
+ * workflow task costs; {@code --stub-hosts}, hosts that are only Temporal workers whose activities
+ * answer at once, to measure the control plane without the hosts' own work on this machine's cores;
+ * {@code --http-staging}, agents without their BitTorrent peers (bundles over HTTP).
  */
 public final class FleetBench {
   private static final String APP = "fleet";
@@ -62,7 +62,7 @@ public final class FleetBench {
       boolean stubs,
       boolean httpStaging) {
     private static final String USAGE =
-        "--hosts 1,10,50 --runs 5 --batch 10 --poll --sticky --stub-hosts --http-staging"
+        "--hosts 1,10,50 --runs 5 --batch 10 --poll --no-sticky --stub-hosts --http-staging"
             + " (all optional)";
 
     static Options parse(String[] args) {
@@ -70,7 +70,7 @@ public final class FleetBench {
       int runs = 5;
       int batch = 10;
       boolean poll = false;
-      boolean sticky = false;
+      boolean sticky = true;
       boolean stubs = false;
       boolean httpStaging = false;
       for (int i = 0; i < args.length; i++) {
@@ -85,7 +85,7 @@ public final class FleetBench {
           case "--runs" -> runs = positive(args[++i]);
           case "--batch" -> batch = Integer.parseInt(args[++i]);
           case "--poll" -> poll = true;
-          case "--sticky" -> sticky = true;
+          case "--no-sticky" -> sticky = false;
           case "--stub-hosts" -> stubs = true;
           case "--http-staging" -> httpStaging = true;
           default ->
@@ -133,8 +133,8 @@ public final class FleetBench {
 
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
-    if (options.sticky()) {
-      System.setProperty("dw.temporal.stickyExecution", "true");
+    if (!options.sticky()) {
+      System.setProperty("dw.temporal.stickyExecution", "false");
     }
     BenchServer server = BenchServer.start();
     BenchHosts fleet =

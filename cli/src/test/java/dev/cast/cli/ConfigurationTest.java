@@ -41,8 +41,8 @@ class ConfigurationTest {
 
     assertThat(config.getTemporal().embedded()).isTrue();
     assertThat(config.getTemporal().sticky())
-        .as("sticky off against the embedded server")
-        .isFalse();
+        .as("sticky execution: the embedded server lives and dies with the api's worker")
+        .isTrue();
     assertThat(config.getAgent().isEnabled()).isTrue();
     assertThat(config.getDeploy().getKeepReleases()).isEqualTo(5);
   }

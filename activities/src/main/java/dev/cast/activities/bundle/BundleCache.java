@@ -3,6 +3,7 @@ package dev.cast.activities.bundle;
 import dev.cast.activities.host.Failures;
 import dev.cast.activities.host.HostLayout;
 import dev.cast.bundle.Digests;
+import dev.cast.torrent.TorrentPeer.Share;
 import dev.cast.workflows.shared.DeployFailure;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -78,24 +79,26 @@ public final class BundleCache {
 
   /**
    * Fetches the bundle into the cache, seeds it when it came with a torrent, and evicts what the
-   * size limit asks for.
+   * size limit asks for. A host staging together with others fetches as {@code share} of them (see
+   * {@link BundleFetcher#fetch(String, Path, Share, Consumer)}).
    *
    * @throws io.temporal.failure.ApplicationFailure BUNDLE_CHECKSUM_MISMATCH, RELEASE_NOT_FOUND
    */
-  public Path fetch(String bundlePath, String sha256, Consumer<FetchProgress> progress)
+  public Path fetch(String bundlePath, String sha256, Share share, Consumer<FetchProgress> progress)
       throws IOException {
     synchronized (fetching.computeIfAbsent(sha256, k -> new Object())) {
       if (isCached(sha256)) {
         return layout.bundle(sha256);
       }
-      Path cached = fetchAndVerify(bundlePath, sha256, progress);
+      Path cached = fetchAndVerify(bundlePath, sha256, share, progress);
       seeder.seed(sha256);
       evict(sha256);
       return cached;
     }
   }
 
-  private Path fetchAndVerify(String bundlePath, String sha256, Consumer<FetchProgress> progress)
+  private Path fetchAndVerify(
+      String bundlePath, String sha256, Share share, Consumer<FetchProgress> progress)
       throws IOException {
     Path cached = layout.bundle(sha256);
     Path part = cached.resolveSibling(cached.getFileName() + ".part");
@@ -103,7 +106,7 @@ public final class BundleCache {
     Files.createDirectories(layout.bundlesDir());
     Files.deleteIfExists(partTorrent);
     try {
-      fetcher.fetch(bundlePath, part, progress);
+      fetcher.fetch(bundlePath, part, share, progress);
     } catch (BundleNotFoundException e) {
       Files.deleteIfExists(part);
       Files.deleteIfExists(partTorrent);

@@ -1,5 +1,6 @@
 package dev.cast.activities.bundle;
 
+import dev.cast.torrent.TorrentPeer.Share;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -18,6 +19,16 @@ public interface BundleFetcher {
    * @throws BundleNotFoundException when the api does not have the bundle
    */
   void fetch(String bundlePath, Path target, Consumer<FetchProgress> progress) throws IOException;
+
+  /**
+   * {@link #fetch(String, Path, Consumer)} for a host that stages together with others, as share
+   * {@code share} of them: a fetcher that can take parts from several sources fetches its share
+   * first. Others ignore it.
+   */
+  default void fetch(String bundlePath, Path target, Share share, Consumer<FetchProgress> progress)
+      throws IOException {
+    fetch(bundlePath, target, progress);
+  }
 
   /** Where a fetcher leaves the torrent of the bundle it wrote to {@code target}. */
   static Path torrentFile(Path target) {

@@ -8,6 +8,7 @@ import dev.cast.bundle.BundleException;
 import dev.cast.bundle.BundleUnpacker;
 import dev.cast.bundle.FileTrees;
 import dev.cast.bundle.Manifest;
+import dev.cast.torrent.TorrentPeer.Share;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.shared.DeployFailure;
@@ -49,12 +50,19 @@ public final class ReleaseStager {
       fetched = !cache.isCached(request.sha256());
       Path bundle =
           fetched
-              ? cache.fetch(request.bundlePath(), request.sha256(), progress)
+              ? cache.fetch(request.bundlePath(), request.sha256(), shareOf(request), progress)
               : settings.layout().bundle(request.sha256());
       unpack(app, request, bundle);
       writeMarker(app.marker(request.version()), request.sha256());
     }
     return new StagedRelease(request.version(), ReleaseLinks.version(app.current()), fetched);
+  }
+
+  /** The host's share among those staging the release together; the whole when it is alone. */
+  private static Share shareOf(StageRequest request) {
+    return request.shares() > 1 && request.share() >= 0 && request.share() < request.shares()
+        ? new Share(request.share(), request.shares())
+        : Share.WHOLE;
   }
 
   /** Whether the release is there from the same bundle; removes leftovers of a crashed staging. */

@@ -5,6 +5,7 @@ import dev.cast.torrent.Metainfo;
 import dev.cast.torrent.Progress;
 import dev.cast.torrent.TorrentException;
 import dev.cast.torrent.TorrentPeer;
+import dev.cast.torrent.TorrentPeer.Share;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
@@ -56,6 +57,12 @@ public final class TorrentBundleFetcher implements BundleFetcher {
   @Override
   public void fetch(String bundlePath, Path target, Consumer<FetchProgress> progress)
       throws IOException {
+    fetch(bundlePath, target, Share.WHOLE, progress);
+  }
+
+  @Override
+  public void fetch(String bundlePath, Path target, Share share, Consumer<FetchProgress> progress)
+      throws IOException {
     if (!bundlePath.endsWith(BUNDLE_SUFFIX)) {
       fallBack(bundlePath, target, progress, "its path does not end in " + BUNDLE_SUFFIX);
       return;
@@ -77,7 +84,7 @@ public final class TorrentBundleFetcher implements BundleFetcher {
       fallBack(bundlePath, target, progress, "its torrent names the file " + meta.name());
       return;
     }
-    String failure = download(meta, target, progress);
+    String failure = download(meta, target, share, progress);
     if (failure != null) {
       fallBack(bundlePath, target, progress, failure);
       Files.deleteIfExists(partialDir.resolve(meta.name()));
@@ -85,14 +92,15 @@ public final class TorrentBundleFetcher implements BundleFetcher {
   }
 
   /** Downloads into the partial dir and moves the file to {@code target}; null, or why not. */
-  private String download(Metainfo meta, Path target, Consumer<FetchProgress> progress)
+  private String download(Metainfo meta, Path target, Share share, Consumer<FetchProgress> progress)
       throws IOException {
     Path partial = partialDir.resolve(meta.name());
     boolean resuming = Files.isRegularFile(partial) && Files.size(partial) > 0;
     Download download;
     try {
       download =
-          peer.download(meta.bytes(), partialDir, List.of(), TorrentPeer.ProgressListener.none());
+          peer.download(
+              meta.bytes(), partialDir, List.of(), share, TorrentPeer.ProgressListener.none());
     } catch (TorrentException | IllegalStateException e) {
       return "BitTorrent refused it: " + e.getMessage();
     }

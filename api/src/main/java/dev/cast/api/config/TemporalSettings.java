@@ -21,9 +21,12 @@ public class TemporalSettings {
   @NotEmpty private String namespace = "default";
 
   /**
-   * Sticky workflow execution. Off against the embedded server: it has no sticky schedule-to-start
-   * timeout, so a restarted worker's workflows would hang on the dead worker's sticky queue. Empty
-   * means: off when embedded, on otherwise.
+   * Sticky workflow execution: the worker keeps running workflows in memory and replays only new
+   * events, instead of the whole history on every workflow task. On by default. Turn it off only
+   * for a Temporal server without a sticky schedule-to-start timeout that outlives its workers,
+   * such as Temporal's Java test server run on its own: there a restarted worker's workflows would
+   * wait forever on the dead worker's sticky queue. The embedded server cannot outlive the only
+   * worker that runs workflows (both live in the api's process), so it needs no such care.
    */
   private Boolean stickyExecution;
 
@@ -72,6 +75,6 @@ public class TemporalSettings {
   }
 
   public boolean sticky() {
-    return stickyExecution != null ? stickyExecution : !embedded();
+    return stickyExecution == null || stickyExecution;
   }
 }

@@ -47,9 +47,10 @@ public final class ControlWorker implements Managed {
   }
 
   /**
-   * Worker options. Without sticky execution, every workflow task goes to the normal queue, so a
-   * workflow of a killed worker continues on the next one (the embedded server never times out a
-   * sticky queue).
+   * Worker options. Without sticky execution ({@code temporal.stickyExecution: false}), every
+   * workflow task goes to the normal queue, so a workflow of a killed worker continues on the next
+   * one even on a server that never times out a sticky queue (Temporal's Java test server on its
+   * own).
    */
   public static WorkerOptions workerOptions(boolean sticky) {
     WorkerOptions.Builder builder = WorkerOptions.newBuilder();

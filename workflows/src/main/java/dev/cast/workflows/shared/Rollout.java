@@ -9,6 +9,7 @@ import dev.cast.workflows.host.HookRequest;
 import dev.cast.workflows.host.PruneRequest;
 import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
+import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
@@ -204,8 +205,11 @@ public final class Rollout {
   public void stageAll() {
     phase = "staging";
     List<Promise<Void>> all = new ArrayList<>();
-    for (String host : hosts.keySet()) {
-      all.add(Async.procedure(this::stage, host));
+    List<String> staging = List.copyOf(hosts.keySet());
+    for (int i = 0; i < staging.size(); i++) {
+      all.add(
+          Async.procedure(
+              this::stage, staging.get(i), release.stageRequest().asShare(i, staging.size())));
     }
     awaitAll(all);
   }
@@ -215,11 +219,10 @@ public final class Rollout {
     return hosts.keySet().stream().filter(h -> !unreachable.contains(h)).toList();
   }
 
-  private void stage(String host) {
+  private void stage(String host, StageRequest request) {
     mark(host, "staging", "fetching " + release.version());
     try {
-      StagedRelease result =
-          onHost(host, () -> fetchStub(host).stageRelease(release.stageRequest()));
+      StagedRelease result = onHost(host, () -> fetchStub(host).stageRelease(request));
       staged.put(host, result);
       mark(host, "staged", result.fetched() ? "fetched and unpacked" : "already on the host");
     } catch (SkipHost skipped) {

@@ -129,6 +129,21 @@ public final class Fleet implements AutoCloseable {
     return add(name, Map.of());
   }
 
+  /**
+   * Adds a machine without an agent: a network namespace of its own on the fleet's network, at the
+   * next host address, for software that is not Cast (another BitTorrent client, a load generator)
+   * and must reach the api and the hosts, or be reached by them, as a machine of the network would.
+   * {@link #close()} kills whatever still runs in it. Needs isolation.
+   */
+  public synchronized Machine addMachine() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("fleet " + names.id() + " is closed");
+    }
+    requireIsolated("a machine without an agent");
+    int index = ++lastIndex;
+    return new Machine(index, network.addHost(index));
+  }
+
   /** The host named {@code name}; fails when this fleet has none. */
   public synchronized Host host(String name) {
     Host host = hosts.get(name);
@@ -488,6 +503,37 @@ public final class Fleet implements AutoCloseable {
       } catch (IOException e) {
         return "its log is unreadable: " + e.getMessage();
       }
+    }
+  }
+
+  /** A machine of the fleet's network that runs no agent; see {@link #addMachine}. */
+  public final class Machine {
+    private final int index;
+    private final String address;
+
+    private Machine(int index, String address) {
+      this.index = index;
+      this.address = address;
+    }
+
+    /** Its address on the fleet's network. */
+    public String address() {
+      return address;
+    }
+
+    /** Its network namespace. */
+    public String namespace() {
+      return network.namespace(index);
+    }
+
+    /** A process builder for {@code command} run inside its namespace. */
+    public ProcessBuilder command(String... command) {
+      return new ProcessBuilder(network.inHost(index, List.of(command)));
+    }
+
+    @Override
+    public String toString() {
+      return "machine@" + address;
     }
   }
 

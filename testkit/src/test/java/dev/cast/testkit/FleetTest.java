@@ -1,6 +1,7 @@
 package dev.cast.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +70,41 @@ class FleetTest {
 
     assertThat(fleet.isolated()).isFalse();
     assertThat(fleet.whyNotIsolated()).contains("cast.fleet.isolation=off");
+    assertThatThrownBy(fleet::addMachine)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("isolated fleet");
     exercise(fleet);
+  }
+
+  @Test
+  void aMachineWithoutAnAgentReachesHostsAndApiAndIsGoneAfterClose() throws Exception {
+    Fleet fleet = build("auto");
+    if (!fleet.isolated()) {
+      fleet.close();
+      Assumptions.assumeTrue(false, fleet.whyNotIsolated());
+    }
+    Fleet.Machine machine;
+    Process sleeper;
+    try (fleet) {
+      Fleet.Host a = fleet.add("a");
+      fleet.awaitRegistered(a);
+
+      machine = fleet.addMachine();
+      sleeper = machine.command("sleep", "600").start();
+
+      assertThat(machine.address()).isNotEqualTo(a.address()).startsWith("10.213.");
+      assertThat(read(machine::command, a.address(), port(a), "/")).isEqualTo("hello from a");
+      String gateway = URI.create(fleet.apiUrlForHosts()).getHost();
+      assertThat(read(machine::command, gateway, api.getAddress().getPort(), "/v1/hosts/a"))
+          .isEqualTo(a.address());
+      assertThat(sleeper.isAlive()).isTrue();
+    }
+
+    assertThat(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+        .as("what ran on the machine is killed")
+        .isTrue();
+    assertThat(Commands.run(List.of(Commands.ip("netns", "list"))).output())
+        .doesNotContain(machine.namespace());
   }
 
   private Fleet build(String mode) throws Exception {
@@ -138,15 +174,31 @@ class FleetTest {
   }
 
   private String read(Fleet.Host from, Fleet.Host to) throws Exception {
+    return read(from::command, to.address(), port(to), "/");
+  }
+
+  /**
+   * The body of {@code GET path} from {@code address:port}, sent by a command run by {@code on}.
+   */
+  private static String read(
+      java.util.function.Function<String[], ProcessBuilder> on,
+      String address,
+      int port,
+      String path)
+      throws Exception {
     Process curl =
-        from.command(
-                "bash",
-                "-c",
-                "exec 3<>/dev/tcp/"
-                    + to.address()
-                    + "/"
-                    + port(to)
-                    + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3")
+        on.apply(
+                new String[] {
+                  "bash",
+                  "-c",
+                  "exec 3<>/dev/tcp/"
+                      + address
+                      + "/"
+                      + port
+                      + " && printf 'GET "
+                      + path
+                      + " HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"
+                })
             .redirectErrorStream(true)
             .start();
     String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -13,6 +13,10 @@ package dev.cast.torrent;
  * @param uploadRate payload bytes per second sent to other peers, recent
  * @param state libtorrent's state: {@code checking_files}, {@code downloading}, {@code finished},
  *     {@code seeding}, ...
+ * @param hashFailures pieces received this run that failed their hash check and were thrown away
+ *     (to be fetched again): a peer or web seed sent corrupt data
+ * @param receivedBytes {@code bytesDone} plus the blocks on disk of pieces not verified yet; it
+ *     drops again when such a piece fails its hash check, so only a new high is progress
  */
 public record Progress(
     long bytesDone,
@@ -22,7 +26,9 @@ public record Progress(
     int seeds,
     long downloadRate,
     long uploadRate,
-    String state) {
+    String state,
+    int hashFailures,
+    long receivedBytes) {
 
   /** Whether every byte is there and verified. */
   public boolean isComplete() {

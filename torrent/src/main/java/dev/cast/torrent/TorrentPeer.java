@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.libtorrent4j.AddTorrentParams;
 import org.libtorrent4j.AlertListener;
@@ -30,6 +31,8 @@ import org.libtorrent4j.TorrentStatus;
 import org.libtorrent4j.alerts.Alert;
 import org.libtorrent4j.alerts.AlertType;
 import org.libtorrent4j.alerts.FileErrorAlert;
+import org.libtorrent4j.alerts.HashFailedAlert;
+import org.libtorrent4j.alerts.PeerBanAlert;
 import org.libtorrent4j.alerts.TorrentAlert;
 import org.libtorrent4j.alerts.TorrentErrorAlert;
 import org.libtorrent4j.swig.address;
@@ -51,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * (libtorrent exempts local networks by default, which would make a cap meaningless inside a data
  * centre); and torrents are not auto-managed, so no seeding torrent is ever queued behind others.
  *
+ * <p>Every piece received is checked against the torrent's SHA-1 before it counts: a piece that
+ * fails is thrown away and fetched again, and a peer that was the only source of a failed piece (or
+ * failed several) is banned. Each failure is logged as a warning and counted in {@link
+ * Progress#hashFailures()}. Because several peers may share an address here, libtorrent keys a ban
+ * by address and port: a banned peer that connects back to us is let in again (and rejected again
+ * on its next bad piece) until it gives up.
+ *
  * <p>Downloads resume: adding a torrent whose file is partly in the save directory makes libtorrent
  * hash what is there and fetch only the missing pieces, also after the process was killed.
  *
@@ -71,6 +81,8 @@ public final class TorrentPeer implements AutoCloseable {
     AlertType.TORRENT_ERROR.swig(),
     AlertType.FILE_ERROR.swig(),
     AlertType.TORRENT_CHECKED.swig(),
+    AlertType.HASH_FAILED.swig(),
+    AlertType.PEER_BAN.swig(),
   };
 
   private final SessionManager session;
@@ -336,7 +348,11 @@ public final class TorrentPeer implements AutoCloseable {
   /** The progress of a torrent in this peer (seeding or downloading), or null if there is none. */
   public Progress progress(String infoHash) {
     TorrentHandle handle = handle(infoHash);
-    return handle == null ? null : progress(handle);
+    if (handle == null) {
+      return null;
+    }
+    Active active = downloads.get(infoHash.toLowerCase(java.util.Locale.ROOT));
+    return progress(handle, handle.status(true), active == null ? 0 : active.hashFailures.get());
   }
 
   /** The info-hashes this peer holds. */
@@ -556,7 +572,8 @@ public final class TorrentPeer implements AutoCloseable {
   private Progress currentProgress(Active active) {
     if (!closed && active.handle.isValid()) {
       try {
-        active.last = progress(active.handle);
+        active.last =
+            progress(active.handle, active.handle.status(true), active.hashFailures.get());
       } catch (RuntimeException e) {
         LOG.debug("no status for {}", active.meta, e);
       }
@@ -564,11 +581,10 @@ public final class TorrentPeer implements AutoCloseable {
     return active.last;
   }
 
-  private static Progress progress(TorrentHandle handle) {
-    return progress(handle.status(true));
-  }
-
-  private static Progress progress(TorrentStatus s) {
+  private static Progress progress(TorrentHandle handle, TorrentStatus s, int hashFailures) {
+    // libtorrent counts the blocks of unfinished pieces only when asked for "accurate" counters.
+    long received =
+        handle.swig().status(TorrentHandle.QUERY_ACCURATE_DOWNLOAD_COUNTERS).getTotal_wanted_done();
     return new Progress(
         s.totalWantedDone(),
         s.totalWanted(),
@@ -577,7 +593,9 @@ public final class TorrentPeer implements AutoCloseable {
         s.numSeeds(),
         s.downloadPayloadRate(),
         s.uploadPayloadRate(),
-        s.state().name().toLowerCase(java.util.Locale.ROOT));
+        s.state().name().toLowerCase(java.util.Locale.ROOT),
+        hashFailures,
+        received);
   }
 
   private void onAlert(Alert<?> alert) {
@@ -591,10 +609,22 @@ public final class TorrentPeer implements AutoCloseable {
       return;
     }
     Active active = downloads.get(infoHash);
+    if (alert instanceof PeerBanAlert ban) {
+      LOG.warn(
+          "banned peer {} of {}: it sent data that failed the hash check",
+          describe(ban.endpoint()),
+          active == null ? infoHash : active.meta.name());
+    }
     if (active == null) {
       return;
     }
-    if (alert instanceof TorrentErrorAlert error) {
+    if (alert instanceof HashFailedAlert failed) {
+      LOG.warn(
+          "piece {} of {} failed its hash check and is fetched again ({} failed so far)",
+          failed.pieceIndex(),
+          active.meta.name(),
+          active.hashFailures.incrementAndGet());
+    } else if (alert instanceof TorrentErrorAlert error) {
       fail(active, "libtorrent: " + message(error.error()) + " " + error.filename());
     } else if (alert instanceof FileErrorAlert error) {
       fail(active, "file error on " + error.filename() + ": " + message(error.error()));
@@ -623,7 +653,7 @@ public final class TorrentPeer implements AutoCloseable {
         fail(active, "libtorrent: " + message(error));
         return;
       }
-      Progress progress = progress(status);
+      Progress progress = progress(active.handle, status, active.hashFailures.get());
       active.last = progress;
       releaseWebSeedsIfPeersIdle(active, progress);
       active.listener.onProgress(progress);
@@ -645,9 +675,10 @@ public final class TorrentPeer implements AutoCloseable {
       return;
     }
     long now = System.nanoTime();
-    if (progress.downloadedThisRun() > active.deliveredByPeers
+    // A new high of bytes received counts, as for a stall: rejected pieces are taken back.
+    if (progress.receivedBytes() > active.deliveredByPeers
         || progress.state().startsWith("checking")) {
-      active.deliveredByPeers = progress.downloadedThisRun();
+      active.deliveredByPeers = Math.max(active.deliveredByPeers, progress.receivedBytes());
       active.peersLastDeliveredAt = now;
       return;
     }
@@ -673,6 +704,12 @@ public final class TorrentPeer implements AutoCloseable {
         new TorrentException("download of " + active.meta.name() + " failed: " + message));
   }
 
+  /** {@code address:port}, the address in brackets when it is IPv6. */
+  private static String describe(TcpEndpoint endpoint) {
+    String address = endpoint.address().toString();
+    return (endpoint.address().isV6() ? "[" + address + "]" : address) + ":" + endpoint.port();
+  }
+
   private static String message(ErrorCode error) {
     return error.getMessage() + " (" + error.getValue() + ")";
   }
@@ -682,6 +719,7 @@ public final class TorrentPeer implements AutoCloseable {
     final Metainfo meta;
     final TorrentHandle handle;
     final ProgressListener listener;
+    final AtomicInteger hashFailures = new AtomicInteger();
     Download download;
     volatile Progress last;
     List<String> heldWebSeeds;
@@ -694,7 +732,7 @@ public final class TorrentPeer implements AutoCloseable {
       this.handle = handle;
       this.listener = listener;
       this.heldWebSeeds = heldWebSeeds;
-      this.last = new Progress(0, meta.length(), 0, 0, 0, 0, 0, "added");
+      this.last = new Progress(0, meta.length(), 0, 0, 0, 0, 0, "added", 0, 0);
     }
   }
 }

@@ -9,11 +9,13 @@ package dev.cast.activities.bundle;
  * @param peers connected BitTorrent peers, web seeds included; 0 over HTTP
  * @param bytesPerSecond the recent download rate
  * @param source {@code torrent} or {@code http}
+ * @param hashFailures BitTorrent pieces received that failed their hash check and were fetched
+ *     again (a peer or the web seed sent corrupt data); 0 over HTTP
  */
 public record FetchProgress(
-    long bytes, long totalBytes, int peers, long bytesPerSecond, String source) {
+    long bytes, long totalBytes, int peers, long bytesPerSecond, String source, int hashFailures) {
 
   public static FetchProgress http(long bytes, long totalBytes, long bytesPerSecond) {
-    return new FetchProgress(bytes, totalBytes, 0, bytesPerSecond, "http");
+    return new FetchProgress(bytes, totalBytes, 0, bytesPerSecond, "http", 0);
   }
 }

@@ -120,9 +120,11 @@ public final class TorrentBundleFetcher implements BundleFetcher {
               Math.max(0, p.bytesDone() - p.downloadedThisRun()),
               p.totalBytes());
         }
-        long seen = p.bytesDone() + p.downloadedThisRun();
-        if (seen != lastSeen || p.state().startsWith("checking")) {
-          lastSeen = seen;
+        // Only a new high counts: a piece that fails its hash check is taken back, so a bad peer
+        // that keeps reconnecting to send the same corrupt piece does not hold off HTTP.
+        long seen = p.receivedBytes();
+        if (seen > lastSeen || p.state().startsWith("checking")) {
+          lastSeen = Math.max(lastSeen, seen);
           lastProgressAt = System.nanoTime();
         } else if (System.nanoTime() - lastProgressAt > stallTimeout.toNanos()) {
           return "its download made no progress for "
@@ -167,7 +169,8 @@ public final class TorrentBundleFetcher implements BundleFetcher {
   }
 
   private static FetchProgress progressOf(Progress p) {
-    return new FetchProgress(p.bytesDone(), p.totalBytes(), p.peers(), p.downloadRate(), "torrent");
+    return new FetchProgress(
+        p.bytesDone(), p.totalBytes(), p.peers(), p.downloadRate(), "torrent", p.hashFailures());
   }
 
   private void fallBack(

@@ -70,7 +70,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   public StagedRelease stageRelease(StageRequest request) {
     check(request.app(), request.version());
     Names.sha256(request.sha256());
-    Heartbeat heartbeat = Heartbeat.start(new FetchProgress(0, request.size(), 0, 0, ""));
+    Heartbeat heartbeat = Heartbeat.start(new FetchProgress(0, request.size(), 0, 0, "", 0));
     return locked(
         request.app(),
         () ->

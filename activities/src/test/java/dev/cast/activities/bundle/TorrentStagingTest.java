@@ -8,13 +8,18 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cast.activities.host.HostLayout;
 import dev.cast.activities.testing.TestHost;
 import dev.cast.bundle.BundleInfo;
+import dev.cast.bundle.Digests;
 import dev.cast.torrent.Metainfo;
+import dev.cast.torrent.Progress;
 import dev.cast.torrent.TorrentCreator;
 import dev.cast.torrent.TorrentNative;
 import dev.cast.torrent.TorrentPeer;
 import dev.cast.torrent.Tracker;
+import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -25,12 +30,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -205,6 +214,108 @@ class TorrentStagingTest {
     assertThat(layout.bundle(info.sha256())).doesNotExist();
     assertThat(layout.bundleTorrent(info.sha256())).doesNotExist();
     assertThat(api.bundleRequests.get()).isZero();
+  }
+
+  /**
+   * Real peers that checked their intact copy (so they have every piece), then their disk went bad.
+   * The first gives the agent every piece but the corrupt one; then the others join one after
+   * another, every 4 s, each sending the corrupt piece again. Each is rejected and counted in the
+   * heartbeat, and none is progress: HTTP takes over one stall timeout after the last good piece,
+   * before the last bad peer joined.
+   */
+  @Test
+  void corruptPiecesAreRejectedCountedAndNoProgressSoHttpTakesOver() throws Exception {
+    stallTimeout = Duration.ofSeconds(7);
+    BundleInfo info = pack();
+    Metainfo torrent = torrentOf(api.bundle);
+    Path badDir = Files.createDirectories(root.resolve("bad"));
+    Path copy = Files.copy(api.bundle, badDir.resolve(api.bundle.getFileName()));
+    Metainfo untracked = TorrentCreator.of(copy).create(); // no tracker: they join only here
+    assertThat(untracked.infoHash()).isEqualTo(torrent.infoHash());
+    List<TorrentPeer> bad = new ArrayList<>();
+    ExecutorService joiner = Executors.newSingleThreadExecutor();
+    try {
+      for (int i = 0; i < 6; i++) {
+        TorrentPeer peer =
+            TorrentPeer.start(TorrentPeer.Options.defaults().withListenInterfaces("127.0.0.1:0"));
+        bad.add(peer);
+        assertThat(
+                peer.download(
+                        untracked.bytes(), badDir, List.of(), TorrentPeer.ProgressListener.none())
+                    .await(Duration.ofSeconds(30)))
+            .isTrue();
+      }
+      try (RandomAccessFile file = new RandomAccessFile(copy.toFile(), "rw")) {
+        file.seek(file.length() / 2);
+        int b = file.read();
+        file.seek(file.length() / 2);
+        file.write(~b);
+      }
+      List<FetchProgress> heartbeats = new CopyOnWriteArrayList<>();
+      host.env.setActivityHeartbeatListener(FetchProgress.class, heartbeats::add);
+      AtomicInteger joined = new AtomicInteger();
+      InetSocketAddress agent = new InetSocketAddress("127.0.0.1", agentPeer.listenPort());
+      joiner.submit(
+          () -> {
+            while (!agentPeer.torrents().contains(torrent.infoHash())) {
+              Thread.sleep(20);
+            }
+            bad.get(0).connect(torrent.infoHash(), agent);
+            joined.incrementAndGet();
+            Progress p;
+            while ((p = agentPeer.progress(torrent.infoHash())) == null
+                || p.bytesDone() < p.totalBytes() - torrent.pieceLength()) {
+              Thread.sleep(20);
+            }
+            for (TorrentPeer peer : bad.subList(1, bad.size())) {
+              Thread.sleep(4000);
+              peer.connect(torrent.infoHash(), agent);
+              joined.incrementAndGet();
+            }
+            return null;
+          });
+
+      // Heartbeats reach the listener at most every 80 % of the heartbeat timeout.
+      ReleaseActivities activities =
+          host.env.newActivityStub(
+              ReleaseActivities.class,
+              ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofMinutes(2))
+                  .setHeartbeatTimeout(Duration.ofSeconds(5))
+                  .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                  .build());
+      StageRequest request =
+          new StageRequest(APP, VERSION, info.sha256(), info.size(), BUNDLE_PATH);
+
+      StagedRelease staged =
+          CompletableFuture.supplyAsync(() -> activities.stageRelease(request))
+              .get(90, TimeUnit.SECONDS);
+      int joinedBeforeHttp = joined.get();
+
+      int rejected =
+          heartbeats.stream()
+              .filter(p -> p.source().equals("torrent"))
+              .mapToInt(FetchProgress::hashFailures)
+              .max()
+              .orElse(0);
+      System.out.printf(
+          "corrupt peers: %d joined, %d corrupt pieces rejected, then HTTP%n",
+          joinedBeforeHttp, rejected);
+      assertThat(rejected).as("corrupt pieces were received and rejected").isPositive();
+      assertThat(joinedBeforeHttp)
+          .as("HTTP took over one stall timeout after the last good piece")
+          .isLessThan(bad.size());
+      assertThat(staged.fetched()).isTrue();
+      assertThat(api.bundleRequests.get()).isOne();
+      assertThat(Digests.sha256(host.settings.layout().bundle(info.sha256())))
+          .isEqualTo(info.sha256());
+      assertThat(host.app(APP).releaseDir(VERSION).resolve("cast.yml")).exists();
+      assertThat(host.settings.layout().partialBundlesDir().resolve(info.sha256() + ".tar.gz"))
+          .doesNotExist();
+    } finally {
+      joiner.shutdownNow();
+      bad.forEach(TorrentPeer::close);
+    }
   }
 
   @Test

@@ -27,6 +27,9 @@ public final class TemporalEngine implements Managed {
   private WorkflowClient client;
   private String target;
 
+  /** With {@code embeddedPort: 0}, how many free ports to try before giving up. */
+  private static final int ANY_PORT_ATTEMPTS = 5;
+
   public TemporalEngine(TemporalSettings settings) {
     this.settings = settings;
   }
@@ -34,16 +37,26 @@ public final class TemporalEngine implements Managed {
   @Override
   public void start() throws IOException {
     if (settings.embedded()) {
-      int port = settings.getEmbeddedPort() == 0 ? freePort() : settings.getEmbeddedPort();
-      try {
-        embeddedServer = TestServer.createPortBoundServer(port, true);
-      } catch (RuntimeException e) {
-        throw new IOException(
-            "cannot start the embedded Temporal server on port "
-                + port
-                + " (is another Cast or Temporal running? set temporal.embeddedPort): "
-                + e.getMessage(),
-            e);
+      boolean anyPort = settings.getEmbeddedPort() == 0;
+      int port = anyPort ? freePort() : settings.getEmbeddedPort();
+      for (int attempt = 1; embeddedServer == null; attempt++) {
+        try {
+          embeddedServer = TestServer.createPortBoundServer(port, true);
+        } catch (RuntimeException e) {
+          if (anyPort && attempt < ANY_PORT_ATTEMPTS) {
+            // The free port found a moment ago was taken in between (by an outgoing connection
+            // or another process): take another.
+            log.info("port {} was taken before the embedded server bound it; trying another", port);
+            port = freePort();
+            continue;
+          }
+          throw new IOException(
+              "cannot start the embedded Temporal server on port "
+                  + port
+                  + " (is another Cast or Temporal running? set temporal.embeddedPort): "
+                  + e.getMessage(),
+              e);
+        }
       }
       target = "127.0.0.1:" + port;
       log.info("embedded Temporal server listening on {}", target);

@@ -106,6 +106,8 @@ public final class DistributionBench {
    *
    * @param fetchedSeconds when the last host had the whole bundle, checked, in its cache
    * @param stagedSeconds when the last host had the release staged (unpacked as well)
+   * @param cpuBusy the share of the machine's CPU time (all cores) that was busy until then: the
+   *     api, the hosts, their links and everything else on this machine
    */
   record Result(
       String mode,
@@ -113,7 +115,8 @@ public final class DistributionBench {
       double firstFetchedSeconds,
       double fetchedSeconds,
       double stagedSeconds,
-      double apiSentBundles) {}
+      double apiSentBundles,
+      double cpuBusy) {}
 
   private final BenchServer server;
   private final Options options;
@@ -217,14 +220,16 @@ public final class DistributionBench {
         Result r = deploy(mode, hosts);
         System.out.printf(
             "  %s to %d hosts, run %d: the bundle was on the first host after %.2f s, on all after"
-                + " %.2f s; all staged after %.2f s; the api sent %.2f bundles%n",
+                + " %.2f s; all staged after %.2f s; the api sent %.2f bundles; the machine's CPUs"
+                + " were %.0f%% busy%n",
             mode,
             n,
             run,
             r.firstFetchedSeconds(),
             r.fetchedSeconds(),
             r.stagedSeconds(),
-            r.apiSentBundles());
+            r.apiSentBundles(),
+            100 * r.cpuBusy());
         results.add(r);
       }
     }
@@ -246,6 +251,7 @@ public final class DistributionBench {
     Map<String, Double> fetched = new LinkedHashMap<>();
     JsonNode before = server.api.get("/v1/distribution").body();
 
+    long[] cpuAtStart = machineCpu();
     long start = System.nanoTime();
     ApiClient.Reply started =
         server.api.postJson(
@@ -263,6 +269,7 @@ public final class DistributionBench {
         started.status() == 202, "deploy answered " + started.status() + " " + started.body());
     String id = started.body().path("id").asText();
     double staged = -1;
+    double busy = 0;
     long deadline = start + Duration.ofMinutes(10).toNanos();
     while (staged < 0) {
       for (Map.Entry<String, Path> host : hosts.entrySet()) {
@@ -276,6 +283,8 @@ public final class DistributionBench {
           .forEach(h -> states.put(h.path("host").asText(), h.path("state").asText()));
       if (states.size() == hosts.size() && STAGED.containsAll(states.values())) {
         staged = (System.nanoTime() - start) / 1e9;
+        long[] cpuAtStaged = machineCpu();
+        busy = (cpuAtStaged[0] - cpuAtStart[0]) / (double) (cpuAtStaged[1] - cpuAtStart[1]);
       } else {
         BenchServer.require(
             !view.path("state").asText().matches("FAILED|ROLLED_BACK|CANCELLED")
@@ -301,7 +310,7 @@ public final class DistributionBench {
         fetched.size() == hosts.size()
             ? fetched.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow()
             : staged;
-    return new Result(mode, hosts.size(), first, last, staged, sent / (double) size);
+    return new Result(mode, hosts.size(), first, last, staged, sent / (double) size, busy);
   }
 
   /** A bundle of the app with {@code options.sizeMiB} of random bytes beside it. */
@@ -319,6 +328,17 @@ public final class DistributionBench {
     Path bundle = server.dir.resolve(APP + "-" + version + ".tar.gz");
     BundlePacker.pack(source, bundle, version);
     return bundle;
+  }
+
+  /** Busy and total jiffies of all CPUs so far, from {@code /proc/stat}. */
+  private static long[] machineCpu() throws java.io.IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < f.length; i++) {
+      total += Long.parseLong(f[i]);
+    }
+    long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+    return new long[] {total - idle, total};
   }
 
   private static void deleteTree(Path dir) throws java.io.IOException {

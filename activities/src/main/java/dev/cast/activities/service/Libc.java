@@ -30,11 +30,11 @@ final class Libc {
   private Libc() {}
 
   private static boolean load() {
-    if (!Platform.isLinux()
-        || !(Platform.ARCH.equals("x86-64") || Platform.ARCH.equals("aarch64"))) {
-      return false;
-    }
     try {
+      if (!Platform.isLinux()
+          || !(Platform.ARCH.equals("x86-64") || Platform.ARCH.equals("aarch64"))) {
+        return false;
+      }
       Native.register(Libc.class, Platform.C_LIBRARY_NAME);
       return true;
     } catch (LinkageError | RuntimeException e) {

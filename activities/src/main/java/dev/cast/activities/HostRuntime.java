@@ -10,7 +10,6 @@ import dev.cast.activities.supervisor.ServiceActivitiesImpl;
 import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.activities.supervisor.SupervisorSettings;
 import java.io.IOException;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Everything a host agent runs on its machine: the agent's database, the supervisor (started, so
@@ -18,14 +17,17 @@ import org.jdbi.v3.core.Jdbi;
  * #close()} stops supervising and leaves the services running.
  */
 public final class HostRuntime implements AutoCloseable {
+  private final HostDatabase hostDb;
   private final Supervisor supervisor;
   private final ReleaseActivitiesImpl releaseActivities;
   private final ServiceActivitiesImpl serviceActivities;
 
   private HostRuntime(
+      HostDatabase hostDb,
       Supervisor supervisor,
       ReleaseActivitiesImpl releaseActivities,
       ServiceActivitiesImpl serviceActivities) {
+    this.hostDb = hostDb;
     this.supervisor = supervisor;
     this.releaseActivities = releaseActivities;
     this.serviceActivities = serviceActivities;
@@ -42,18 +44,19 @@ public final class HostRuntime implements AutoCloseable {
   public static HostRuntime open(
       HostSettings settings, SupervisorSettings supervisorSettings, BundleCache bundles)
       throws IOException {
-    Jdbi hostDb = HostDatabase.open(settings.layout().databaseFile());
-    Supervisor supervisor = new Supervisor(settings, supervisorSettings, hostDb);
+    HostDatabase hostDb = HostDatabase.open(settings.layout().databaseFile());
+    Supervisor supervisor = new Supervisor(settings, supervisorSettings, hostDb.jdbi());
     AppLocks locks = new AppLocks();
     HostRuntime runtime =
         new HostRuntime(
+            hostDb,
             supervisor,
-            new ReleaseActivitiesImpl(settings, bundles, hostDb, supervisor, locks),
+            new ReleaseActivitiesImpl(settings, bundles, hostDb.jdbi(), supervisor, locks),
             new ServiceActivitiesImpl(settings, supervisor, locks));
     try {
       supervisor.start();
     } catch (IOException | RuntimeException e) {
-      supervisor.close();
+      runtime.close();
       throw e;
     }
     return runtime;
@@ -75,5 +78,6 @@ public final class HostRuntime implements AutoCloseable {
   @Override
   public void close() {
     supervisor.close();
+    hostDb.close();
   }
 }

@@ -68,7 +68,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     ObjectMapper json = env.getObjectMapper();
     json.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     Path dataDir = Path.of(config.getDataDir()).toAbsolutePath();
-    Jdbi jdbi = Database.open(dataDir.resolve(config.getDatabase().getPath()));
+    Jdbi jdbi = Database.open(dataDir.resolve(config.getDatabase().getPath()), env.lifecycle());
     ReleaseDao releaseDao = new ReleaseDao(jdbi);
     DeploymentDao deploymentDao = new DeploymentDao(jdbi);
     HostDao hostDao = new HostDao(jdbi);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -14,13 +15,17 @@ import java.util.Map;
 
 /**
  * The bench JVM's CPU time split by what its threads do (the control worker's workflow tasks, the
- * agents' activities, the Temporal server, the api, …), plus the CPU of reaped child processes
- * (services' wrappers, health checks), and what the rest of the machine used meanwhile. Everything
- * runs in one JVM, so a snapshot before and after a deployment shows where its CPU went.
+ * agents' activities, the Temporal server, the api, …, the JVM's own garbage collector and JIT
+ * compiler threads), plus the CPU of reaped child processes (services' wrappers, health checks),
+ * and what the rest of the machine used meanwhile. Everything runs in one JVM, so a snapshot before
+ * and after a deployment shows where its CPU went.
  */
 final class CpuProfile {
   static final String WORKFLOW_TASKS = "control worker: workflow tasks";
-  static final String OTHER = "GC, JIT, native and ended threads";
+  static final String TORRENT = "BitTorrent peers (libtorrent, native)";
+  static final String GC = "JVM: garbage collector";
+  static final String JIT = "JVM: JIT compiler";
+  static final String OTHER = "JVM: other native and ended threads";
   static final String CHILDREN = "child processes (reaped)";
   static final String OTHERS = "other processes on this machine";
 
@@ -36,6 +41,9 @@ final class CpuProfile {
           "Temporal pollers",
           "api (Jetty)",
           "other threads",
+          TORRENT,
+          GC,
+          JIT,
           OTHER,
           CHILDREN,
           OTHERS);
@@ -47,18 +55,24 @@ final class CpuProfile {
   private final long processNanos;
   private final long[] selfTicks;
   private final long machineTicks;
+  private final Map<String, Long> jvmTicks;
+  private final long threadsStarted;
 
   private CpuProfile(
       Map<Long, Long> threadNanos,
       Map<Long, String> threadNames,
       long processNanos,
       long[] selfTicks,
-      long machineTicks) {
+      long machineTicks,
+      Map<String, Long> jvmTicks,
+      long threadsStarted) {
     this.threadNanos = threadNanos;
     this.threadNames = threadNames;
     this.processNanos = processNanos;
     this.selfTicks = selfTicks;
     this.machineTicks = machineTicks;
+    this.jvmTicks = jvmTicks;
+    this.threadsStarted = threadsStarted;
   }
 
   static CpuProfile now() {
@@ -75,7 +89,14 @@ final class CpuProfile {
     }
     long process =
         ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    return new CpuProfile(nanos, names, process, selfTicks(), machineTicks());
+    return new CpuProfile(
+        nanos,
+        names,
+        process,
+        selfTicks(),
+        machineTicks(),
+        jvmThreadTicks(),
+        THREADS.getTotalStartedThreadCount());
   }
 
   /** Milliseconds of CPU per group between {@code before} and this snapshot. */
@@ -88,13 +109,24 @@ final class CpuProfile {
       threads += delta;
       ms.merge(group(threadNames.get(e.getKey())), delta, Double::sum);
     }
-    ms.put(OTHER, Math.max(0, (processNanos - before.processNanos) / 1e6 - threads));
+    double natives = 0;
+    for (String group : List.of(TORRENT, GC, JIT)) {
+      double delta = ticksToMs(jvmTicks.get(group) - before.jvmTicks.get(group));
+      ms.put(group, delta);
+      natives += delta;
+    }
+    ms.put(OTHER, Math.max(0, (processNanos - before.processNanos) / 1e6 - threads - natives));
     double self = ticksToMs(selfTicks[0] - before.selfTicks[0]);
     double children = ticksToMs(selfTicks[1] - before.selfTicks[1]);
     ms.put(CHILDREN, children);
     // Another build or test on the machine makes the figures unreliable; this shows it.
     ms.put(OTHERS, Math.max(0, ticksToMs(machineTicks - before.machineTicks) - self - children));
     return ms;
+  }
+
+  /** Threads this JVM started between {@code before} and this snapshot. */
+  long threadsStarted(CpuProfile before) {
+    return threadsStarted - before.threadsStarted;
   }
 
   /** The process's own CPU, ms, between {@code before} and this snapshot (children not counted). */
@@ -120,6 +152,8 @@ final class CpuProfile {
       return "Temporal server + gRPC";
     } else if (thread.contains("Poller")) {
       return "Temporal pollers";
+    } else if (thread.startsWith("SessionManager")) {
+      return TORRENT; // libtorrent4j's alert loop
     } else if (thread.startsWith("dw-")) {
       return "api (Jetty)";
     }
@@ -140,6 +174,39 @@ final class CpuProfile {
     } catch (IOException | RuntimeException e) {
       return new long[] {0, 0};
     }
+  }
+
+  /**
+   * CPU clock ticks of the native threads ThreadMXBean does not see: the garbage collector, the JIT
+   * compiler and libtorrent's, by their names in /proc/self/task (cut to 15 characters).
+   */
+  private static Map<String, Long> jvmThreadTicks() {
+    Map<String, Long> ticks = new HashMap<>(Map.of(TORRENT, 0L, GC, 0L, JIT, 0L));
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip();
+          String group = null;
+          if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            group = GC;
+          } else if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            group = JIT;
+          } else if (name.equals("Network")) {
+            group = TORRENT; // libtorrent's session thread: the api's peer and every agent's
+          }
+          if (group != null) {
+            String stat = Files.readString(task.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+          }
+        } catch (IOException | RuntimeException e) {
+          // The thread ended while we looked.
+        }
+      }
+    } catch (IOException e) {
+      // No /proc: the groups stay at zero and their CPU shows under OTHER.
+    }
+    return ticks;
   }
 
   /** Busy clock ticks of the whole machine (all but idle and iowait), from /proc/stat. */

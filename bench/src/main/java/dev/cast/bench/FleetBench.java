@@ -47,6 +47,9 @@ public final class FleetBench {
 
   private static final List<String> VERSIONS = List.of("1.0.0", "2.0.0");
 
+  /** How long the fleet is watched doing nothing but its services' health checks. */
+  private static final Duration IDLE = Duration.ofSeconds(5);
+
   private final BenchServer server;
   private final BenchHosts fleet;
   private final WorkflowClient temporal;
@@ -119,10 +122,14 @@ public final class FleetBench {
 
   /**
    * One timed deployment: wall time, the bench JVM's CPU time (by thread group, see {@link
-   * CpuProfile}) and its workflow history.
+   * CpuProfile}), the threads it started and its workflow history.
    */
   record Run(
-      double totalMs, double cpuMs, Map<String, Double> cpuByGroup, HistoryProfile history) {}
+      double totalMs,
+      double cpuMs,
+      Map<String, Double> cpuByGroup,
+      long threadsStarted,
+      HistoryProfile history) {}
 
   private FleetBench(BenchServer server, BenchHosts fleet, Options options) {
     this.server = server;
@@ -180,6 +187,7 @@ public final class FleetBench {
                 ? "waiting by polling GET /v1/deployments/{id} every 20 ms"
                 : "waiting on the workflow's result, then one GET /v1/deployments/{id}"));
     Map<Case, List<Run>> results = new LinkedHashMap<>();
+    Map<Integer, Map<String, Double>> idle = new LinkedHashMap<>();
     for (int n : options.hosts()) {
       long start = System.nanoTime();
       int before = fleet.size();
@@ -204,8 +212,26 @@ public final class FleetBench {
         System.out.printf(
             "  %d hosts, maxParallel %d: %d runs done%n", n, c.maxParallel(), runs.size());
       }
+      if (!options.stubs()) {
+        idle.put(n, idle());
+      }
     }
-    new FleetReport(results).print(options.smallest(), options.largest());
+    new FleetReport(results, idle).print(options.smallest(), options.largest());
+  }
+
+  /**
+   * CPU per second of the fleet at rest (services running, health checks at their interval, agents'
+   * heartbeats and reports), by thread group: what every deploy pays for as long as it takes.
+   */
+  private static Map<String, Double> idle() throws InterruptedException {
+    Thread.sleep(1000); // the last deploy's stragglers: prunes' reports, reaped stops
+    CpuProfile before = CpuProfile.now();
+    long start = System.nanoTime();
+    Thread.sleep(IDLE.toMillis());
+    Map<String, Double> ms = CpuProfile.now().since(before);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    ms.replaceAll((group, value) -> value / seconds);
+    return ms;
   }
 
   /** Deploys the version not serving now (deploys alternate between the two) and times it. */
@@ -241,6 +267,7 @@ public final class FleetBench {
         total,
         cpuAfter.processMs(cpuBefore),
         cpuAfter.since(cpuBefore),
+        cpuAfter.threadsStarted(cpuBefore),
         HistoryProfile.of(history.getEvents()));
   }
 

@@ -22,10 +22,23 @@ final class FleetReport {
           "RecordActivation",
           "PruneReleases");
 
-  private final Map<Case, List<Run>> results;
+  /** What the hosts' own work costs: their agents' threads and the processes they start. */
+  private static final List<String> HOST_SIDE =
+      List.of(
+          "agents: host activities",
+          "agents: supervisors, process reapers",
+          "agents: api calls, heartbeats",
+          CpuProfile.CHILDREN);
 
-  FleetReport(Map<Case, List<Run>> results) {
+  private final Map<Case, List<Run>> results;
+  private final Map<Integer, Map<String, Double>> idle;
+
+  /**
+   * @param idle per number of hosts, the idle fleet's CPU by group, ms per second
+   */
+  FleetReport(Map<Case, List<Run>> results, Map<Integer, Map<String, Double>> idle) {
     this.results = results;
+    this.idle = idle;
   }
 
   void print(int smallest, int largest) {
@@ -33,6 +46,7 @@ final class FleetReport {
     ratio(smallest, largest);
     phases();
     cpu();
+    idle();
     activities();
   }
 
@@ -127,6 +141,14 @@ final class FleetReport {
       results.values().forEach(runs -> System.out.printf(" %12.0f", median(runs, cpu(group))));
       System.out.println();
     }
+    System.out.printf("%-38s", "host side per host (agents + children)");
+    results.forEach(
+        (c, runs) -> System.out.printf(" %12.1f", median(runs, r -> hostSide(r) / c.hosts())));
+    System.out.printf("%n%-38s", "threads started");
+    results
+        .values()
+        .forEach(runs -> System.out.printf(" %12.0f", median(runs, Run::threadsStarted)));
+    System.out.println();
     int cores = Runtime.getRuntime().availableProcessors();
     results.forEach(
         (c, runs) -> {
@@ -139,6 +161,43 @@ final class FleetReport {
                 100 * others / capacity, c.hosts(), c.maxParallel());
           }
         });
+  }
+
+  /** The idle fleet's host-side CPU, ms per second, for the whole fleet of {@code hosts}. */
+  private double idleHostSide(int hosts) {
+    Map<String, Double> ms = idle.getOrDefault(hosts, Map.of());
+    return HOST_SIDE.stream().mapToDouble(g -> ms.getOrDefault(g, 0.0)).sum();
+  }
+
+  private static double hostSide(Run run) {
+    return HOST_SIDE.stream().mapToDouble(g -> run.cpuByGroup().getOrDefault(g, 0.0)).sum();
+  }
+
+  /** The fleet at rest: what health checks, heartbeats and reports cost per host and second. */
+  private void idle() {
+    if (idle.isEmpty()) {
+      return;
+    }
+    Map<String, String> shown = new java.util.LinkedHashMap<>();
+    shown.put("agents: host activities", "activities");
+    shown.put("agents: supervisors, process reapers", "supervisors");
+    shown.put("agents: api calls, heartbeats", "api calls");
+    shown.put(CpuProfile.CHILDREN, "children");
+    shown.put("api (Jetty)", "api (Jetty)");
+    shown.put(CpuProfile.TORRENT, "BitTorrent");
+    shown.put(CpuProfile.GC, "GC");
+    shown.put(CpuProfile.OTHER, "JVM other");
+    System.out.printf("%nidle fleet (services up, nothing deployed), CPU ms per second per host%n");
+    System.out.printf("%5s", "hosts");
+    shown.values().forEach(label -> System.out.printf(" %11s", label));
+    System.out.printf(" %11s%n", "host side");
+    idle.forEach(
+        (n, ms) -> {
+          System.out.printf("%5d", n);
+          shown.keySet().forEach(g -> System.out.printf(" %11.2f", ms.getOrDefault(g, 0.0) / n));
+          System.out.printf(" %11.2f%n", idleHostSide(n) / n);
+        });
+    System.out.println("host side: activities + supervisors + api calls + children");
   }
 
   private static ToDoubleFunction<Run> cpu(String group) {

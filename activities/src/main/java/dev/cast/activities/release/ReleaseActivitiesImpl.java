@@ -43,7 +43,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   private final HostSettings settings;
 
   /**
-   * @param hostDb the host-local database, opened (and migrated) by {@link HostDatabase#open}
+   * @param hostDb the host-local database ({@link HostDatabase#jdbi})
    * @param supervisor the host's supervisor, which runs every service
    * @param locks shared with the service activities, so one app's work on the host runs one at a
    *     time

@@ -54,8 +54,12 @@ public final class GroupCommand {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
             .start();
     long pgid = process.pid();
-    ProcessGroups.awaitLeader(process);
     boolean exited = waitFor(process, Instant.now().plus(timeout), tick);
+    if (!exited) {
+      // Only a group that exists can be signalled. A command that exited made its group (or
+      // failed to, and has none); waiting for that up front cost most checks a polling loop.
+      ProcessGroups.awaitLeader(process);
+    }
     // Whatever is left of the group (all of it on timeout, strays otherwise) must not outlive it.
     ProcessGroups.kill(pgid, tick);
     if (!exited) {

@@ -20,8 +20,25 @@ public final class ProcessGroups {
 
   private ProcessGroups() {}
 
-  /** Whether any process that still runs (zombies do not count) belongs to the group. */
+  /**
+   * Whether any process that still runs (zombies do not count) belongs to the group. Cheapest
+   * answer first: the leader's own stat while it runs (it is usually the last to go), then
+   * kill(-pgid, 0) for a group that is gone; only a group of strays or zombies needs a look at
+   * every process in {@code /proc}.
+   */
   public static boolean groupAlive(long pgid) {
+    Optional<ProcStat> leader = ProcStat.read(pgid);
+    if (leader.isPresent() && leader.get().pgrp() == pgid && leader.get().running()) {
+      return true;
+    }
+    if (Libc.AVAILABLE && !Libc.groupExists(pgid)) {
+      return false;
+    }
+    return anyRunningMember(pgid);
+  }
+
+  /** Reads the stat of every process on the machine. */
+  static boolean anyRunningMember(long pgid) {
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path proc : procs) {
         Optional<ProcStat> stat = ProcStat.read(proc.resolve("stat"));
@@ -56,6 +73,15 @@ public final class ProcessGroups {
 
   /** Sends a signal (a name without SIG) to every process of the group. A gone group is fine. */
   public static void signal(long pgid, String signal) throws IOException {
+    if (Libc.AVAILABLE) {
+      Libc.signalGroup(pgid, signal);
+    } else {
+      signalWithCommand(pgid, signal);
+    }
+  }
+
+  /** The {@code kill} command, where the C library cannot be called: a fork per signal. */
+  static void signalWithCommand(long pgid, String signal) throws IOException {
     Process kill =
         new ProcessBuilder("kill", "-s", signal, "--", "-" + pgid)
             .redirectErrorStream(true)

@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Stops whole process groups: the stop signal to every group first, then up to each grace for the
@@ -65,17 +63,19 @@ final class GroupStop {
     return ProcessGroups.groupAlive(pgid);
   }
 
+  /**
+   * Waits for the leader this agent started to exit. {@code waitFor}, not {@code onExit()}: on two
+   * cores or fewer each {@code onExit()} future completes on a new thread.
+   */
   private static void awaitExit(Process process, Instant deadline, Runnable tick)
       throws IOException {
     while (Instant.now().isBefore(deadline)) {
       long left = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
       try {
-        process.onExit().get(Math.min(left, 100), TimeUnit.MILLISECONDS);
-        return;
-      } catch (TimeoutException e) {
+        if (process.waitFor(Math.min(left, 100), TimeUnit.MILLISECONDS)) {
+          return;
+        }
         tick.run();
-      } catch (ExecutionException e) {
-        return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while stopping " + process.pid(), e);

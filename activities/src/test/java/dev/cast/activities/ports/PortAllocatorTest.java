@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,11 +19,18 @@ class PortAllocatorTest {
   static final int FROM = 22000;
 
   @TempDir Path dir;
+  HostDatabase db;
   Jdbi jdbi;
 
   @BeforeEach
   void open() throws Exception {
-    jdbi = HostDatabase.open(dir.resolve("agent.db"));
+    db = HostDatabase.open(dir.resolve("agent.db"));
+    jdbi = db.jdbi();
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
   }
 
   @Test
@@ -37,11 +45,12 @@ class PortAllocatorTest {
   void aServiceKeepsItsPortsEvenAfterTheDatabaseIsReopened() throws Exception {
     Map<String, Integer> first =
         new PortAllocator(jdbi, FROM, FROM + 9).allocate("hello", "web", List.of("http"));
-    PortAllocator reopened =
-        new PortAllocator(HostDatabase.open(dir.resolve("agent.db")), FROM, FROM + 9);
+    try (HostDatabase again = HostDatabase.open(dir.resolve("agent.db"))) {
+      PortAllocator reopened = new PortAllocator(again.jdbi(), FROM, FROM + 9);
 
-    assertThat(reopened.allocate("hello", "web", List.of("http"))).isEqualTo(first);
-    assertThat(reopened.ports("hello", "web")).isEqualTo(first);
+      assertThat(reopened.allocate("hello", "web", List.of("http"))).isEqualTo(first);
+      assertThat(reopened.ports("hello", "web")).isEqualTo(first);
+    }
   }
 
   @Test

@@ -58,19 +58,17 @@ class PruneTest extends HostTest {
     host.deploy("hello", "v1", both);
     host.deploy("hello", "v2", ActivationTest.SLEEPER);
     host.deploy("hello", "v3", ActivationTest.SLEEPER);
-    PortAllocator ports =
-        new PortAllocator(
-            HostDatabase.open(host.settings.layout().databaseFile()),
-            TestHost.PORT_FROM,
-            TestHost.PORT_TO);
-    Map<String, Integer> web = ports.ports("hello", "web");
-    assertThat(ports.ports("hello", "worker")).isNotEmpty();
-    assertThat(host.supervisor().status("hello", "worker")).as("dropped by v2").isEmpty();
+    try (HostDatabase db = HostDatabase.open(host.settings.layout().databaseFile())) {
+      PortAllocator ports = new PortAllocator(db.jdbi(), TestHost.PORT_FROM, TestHost.PORT_TO);
+      Map<String, Integer> web = ports.ports("hello", "web");
+      assertThat(ports.ports("hello", "worker")).isNotEmpty();
+      assertThat(host.supervisor().status("hello", "worker")).as("dropped by v2").isEmpty();
 
-    PruneResult result = host.activities.pruneReleases(new PruneRequest("hello", 2));
+      PruneResult result = host.activities.pruneReleases(new PruneRequest("hello", 2));
 
-    assertThat(result.removed()).containsExactly("v1");
-    assertThat(ports.ports("hello", "worker")).isEmpty();
-    assertThat(ports.ports("hello", "web")).isEqualTo(web);
+      assertThat(result.removed()).containsExactly("v1");
+      assertThat(ports.ports("hello", "worker")).isEmpty();
+      assertThat(ports.ports("hello", "web")).isEqualTo(web);
+    }
   }
 }

@@ -72,6 +72,16 @@ class HealthCheckerTest {
   }
 
   @Test
+  void whatACommandLeavesBehindIsKilledWhenItExits() throws Exception {
+    CheckResult result =
+        check(command("sh", "-c", "sleep 1000 & echo $! > stray.pid; exit 0"), Map.of());
+
+    assertThat(result.passed()).isTrue();
+    long stray = Long.parseLong(java.nio.file.Files.readString(dir.resolve("stray.pid")).strip());
+    assertThat(dev.cast.activities.testing.Procs.alive(stray)).isFalse();
+  }
+
+  @Test
   void commandPastItsTimeoutFailsAndIsKilled() throws Exception {
     Instant before = Instant.now();
 

@@ -130,11 +130,9 @@ class ServiceActivitiesTest extends HostTest {
 
     int moved = host.runRecord("hello", "web").ports().get("http");
     assertThat(moved).isNotEqualTo(port);
-    PortAllocator ports =
-        new PortAllocator(
-            HostDatabase.open(host.settings.layout().databaseFile()),
-            TestHost.PORT_FROM,
-            TestHost.PORT_TO);
-    assertThat(ports.ports("hello", "web")).containsEntry("http", moved);
+    try (HostDatabase db = HostDatabase.open(host.settings.layout().databaseFile())) {
+      PortAllocator ports = new PortAllocator(db.jdbi(), TestHost.PORT_FROM, TestHost.PORT_TO);
+      assertThat(ports.ports("hello", "web")).containsEntry("http", moved);
+    }
   }
 }

@@ -8,6 +8,8 @@ import dev.cast.activities.testing.TestHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +29,7 @@ class ServiceLogTest {
 
   @Test
   void prefixesEveryLineOfStdoutAndStderrWithATimestamp() throws Exception {
+    Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     host = new TestHost(root);
     host.deploy(
         "hello",
@@ -41,6 +44,11 @@ class ServiceLogTest {
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).matches(STAMP + "started");
     assertThat(lines.get(1)).matches(STAMP + "oops");
+    for (String line : lines) {
+      assertThat(Instant.parse(line.substring(0, line.indexOf(' '))))
+          .as("the time the line was written, in UTC")
+          .isBetween(started, Instant.now());
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.cast.api.db;
 
+import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
@@ -9,12 +10,16 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The api's SQLite catalog. WAL, a busy timeout and IMMEDIATE transactions: with sqlite-jdbc's
- * defaults, concurrent read-then-write transactions fail with SQLITE_BUSY.
+ * defaults, concurrent read-then-write transactions fail with SQLITE_BUSY. Handles take turns on
+ * one connection ({@link SharedConnection}).
  */
 public final class Database {
   private Database() {}
 
-  public static Jdbi open(Path file) throws java.io.IOException {
+  /**
+   * Opens (and migrates) the catalog; {@code lifecycle} closes its connection when the api stops.
+   */
+  public static Jdbi open(Path file, LifecycleEnvironment lifecycle) throws java.io.IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -24,6 +29,8 @@ public final class Database {
     SQLiteDataSource dataSource = new SQLiteDataSource(config);
     dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
     Flyway.configure().dataSource(dataSource).locations("classpath:db/catalog").load().migrate();
-    return Jdbi.create(dataSource);
+    SharedConnection connection = new SharedConnection(dataSource);
+    lifecycle.manage(connection);
+    return Jdbi.create(connection);
   }
 }

@@ -299,11 +299,15 @@ public final class DistributionBench {
         "deployment " + id + " ended " + done.path("state") + ": " + done.path("cause"));
     Thread.sleep(1500); // libtorrent updates its transfer counters once a second
     JsonNode after = server.api.get("/v1/distribution").body();
-    long sent =
-        after.path("seederUploadedBytes").asLong()
-            - before.path("seederUploadedBytes").asLong()
-            + after.path("httpBundleBytesServed").asLong()
+    long seeded =
+        after.path("seederUploadedBytes").asLong() - before.path("seederUploadedBytes").asLong();
+    long served =
+        after.path("httpBundleBytesServed").asLong()
             - before.path("httpBundleBytesServed").asLong();
+    long sent = seeded + served;
+    System.out.printf(
+        "    the api seeded %.2f and served %.2f bundles over HTTP%n",
+        seeded / (double) size, served / (double) size);
     // A host whose cache file the poll never saw had it by the time it was staged.
     double first = fetched.values().stream().mapToDouble(Double::doubleValue).min().orElse(staged);
     double last =

@@ -12,6 +12,7 @@ import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
+import dev.cast.workflows.host.SwitchRequest;
 import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.worker.WorkerFactory;
 import java.net.URI;
@@ -110,6 +111,11 @@ final class StubHosts implements BenchHosts {
     public Activation activateRelease(ActivateRequest request) {
       String previous = current.put(request.app(), request.version());
       return new Activation(host, "127.0.0.1", previous, List.of());
+    }
+
+    @Override
+    public Activation switchRelease(SwitchRequest request) {
+      return activateRelease(request.activation());
     }
 
     @Override

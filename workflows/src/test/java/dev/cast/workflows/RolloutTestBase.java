@@ -9,6 +9,7 @@ import dev.cast.workflows.host.Activation;
 import dev.cast.workflows.host.Endpoint;
 import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.StagedRelease;
+import dev.cast.workflows.host.SwitchRequest;
 import dev.cast.workflows.rollback.RollbackWorkflowImpl;
 import dev.cast.workflows.shared.ReleaseRef;
 import dev.cast.workflows.shared.TaskQueues;
@@ -61,6 +62,19 @@ abstract class RolloutTestBase {
                 "10.0.0." + (hosts.size() + 1),
                 current,
                 List.of(new Endpoint("web", "http", 20000))));
+    // The one-step switch does what the three steps do, on this same mock: tests stub and verify
+    // the steps.
+    org.mockito.Mockito.when(host.switchRelease(org.mockito.ArgumentMatchers.any()))
+        .thenAnswer(
+            call -> {
+              SwitchRequest request = call.getArgument(0);
+              Activation activation = host.activateRelease(request.activation());
+              host.awaitHealthy(request.health());
+              if (request.runPostActivate()) {
+                host.runHook(request.postActivate());
+              }
+              return activation;
+            });
     env.newWorker(TaskQueues.host(name)).registerActivitiesImplementations(host);
     hosts.put(name, host);
     return host;

@@ -22,6 +22,7 @@ import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
+import dev.cast.workflows.host.SwitchRequest;
 import io.temporal.activity.Activity;
 import java.io.IOException;
 import org.jdbi.v3.core.Jdbi;
@@ -87,6 +88,24 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
     check(request.app(), request.version());
     Heartbeat heartbeat = Heartbeat.start("activating " + request.version());
     return locked(request.app(), () -> activator.activate(request, heartbeat));
+  }
+
+  @Override
+  public Activation switchRelease(SwitchRequest request) {
+    check(request.app(), request.version());
+    Heartbeat heartbeat = Heartbeat.start("activating " + request.version());
+    return locked(
+        request.app(),
+        () -> {
+          Activation activation = activator.activate(request.activation(), heartbeat);
+          health.await(request.health(), heartbeat);
+          if (request.runPostActivate()) {
+            var app = settings.layout().app(request.app());
+            var manifest = ReleaseManifests.load(app, request.version());
+            hooks.run(app, request.version(), manifest, HookInvoker.POST_ACTIVATE, heartbeat);
+          }
+          return activation;
+        });
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.cast.activities.service.RunRecord;
 import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
 import dev.cast.workflows.host.HookRequest;
+import dev.cast.workflows.host.SwitchRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +94,58 @@ class HookTest extends HostTest {
 
     assertThat(host.app("hello").releaseDir("v1").resolve("post.out")).hasContent("v1 " + port);
     assertThat(activation.fetched()).isTrue();
+  }
+
+  @Test
+  void aOneStepSwitchActivatesWaitsForHealthAndRunsPostActivate() throws Exception {
+    String yml =
+        """
+        name: hello
+        version: "0"
+        services:
+          web:
+            command: ["sleep", "1000"]
+            ports: [http]
+            health: {command: ["sh", "-c", "test -e ready || { touch ready; exit 1; }"], interval: 200ms}
+        hooks:
+          post_activate:
+            command: ["sh", "-c", "test -e ready && echo $CAST_VERSION $PORT_HTTP > post.out"]
+        """;
+    host.stage("hello", "v1", yml, Map.of());
+
+    var activation =
+        host.activities.switchRelease(new SwitchRequest("d-1", "hello", "v1", 30_000, true));
+
+    int port = ActivationTest.port(activation, "http");
+    assertThat(host.app("hello").releaseDir("v1").resolve("post.out")).hasContent("v1 " + port);
+    assertThat(Files.readSymbolicLink(host.app("hello").current()))
+        .isEqualTo(Path.of("releases", "v1"));
+  }
+
+  @Test
+  void aOneStepSwitchFailsOnHealthWithoutRunningPostActivate() throws Exception {
+    String yml =
+        """
+        name: hello
+        version: "0"
+        services:
+          web:
+            command: ["sleep", "1000"]
+            health: {command: ["false"], interval: 200ms}
+        hooks:
+          post_activate:
+            command: ["sh", "-c", "touch post.out"]
+        """;
+    host.stage("hello", "v1", yml, Map.of());
+
+    ApplicationFailure failure =
+        applicationFailure(
+            () ->
+                host.activities.switchRelease(
+                    new SwitchRequest("d-1", "hello", "v1", 1_500, true)));
+
+    assertThat(failure.getType()).isEqualTo("SERVICE_UNHEALTHY");
+    assertThat(host.app("hello").releaseDir("v1").resolve("post.out")).doesNotExist();
   }
 
   @Test

@@ -53,6 +53,17 @@ public interface ReleaseActivities {
   void runHook(HookRequest request);
 
   /**
+   * {@link #activateRelease}, then {@link #awaitHealthy} and, when asked, {@link #runHook} of
+   * {@code post_activate}, as one activity: a deploy's switch of a host costs one round trip
+   * through Temporal instead of three. Idempotent as each of them is. Profile: serviceLifecycle
+   * with the health deadline.
+   *
+   * @throws io.temporal.failure.ApplicationFailure those of the three steps
+   */
+  @ActivityMethod
+  Activation switchRelease(SwitchRequest request);
+
+  /**
    * Compensation: puts the previous release back. Stops the services of {@code failedVersion} if
    * they run, swaps {@code current} back to {@code previousVersion} and starts its services (or,
    * with no previous version, leaves the app stopped with no {@code current}). Copes with the

@@ -11,6 +11,7 @@ import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
+import dev.cast.workflows.host.SwitchRequest;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -299,6 +300,43 @@ public final class Rollout {
       saga.addCompensation(() -> revert(host, previous));
     }
     mark(host, "activating", "switching from " + (previous == null ? "nothing" : previous));
+    Activation activation;
+    if (Workflow.getVersion("one-step-switch", Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      activation = switchInSteps(host, lifecycle, runPostActivate);
+    } else {
+      // One activity: activate, wait for health, post_activate. Each step used to cost a round
+      // trip through Temporal and a workflow task, which with many hosts at once wait their turn.
+      activation =
+          onHost(
+              host,
+              () ->
+                  lifecycle.switchRelease(
+                      new SwitchRequest(
+                          deploymentId,
+                          release.app(),
+                          release.version(),
+                          policy.healthyDeadlineMillis(),
+                          runPostActivate)));
+    }
+    if (switching) {
+      saga.addCompensation(() -> catalog.restoreCurrent(release.app(), host, previous));
+    }
+    catalog.recordActivation(
+        new HostActivation(
+            deploymentId,
+            release.app(),
+            release.version(),
+            host,
+            activation.address(),
+            previous,
+            activation.endpoints()));
+    mark(host, "healthy", release.version() + " is serving");
+  }
+
+  /** The switch as runs recorded before {@code switchRelease} existed did it: three activities. */
+  private Activation switchInSteps(
+      String host, ReleaseActivities lifecycle, boolean runPostActivate) {
     Activation activation =
         onHost(
             host,
@@ -320,19 +358,7 @@ public final class Rollout {
             return null;
           });
     }
-    if (switching) {
-      saga.addCompensation(() -> catalog.restoreCurrent(release.app(), host, previous));
-    }
-    catalog.recordActivation(
-        new HostActivation(
-            deploymentId,
-            release.app(),
-            release.version(),
-            host,
-            activation.address(),
-            previous,
-            activation.endpoints()));
-    mark(host, "healthy", release.version() + " is serving");
+    return activation;
   }
 
   /**

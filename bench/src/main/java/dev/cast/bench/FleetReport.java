@@ -16,6 +16,7 @@ final class FleetReport {
       List.of(
           "RecordDeployment",
           "StageRelease",
+          "SwitchRelease",
           "ActivateRelease",
           "AwaitHealthy",
           "RunHook",
@@ -74,7 +75,7 @@ final class FleetReport {
                 median(runs, r -> r.history().events()),
                 median(runs, r -> r.history().events()) / c.hosts()));
     System.out.println(
-        "ms/batch: the batches' part of the workflow (first ActivateRelease scheduled → last"
+        "ms/batch: the batches' part of the workflow (first SwitchRelease scheduled → last"
             + " RecordActivation done) / batches");
   }
 

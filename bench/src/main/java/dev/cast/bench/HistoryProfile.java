@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * @param events history events
  * @param workflowMs workflow started → completed
  * @param stagingMs first StageRelease scheduled → last one completed
- * @param switchingMs first ActivateRelease scheduled → last RecordActivation completed (the
- *     batches)
+ * @param switchingMs first SwitchRelease (ActivateRelease in older runs) scheduled → last
+ *     RecordActivation completed (the batches)
  * @param pruningMs first PruneReleases scheduled → last one completed
  * @param workflowTasks workflow tasks completed
  * @param workflowTaskMs their time on the worker (started → completed), summed
@@ -44,7 +44,13 @@ record HistoryProfile(
 
   /** The host activities in the order a deploy runs them; the rest run on the control queue. */
   static final List<String> HOST_ACTIVITIES =
-      List.of("StageRelease", "ActivateRelease", "AwaitHealthy", "RunHook", "PruneReleases");
+      List.of(
+          "StageRelease",
+          "SwitchRelease",
+          "ActivateRelease",
+          "AwaitHealthy",
+          "RunHook",
+          "PruneReleases");
 
   static HistoryProfile of(List<HistoryEvent> events) {
     Map<Long, HistoryEvent> byId = new HashMap<>();
@@ -97,7 +103,10 @@ record HistoryProfile(
         events.size(),
         (workflowEnd - workflowStart) / 1e6,
         span(spans, "StageRelease", "StageRelease"),
-        span(spans, "ActivateRelease", "RecordActivation"),
+        span(
+            spans,
+            spans.containsKey("SwitchRelease") ? "SwitchRelease" : "ActivateRelease",
+            "RecordActivation"),
         span(spans, "PruneReleases", "PruneReleases"),
         tasks,
         taskMs,

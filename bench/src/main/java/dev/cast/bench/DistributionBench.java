@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,28 +54,16 @@ public final class DistributionBench {
       boolean http = true;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
-          case "--hosts" ->
-              hosts =
-                  Arrays.stream(args[++i].split(","))
-                      .map(Options::positive)
-                      .distinct()
-                      .sorted()
-                      .toList();
-          case "--size" -> size = positive(args[++i]);
+          case "--hosts" -> hosts = BenchArgs.hostCounts(args[++i]);
+          case "--size" -> size = BenchArgs.positive(args[++i]);
           case "--rate" -> rate = args[++i];
-          case "--runs" -> runs = positive(args[++i]);
+          case "--runs" -> runs = BenchArgs.positive(args[++i]);
           case "--no-http" -> http = false;
           default ->
               throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
         }
       }
       return new Options(hosts, size, rate, runs, http);
-    }
-
-    private static int positive(String value) {
-      int n = Integer.parseInt(value.trim());
-      BenchServer.require(n >= 1, "expected a number of at least 1, was " + value);
-      return n;
     }
 
     int largest() {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,14 +77,8 @@ public final class FleetBench {
       boolean httpStaging = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
-          case "--hosts" ->
-              hosts =
-                  Arrays.stream(args[++i].split(","))
-                      .map(Options::positive)
-                      .distinct()
-                      .sorted()
-                      .toList();
-          case "--runs" -> runs = positive(args[++i]);
+          case "--hosts" -> hosts = BenchArgs.hostCounts(args[++i]);
+          case "--runs" -> runs = BenchArgs.positive(args[++i]);
           case "--batch" -> batch = Integer.parseInt(args[++i]);
           case "--poll" -> poll = true;
           case "--no-sticky" -> sticky = false;
@@ -96,12 +89,6 @@ public final class FleetBench {
         }
       }
       return new Options(hosts, runs, batch, poll, sticky, stubs, httpStaging);
-    }
-
-    private static int positive(String value) {
-      int n = Integer.parseInt(value.trim());
-      BenchServer.require(n >= 1, "expected a number of at least 1, was " + value);
-      return n;
     }
 
     int smallest() {

@@ -107,6 +107,17 @@ final class CastServerHarness {
     return dataDir.resolve("agents").resolve(name);
   }
 
+  /** Waits until some host reports the service (its agent's service report reached the api). */
+  void awaitReported(String app, String service) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (api().get("/v1/apps/" + app + "/services/" + service).status() != 200) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("no host reported " + service + " of " + app);
+      }
+      Thread.sleep(50);
+    }
+  }
+
   /** Waits until a host has registered (and, with a process, that the process still lives). */
   void awaitHost(String name, Process agent) throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();

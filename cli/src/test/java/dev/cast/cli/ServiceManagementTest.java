@@ -205,6 +205,9 @@ class ServiceManagementTest {
             .asText();
     assertThat(CAST.api().awaitDeployment(id, Duration.ofMinutes(1)).path("state").asText())
         .isEqualTo("SUCCEEDED");
+    // Logs are read from the hosts that report the service; the agent reports it just after the
+    // deploy (asynchronously), so wait for that first.
+    CAST.awaitReported("chatty", "talk");
     CastServerHarness.Following follow =
         CAST.follow("/v1/apps/chatty/services/talk/logs?tail=0&follow=true");
     BlockingQueue<String> lines = follow.lines();

@@ -21,6 +21,7 @@ final class FleetReport {
           "AwaitHealthy",
           "RunHook",
           "RecordActivation",
+          "RecordActivations",
           "PruneReleases");
 
   /** What the hosts' own work costs: their agents' threads and the processes they start. */

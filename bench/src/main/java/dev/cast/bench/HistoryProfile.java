@@ -106,7 +106,7 @@ record HistoryProfile(
         span(
             spans,
             spans.containsKey("SwitchRelease") ? "SwitchRelease" : "ActivateRelease",
-            "RecordActivation"),
+            spans.containsKey("RecordActivations") ? "RecordActivations" : "RecordActivation"),
         span(spans, "PruneReleases", "PruneReleases"),
         tasks,
         taskMs,

@@ -4,6 +4,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.withSettings;
 
 import dev.cast.workflows.catalog.CatalogActivities;
+import dev.cast.workflows.catalog.HostActivation;
 import dev.cast.workflows.deploy.DeployWorkflowImpl;
 import dev.cast.workflows.host.Activation;
 import dev.cast.workflows.host.Endpoint;
@@ -39,6 +40,15 @@ abstract class RolloutTestBase {
     env = TestWorkflowEnvironment.newInstance();
     client = env.getWorkflowClient();
     catalog = mock(CatalogActivities.class, withSettings().withoutAnnotations());
+    // A batch's record is each host's record, on this same mock: tests verify those.
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              List<HostActivation> batch = call.getArgument(0);
+              batch.forEach(catalog::recordActivation);
+              return null;
+            })
+        .when(catalog)
+        .recordActivations(org.mockito.ArgumentMatchers.any());
     Worker control = env.newWorker(TaskQueues.CONTROL);
     control.registerWorkflowImplementationTypes(
         DeployWorkflowImpl.class, RollbackWorkflowImpl.class);

@@ -67,6 +67,11 @@ public final class CatalogActivitiesImpl implements CatalogActivities {
   }
 
   @Override
+  public void recordActivations(List<HostActivation> activations) {
+    activations.forEach(this::recordActivation);
+  }
+
+  @Override
   public void restoreCurrent(String app, String host, String version) {
     instances.restore(app, host, version);
   }

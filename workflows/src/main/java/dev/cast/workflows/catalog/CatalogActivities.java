@@ -3,6 +3,7 @@ package dev.cast.workflows.catalog;
 import dev.cast.workflows.shared.DeploymentProgress;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 
 /**
  * The api's record of deployments and of what runs where. Runs on the control queue, in the api
@@ -24,6 +25,10 @@ public interface CatalogActivities {
    */
   @ActivityMethod
   void recordActivation(HostActivation activation);
+
+  /** {@link #recordActivation} for each host of a batch, in one activity. Idempotent. */
+  @ActivityMethod
+  void recordActivations(List<HostActivation> activations);
 
   /**
    * Compensation of {@link #recordActivation}: {@code version} is current on the host again (or

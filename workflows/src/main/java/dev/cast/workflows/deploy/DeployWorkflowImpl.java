@@ -81,6 +81,10 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   }
 
   private void activate(List<String> batch) {
+    if (rollout.recordsPerBatch()) {
+      rollout.activateBatch(batch, true);
+      return;
+    }
     if (batch.size() == 1) {
       rollout.activate(batch.get(0), true);
       return;

@@ -30,8 +30,13 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
           int batches = (hosts.size() + size - 1) / size;
           for (int start = 0, batch = 1; start < hosts.size(); start += size, batch++) {
             rollout.phase("rolling back", batch, batches);
+            List<String> hostsOfBatch = hosts.subList(start, Math.min(start + size, hosts.size()));
+            if (rollout.recordsPerBatch()) {
+              rollout.activateBatch(hostsOfBatch, false);
+              continue;
+            }
             List<Promise<Void>> running = new ArrayList<>();
-            for (String host : hosts.subList(start, Math.min(start + size, hosts.size()))) {
+            for (String host : hostsOfBatch) {
               running.add(Async.procedure(rollout::activate, host, false));
             }
             Rollout.awaitAll(running);

@@ -285,13 +285,57 @@ public final class Rollout {
       return;
     }
     try {
-      switchHost(host, runPostActivate);
+      catalog.recordActivation(switchHost(host, runPostActivate));
+      mark(host, "healthy", release.version() + " is serving");
     } catch (SkipHost skipped) {
       // Reported in its progress; the rollout goes on without it.
     }
   }
 
-  private void switchHost(String host, boolean runPostActivate) {
+  /**
+   * Whether batches are recorded in the catalog in one activity ({@link #activateBatch}); runs
+   * recorded before that was so replay one record per host ({@link #activate}).
+   */
+  public boolean recordsPerBatch() {
+    return Workflow.getVersion("batch-record", Workflow.DEFAULT_VERSION, 1) == 1;
+  }
+
+  /**
+   * Switches the hosts of a batch at once, then records all that switched in the catalog in one
+   * activity: with many hosts, one record per host cost a round trip through Temporal each.
+   */
+  public void activateBatch(List<String> batch, boolean runPostActivate) {
+    List<Promise<HostActivation>> switching = new ArrayList<>();
+    for (String host : batch) {
+      if (!unreachable.contains(host)) {
+        switching.add(
+            Async.function(
+                () -> {
+                  try {
+                    return switchHost(host, runPostActivate);
+                  } catch (SkipHost skipped) {
+                    return null; // Reported in its progress; the rollout goes on without it.
+                  }
+                }));
+      }
+    }
+    awaitAll(switching);
+    List<HostActivation> switched = new ArrayList<>();
+    for (Promise<HostActivation> promise : switching) {
+      if (promise.get() != null) {
+        switched.add(promise.get());
+      }
+    }
+    if (!switched.isEmpty()) {
+      catalog.recordActivations(switched);
+    }
+    for (HostActivation done : switched) {
+      mark(done.host(), "healthy", release.version() + " is serving");
+    }
+  }
+
+  /** Switches one host; returns what the catalog should record of it. */
+  private HostActivation switchHost(String host, boolean runPostActivate) {
     String previous = staged.get(host).currentVersion();
     boolean switching = !release.version().equals(previous);
     ReleaseActivities lifecycle = lifecycleStub(host);
@@ -322,16 +366,14 @@ public final class Rollout {
     if (switching) {
       saga.addCompensation(() -> catalog.restoreCurrent(release.app(), host, previous));
     }
-    catalog.recordActivation(
-        new HostActivation(
-            deploymentId,
-            release.app(),
-            release.version(),
-            host,
-            activation.address(),
-            previous,
-            activation.endpoints()));
-    mark(host, "healthy", release.version() + " is serving");
+    return new HostActivation(
+        deploymentId,
+        release.app(),
+        release.version(),
+        host,
+        activation.address(),
+        previous,
+        activation.endpoints());
   }
 
   /** The switch as runs recorded before {@code switchRelease} existed did it: three activities. */

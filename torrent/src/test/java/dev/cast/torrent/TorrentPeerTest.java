@@ -80,16 +80,9 @@ class TorrentPeerTest {
     Path bundle = TestFiles.random(files.resolve("bundle.tar.gz"), SIZE, 2);
     try (TestHttp http = new TestHttp(new Tracker(), files);
         TorrentPeer leecher = TorrentPeer.start(TorrentPeer.Options.defaults())) {
-      Metainfo torrent =
-          TorrentCreator.of(bundle)
-              .announce(http.announceUrl())
-              .webSeed(http.fileUrl("bundle.tar.gz"))
-              .create();
-      http.tracker.allow(torrent.infoHash());
+      Metainfo torrent = webSeeded(http, bundle);
       long start = System.nanoTime();
-      Download d =
-          leecher.download(
-              torrent.bytes(), dir.resolve("down"), List.of(), TorrentPeer.ProgressListener.none());
+      Download d = download(leecher, torrent, dir);
       assertThat(d.await(Duration.ofSeconds(30))).isTrue();
       long millis = (System.nanoTime() - start) / 1_000_000;
       System.out.printf(
@@ -109,16 +102,9 @@ class TorrentPeerTest {
         TorrentPeer leecher =
             TorrentPeer.start(
                 TorrentPeer.Options.defaults().withWebSeedDelay(Duration.ofSeconds(20)))) {
-      Metainfo torrent =
-          TorrentCreator.of(bundle)
-              .announce(http.announceUrl())
-              .webSeed(http.fileUrl("bundle.tar.gz"))
-              .create();
-      http.tracker.allow(torrent.infoHash());
+      Metainfo torrent = webSeeded(http, bundle);
       seeder.seed(torrent.bytes(), files);
-      Download d =
-          leecher.download(
-              torrent.bytes(), dir.resolve("down"), List.of(), TorrentPeer.ProgressListener.none());
+      Download d = download(leecher, torrent, dir);
       assertThat(d.await(Duration.ofSeconds(30))).isTrue();
 
       assertThat(TestFiles.sha256(d.file())).isEqualTo(TestFiles.sha256(bundle));
@@ -134,16 +120,9 @@ class TorrentPeerTest {
     try (TestHttp http = new TestHttp(new Tracker(), files);
         TorrentPeer leecher =
             TorrentPeer.start(TorrentPeer.Options.defaults().withWebSeedDelay(delay))) {
-      Metainfo torrent =
-          TorrentCreator.of(bundle)
-              .announce(http.announceUrl())
-              .webSeed(http.fileUrl("bundle.tar.gz"))
-              .create();
-      http.tracker.allow(torrent.infoHash());
+      Metainfo torrent = webSeeded(http, bundle);
       long start = System.nanoTime();
-      Download d =
-          leecher.download(
-              torrent.bytes(), dir.resolve("down"), List.of(), TorrentPeer.ProgressListener.none());
+      Download d = download(leecher, torrent, dir);
       assertThat(d.await(Duration.ofSeconds(30))).isTrue();
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(delay);
@@ -245,5 +224,22 @@ class TorrentPeerTest {
     }
     assertThat(verified).as("the child was killed half-way").isBetween(SIZE * 4 / 10, SIZE - 1);
     return verified;
+  }
+
+  /** A torrent of {@code bundle} announcing to {@code http}'s tracker, with it as web seed. */
+  private static Metainfo webSeeded(TestHttp http, Path bundle) throws Exception {
+    Metainfo torrent =
+        TorrentCreator.of(bundle)
+            .announce(http.announceUrl())
+            .webSeed(http.fileUrl(bundle.getFileName().toString()))
+            .create();
+    http.tracker.allow(torrent.infoHash());
+    return torrent;
+  }
+
+  /** Starts downloading {@code torrent} into {@code dir/down}, progress unwatched. */
+  private static Download download(TorrentPeer leecher, Metainfo torrent, Path dir) {
+    return leecher.download(
+        torrent.bytes(), dir.resolve("down"), List.of(), TorrentPeer.ProgressListener.none());
   }
 }

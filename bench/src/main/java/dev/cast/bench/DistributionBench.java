@@ -29,7 +29,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Needs root and {@code ip netns} (the hosts' own addresses and links). Options: {@code --hosts
  * 2,8}, {@code --size 64} (MiB), {@code --rate 100mbit} ({@code tc}'s units), {@code --runs 1} per
- * case, {@code --no-http} to skip the HTTP fan-out.
+ * case, {@code --no-http} to skip the HTTP fan-out, {@code --logs DIR} to keep each host's agent
+ * log there.
  */
 public final class DistributionBench {
   private static final String APP = "dist";
@@ -42,9 +43,9 @@ public final class DistributionBench {
           + "    health: {command: [\"true\"]}\n"
           + "    stop: {signal: TERM, grace: 2s}\n";
 
-  record Options(List<Integer> hosts, int sizeMiB, String rate, int runs, boolean http) {
+  record Options(List<Integer> hosts, int sizeMiB, String rate, int runs, boolean http, Path logs) {
     private static final String USAGE =
-        "--hosts 2,8 --size 64 --rate 100mbit --runs 1 --no-http (all optional)";
+        "--hosts 2,8 --size 64 --rate 100mbit --runs 1 --no-http --logs DIR (all optional)";
 
     static Options parse(String[] args) {
       List<Integer> hosts = List.of(2, 8);
@@ -52,6 +53,7 @@ public final class DistributionBench {
       String rate = "100mbit";
       int runs = 1;
       boolean http = true;
+      Path logs = null;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--hosts" -> hosts = BenchArgs.hostCounts(args[++i]);
@@ -59,11 +61,12 @@ public final class DistributionBench {
           case "--rate" -> rate = args[++i];
           case "--runs" -> runs = BenchArgs.positive(args[++i]);
           case "--no-http" -> http = false;
+          case "--logs" -> logs = Path.of(args[++i]);
           default ->
               throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
         }
       }
-      return new Options(hosts, size, rate, runs, http);
+      return new Options(hosts, size, rate, runs, http, logs);
     }
 
     int largest() {
@@ -87,7 +90,6 @@ public final class DistributionBench {
     }
   }
 
-  /** One measured case: how, to how many hosts, the staging time and what the api sent. */
   /**
    * One measured case.
    *
@@ -218,6 +220,15 @@ public final class DistributionBench {
             r.apiSentBundles(),
             100 * r.cpuBusy());
         results.add(r);
+      }
+      if (options.logs() != null) {
+        Files.createDirectories(options.logs());
+        for (Fleet.Host host : fleet.hosts()) {
+          Files.copy(
+              host.logFile(),
+              options.logs().resolve(host.name() + ".log"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
       }
     }
     return results;

@@ -56,6 +56,16 @@ final class ArchiveReader {
    * @return the manifest, digest and size
    */
   static BundleInfo read(Path tarGz, long maxBytes, Sink sink) throws BundleException, IOException {
+    return read(tarGz, maxBytes, true, sink);
+  }
+
+  /**
+   * {@link #read(Path, long, Sink)}, computing the archive's sha256 only when {@code digest} is
+   * true: without it, the returned digest is empty and reading stops after the tar's last entry.
+   * For a caller that has just checked the file's sha256 itself.
+   */
+  static BundleInfo read(Path tarGz, long maxBytes, boolean digest, Sink sink)
+      throws BundleException, IOException {
     if (maxBytes <= 0) {
       throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
     }
@@ -64,17 +74,19 @@ final class ArchiveReader {
       throw new BundleException(
           ARCHIVE, "bundle is " + size + " bytes, over the limit of " + maxBytes + " bytes");
     }
-    MessageDigest sha = Digests.newSha256();
+    MessageDigest sha = digest ? Digests.newSha256() : null;
+    InputStream source = new Source(Files.newInputStream(tarGz));
     try (InputStream file =
-        new BufferedInputStream(
-            new DigestInputStream(new Source(Files.newInputStream(tarGz)), sha), 1 << 16)) {
+        new BufferedInputStream(digest ? new DigestInputStream(source, sha) : source, 1 << 16)) {
       requireGzip(file);
-      byte[] manifest = readEntries(file, unpackedLimit(maxBytes), sink);
+      byte[] manifest = readEntries(file, unpackedLimit(maxBytes), digest, sink);
       if (manifest == null) {
         throw new BundleException(ARCHIVE, "has no cast.yml at its root");
       }
       return new BundleInfo(
-          ManifestParser.parse(manifest), HexFormat.of().formatHex(sha.digest()), size);
+          ManifestParser.parse(manifest),
+          digest ? HexFormat.of().formatHex(sha.digest()) : "",
+          size);
     } catch (Refused e) {
       throw e.reason;
     } catch (Source.Failure e) {
@@ -96,7 +108,7 @@ final class ArchiveReader {
     }
   }
 
-  private static byte[] readEntries(InputStream file, long limit, Sink sink)
+  private static byte[] readEntries(InputStream file, long limit, boolean digest, Sink sink)
       throws IOException, BundleException {
     GZIPInputStream gzip;
     try {
@@ -135,7 +147,9 @@ final class ArchiveReader {
         throw new BundleException(ARCHIVE, "is an empty tar archive; it has no cast.yml");
       }
       rules.finish();
-      file.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file
+      if (digest) {
+        file.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file
+      }
       return manifest;
     }
   }

@@ -1,5 +1,6 @@
 package dev.cast.torrent;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.libtorrent4j.AddTorrentParams;
 import org.libtorrent4j.AlertListener;
 import org.libtorrent4j.ErrorCode;
+import org.libtorrent4j.PeerInfo;
 import org.libtorrent4j.Priority;
 import org.libtorrent4j.SessionManager;
 import org.libtorrent4j.SessionParams;
@@ -36,11 +38,13 @@ import org.libtorrent4j.alerts.PeerBanAlert;
 import org.libtorrent4j.alerts.TorrentAlert;
 import org.libtorrent4j.alerts.TorrentErrorAlert;
 import org.libtorrent4j.swig.address;
+import org.libtorrent4j.swig.bitfield;
 import org.libtorrent4j.swig.error_code;
 import org.libtorrent4j.swig.ip_filter;
 import org.libtorrent4j.swig.settings_pack;
 import org.libtorrent4j.swig.torrent_flags_t;
 import org.libtorrent4j.swig.torrent_handle;
+import org.libtorrent4j.swig.torrent_status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +80,10 @@ public final class TorrentPeer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TorrentPeer.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a download sparing its seed may receive nothing before it asks the seed again. */
+  static final Duration SPARE_IDLE = Duration.ofSeconds(1);
+
   private static final int[] WATCHED_ALERTS = {
     AlertType.TORRENT_FINISHED.swig(),
     AlertType.TORRENT_ERROR.swig(),
@@ -93,6 +101,8 @@ public final class TorrentPeer implements AutoCloseable {
   private final AlertListener alerts;
   private final int listenPort;
   private final Duration webSeedDelay;
+  // The seed addresses blocked in the session's IP filter; touched on the poller thread only.
+  private volatile Set<String> sparedSeeds = Set.of();
   private volatile boolean closed;
 
   /**
@@ -327,6 +337,8 @@ public final class TorrentPeer implements AutoCloseable {
             () -> currentProgress(active),
             () -> cancel(meta.infoHash()));
     active.download = download;
+    active.share = first;
+    active.webSeedsInUse = !holdWebSeeds && !meta.webSeeds().isEmpty();
     Active previous = downloads.put(meta.infoHash(), active);
     if (previous != null) {
       previous.download.done.cancel(false);
@@ -342,6 +354,43 @@ public final class TorrentPeer implements AutoCloseable {
       handle
           .swig()
           .connect_peer(new TcpEndpoint(peer.getAddress().getHostAddress(), peer.getPort()).swig());
+    }
+  }
+
+  /**
+   * Lets a download that fetches a {@link Share} first spare the seed at {@code seed} (the api)
+   * once it holds that share. While every running download here holds its share, this peer takes
+   * nothing from that address: the address is blocked in the session's IP filter, the seed's upload
+   * goes to the hosts still fetching their shares, and this host gets the other shares from their
+   * hosts. Without that, rarest-first asks the seed for exactly the pieces of the shares their
+   * hosts do not have yet, and the seed sends them twice.
+   *
+   * <p>The seed is asked again, for good, as soon as a download here has received nothing for
+   * {@link #SPARE_IDLE} (a host that went away with the only copy of its share), and before any web
+   * seed (also the api) is added. It is never spared when the download fetches the whole torrent,
+   * when the torrent's web seeds are in use from the start, when {@code seed} is an address of this
+   * machine, or when more than one peer of the torrent is connected from {@code seed} (peers
+   * sharing an address, e.g. hosts on one machine, cannot be told apart).
+   */
+  public void spareSeed(String infoHash, InetAddress seed) {
+    Active active = downloads.get(infoHash.toLowerCase(java.util.Locale.ROOT));
+    if (active == null || active.share.count() < 2 || isOwnAddress(seed)) {
+      return;
+    }
+    active.sparedSeed = seed.getHostAddress();
+  }
+
+  /** The seed addresses this peer takes nothing from at the moment (see {@link #spareSeed}). */
+  public Set<String> sparedSeeds() {
+    return sparedSeeds;
+  }
+
+  private static boolean isOwnAddress(InetAddress address) {
+    try {
+      return address.isAnyLocalAddress()
+          || java.net.NetworkInterface.getByInetAddress(address) != null;
+    } catch (java.net.SocketException e) {
+      return true;
     }
   }
 
@@ -464,6 +513,8 @@ public final class TorrentPeer implements AutoCloseable {
     bool(sp, settings_pack.bool_types.allow_multiple_connections_per_ip, true);
     bool(sp, settings_pack.bool_types.announce_to_all_trackers, true);
     bool(sp, settings_pack.bool_types.announce_to_all_tiers, true);
+    // The IP filter only ever holds a spared seed (see spareSeed): its tracker stays reachable.
+    bool(sp, settings_pack.bool_types.apply_ip_filter_to_trackers, false);
     // The tracker asks for a re-announce every 30 s; libtorrent's floor is otherwise 5 minutes.
     integer(sp, settings_pack.int_types.min_announce_interval, 15);
     // Peers that refused a connection (not listening yet) are retried after 5 s, not 60 s.
@@ -635,6 +686,93 @@ public final class TorrentPeer implements AutoCloseable {
 
   private void pollAll() {
     downloads.values().forEach(this::poll);
+    spareSeeds();
+  }
+
+  /**
+   * Blocks the seeds that every running download spares, and unblocks the others; a download that
+   * stopped receiving while its seed was spared gives up sparing it. Runs on the poller thread.
+   */
+  private void spareSeeds() {
+    long now = System.nanoTime();
+    Set<String> spared = new java.util.TreeSet<>();
+    boolean anyNeedsSeed = false;
+    for (Active active : downloads.values()) {
+      if (active.download.done.isDone()) {
+        continue;
+      }
+      if (active.sparesSeed()
+          && sparedSeeds.contains(active.sparedSeed)
+          && now - active.lastDeliveryAt >= SPARE_IDLE.toNanos()) {
+        active.spareReleased = true;
+        LOG.info(
+            "{}: nothing received for {} ms while sparing the seed at {}; asking it again",
+            active.meta.name(),
+            SPARE_IDLE.toMillis(),
+            active.sparedSeed);
+      }
+      if (active.sparesSeed()) {
+        spared.add(active.sparedSeed);
+      } else {
+        anyNeedsSeed = true;
+      }
+    }
+    Set<String> blocked = anyNeedsSeed ? Set.of() : Set.copyOf(spared);
+    if (blocked.equals(sparedSeeds) || closed) {
+      return;
+    }
+    ip_filter filter = new ip_filter();
+    error_code ec = new error_code();
+    for (String seed : blocked) {
+      address a = address.from_string(seed, ec);
+      filter.add_rule(a, a, ip_filter.access_flags.blocked.swigValue());
+    }
+    session.swig().set_ip_filter(filter);
+    if (blocked.isEmpty()) {
+      LOG.info("taking pieces from {} again", sparedSeeds);
+      // The filter dropped the seed from every torrent's peer list: the tracker hands it out again.
+      for (Active active : downloads.values()) {
+        if (!active.download.done.isDone() && active.handle.isValid()) {
+          active.handle.forceReannounce(0, -1, TorrentHandle.IGNORE_MIN_INTERVAL);
+        }
+      }
+    } else {
+      LOG.info("sparing the seed at {}: every download here holds its own share", blocked);
+    }
+    sparedSeeds = blocked;
+  }
+
+  /** Whether every piece of the download's share is here; once true, it stays so. */
+  private static boolean holdsShare(Active active) {
+    if (!active.shareHeld) {
+      torrent_status s = active.handle.swig().status(TorrentHandle.QUERY_PIECES);
+      bitfield have = s.get_pieces();
+      int pieces = active.meta.pieceCount();
+      if (have.size() < pieces) {
+        return false;
+      }
+      for (int i = 0; i < pieces; i++) {
+        if (active.share.contains(i, pieces) && !have.get_bit(i)) {
+          return false;
+        }
+      }
+      active.shareHeld = true;
+    }
+    return true;
+  }
+
+  /** Whether more than one peer of the download is connected from {@code address}. */
+  private static boolean sharedAddress(Active active, String address) {
+    int from = 0;
+    for (PeerInfo peer : active.handle.peerInfo()) {
+      String ip = peer.ip();
+      int colon = ip.lastIndexOf(':');
+      String host = colon < 0 ? ip : ip.substring(0, colon);
+      if (host.replace("[", "").replace("]", "").equals(address) && ++from > 1) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void poll(Active active) {
@@ -655,7 +793,20 @@ public final class TorrentPeer implements AutoCloseable {
       }
       Progress progress = progress(active.handle, status, active.hashFailures.get());
       active.last = progress;
+      noteDelivery(active, progress);
       releaseWebSeedsIfPeersIdle(active, progress);
+      if (active.sparedSeed != null && !active.spareReleased && !active.spareChecked) {
+        if (holdsShare(active)) {
+          active.spareChecked = true;
+          if (sharedAddress(active, active.sparedSeed)) {
+            active.spareReleased = true;
+            LOG.info(
+                "{}: not sparing the seed at {}, other peers share its address",
+                active.meta.name(),
+                active.sparedSeed);
+          }
+        }
+      }
       active.listener.onProgress(progress);
       if (progress.isComplete()) {
         downloads.remove(active.meta.infoHash(), active);
@@ -671,18 +822,9 @@ public final class TorrentPeer implements AutoCloseable {
    * spent checking a partial file already on disk does not count.
    */
   private void releaseWebSeedsIfPeersIdle(Active active, Progress progress) {
-    if (active.heldWebSeeds.isEmpty() || progress.isComplete()) {
-      return;
-    }
-    long now = System.nanoTime();
-    // A new high of bytes received counts, as for a stall: rejected pieces are taken back.
-    if (progress.receivedBytes() > active.deliveredByPeers
-        || progress.state().startsWith("checking")) {
-      active.deliveredByPeers = Math.max(active.deliveredByPeers, progress.receivedBytes());
-      active.peersLastDeliveredAt = now;
-      return;
-    }
-    if (now - active.peersLastDeliveredAt < webSeedDelay.toNanos()) {
+    if (active.heldWebSeeds.isEmpty()
+        || progress.isComplete()
+        || System.nanoTime() - active.lastDeliveryAt < webSeedDelay.toNanos()) {
       return;
     }
     LOG.info(
@@ -692,10 +834,28 @@ public final class TorrentPeer implements AutoCloseable {
         progress.bytesDone(),
         progress.totalBytes(),
         progress.peers());
+    // The web seed is the api: a spared seed's address must be open first.
+    active.spareReleased = true;
+    if (!sparedSeeds.isEmpty()) {
+      spareSeeds();
+    }
     for (String url : active.heldWebSeeds) {
       active.handle.swig().add_url_seed(url);
     }
     active.heldWebSeeds = List.of();
+    active.webSeedsInUse = true;
+  }
+
+  /**
+   * Notes when the download last received something new. A new high of bytes received counts, as
+   * for a stall: rejected pieces are taken back. Time spent checking a partial file counts too.
+   */
+  private static void noteDelivery(Active active, Progress progress) {
+    if (progress.receivedBytes() > active.deliveredBytes
+        || progress.state().startsWith("checking")) {
+      active.deliveredBytes = Math.max(active.deliveredBytes, progress.receivedBytes());
+      active.lastDeliveryAt = System.nanoTime();
+    }
   }
 
   private void fail(Active active, String message) {
@@ -723,8 +883,14 @@ public final class TorrentPeer implements AutoCloseable {
     Download download;
     volatile Progress last;
     List<String> heldWebSeeds;
-    long deliveredByPeers;
-    long peersLastDeliveredAt = System.nanoTime();
+    Share share = Share.WHOLE;
+    boolean webSeedsInUse;
+    volatile String sparedSeed;
+    boolean shareHeld;
+    boolean spareChecked;
+    boolean spareReleased;
+    long deliveredBytes;
+    long lastDeliveryAt = System.nanoTime();
 
     Active(
         Metainfo meta, TorrentHandle handle, ProgressListener listener, List<String> heldWebSeeds) {
@@ -733,6 +899,11 @@ public final class TorrentPeer implements AutoCloseable {
       this.listener = listener;
       this.heldWebSeeds = heldWebSeeds;
       this.last = new Progress(0, meta.length(), 0, 0, 0, 0, 0, "added", 0, 0);
+    }
+
+    /** Whether the download holds its share and takes nothing from its seed for now. */
+    boolean sparesSeed() {
+      return sparedSeed != null && spareChecked && !spareReleased && !webSeedsInUse;
     }
   }
 }

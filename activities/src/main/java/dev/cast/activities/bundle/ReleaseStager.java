@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts a release on the host: bundle into the cache, unpacked to {@code releases/<version>}, then
@@ -25,6 +27,7 @@ import java.util.function.Consumer;
  * without one is the leftover of an interrupted staging.
  */
 public final class ReleaseStager {
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseStager.class);
   private final HostSettings settings;
   private final BundleCache cache;
 
@@ -47,13 +50,22 @@ public final class ReleaseStager {
                 + " bytes exceeds this host's limit of "
                 + settings.maxBundleBytes());
       }
+      long start = System.nanoTime();
       fetched = !cache.isCached(request.sha256());
       Path bundle =
           fetched
               ? cache.fetch(request.bundlePath(), request.sha256(), shareOf(request), progress)
               : settings.layout().bundle(request.sha256());
+      long unpacking = System.nanoTime();
       unpack(app, request, bundle);
       writeMarker(app.marker(request.version()), request.sha256());
+      LOG.info(
+          "staged {} {}: bundle {} in {} ms, unpacked in {} ms",
+          request.app(),
+          request.version(),
+          fetched ? "fetched and checked" : "from the cache",
+          (unpacking - start) / 1_000_000,
+          (System.nanoTime() - unpacking) / 1_000_000);
     }
     return new StagedRelease(request.version(), ReleaseLinks.version(app.current()), fetched);
   }
@@ -98,7 +110,8 @@ public final class ReleaseStager {
     Path dir = app.releaseDir(request.version());
     Manifest manifest;
     try {
-      manifest = BundleUnpacker.unpack(bundle, dir, settings.maxBundleBytes());
+      // The cache checked the bundle's sha256 just before it was handed out.
+      manifest = BundleUnpacker.unpackChecked(bundle, dir, settings.maxBundleBytes());
     } catch (BundleException e) {
       throw Failures.permanent(DeployFailure.INVALID_BUNDLE, e.getMessage(), e);
     }

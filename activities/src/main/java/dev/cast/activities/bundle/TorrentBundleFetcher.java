@@ -8,6 +8,7 @@ import dev.cast.torrent.TorrentPeer;
 import dev.cast.torrent.TorrentPeer.Share;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -104,6 +105,12 @@ public final class TorrentBundleFetcher implements BundleFetcher {
     } catch (TorrentException | IllegalStateException e) {
       return "BitTorrent refused it: " + e.getMessage();
     }
+    if (share.count() > 1) {
+      InetAddress api = apiAddress();
+      if (api != null) {
+        peer.spareSeed(meta.infoHash(), api);
+      }
+    }
     boolean complete = false;
     try {
       long lastSeen = -1;
@@ -159,6 +166,16 @@ public final class TorrentBundleFetcher implements BundleFetcher {
         meta.length(),
         download.progress().downloadedThisRun());
     return null;
+  }
+
+  /** The api's address: its seeder is spared once this host holds its share; null if unknown. */
+  private InetAddress apiAddress() {
+    try {
+      return InetAddress.getByName(http.resolve("/").getHost());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot resolve the api's address", e);
+      return null;
+    }
   }
 
   /** Whether libtorrent is past checking what an earlier run left in the partial file. */

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,30 @@ class BundleUnpackerTest {
     assertThat(target.resolve("start")).hasContent("#!/bin/sh\necho hi");
     assertThat(Files.isSameFile(target.resolve("run-copy"), target.resolve("bin/run"))).isTrue();
     assertThat(list(target.getParent())).containsExactly("r1");
+  }
+
+  @Test
+  void aCheckedBundleUnpacksTheSameWithoutBeingHashedAgain() throws Exception {
+    byte[] big = new byte[300_000];
+    new java.util.Random(5).nextBytes(big);
+    Path bundle =
+        TarBuilder.withManifest()
+            .file("bin/run", "#!/bin/sh\necho hi\n", 0755)
+            .file("data/blob", big, 0644)
+            .writeTo(dir.resolve("b.tar.gz"));
+    Path full = releases().resolve("full");
+    Path checked = releases().resolve("checked");
+
+    BundleUnpacker.unpack(bundle, full, LIMIT);
+    Manifest manifest = BundleUnpacker.unpackChecked(bundle, checked, LIMIT);
+
+    assertThat(manifest.name()).isEqualTo("hello");
+    for (String file : List.of("cast.yml", "bin/run", "data/blob")) {
+      assertThat(Files.mismatch(full.resolve(file), checked.resolve(file))).isEqualTo(-1L);
+      assertThat(Files.getPosixFilePermissions(checked.resolve(file)))
+          .isEqualTo(Files.getPosixFilePermissions(full.resolve(file)));
+    }
+    assertThat(Files.size(checked.resolve("data/blob"))).isEqualTo(big.length);
   }
 
   @Test

@@ -35,6 +35,7 @@ import org.libtorrent4j.alerts.AlertType;
 import org.libtorrent4j.alerts.FileErrorAlert;
 import org.libtorrent4j.alerts.HashFailedAlert;
 import org.libtorrent4j.alerts.PeerBanAlert;
+import org.libtorrent4j.alerts.PieceFinishedAlert;
 import org.libtorrent4j.alerts.TorrentAlert;
 import org.libtorrent4j.alerts.TorrentErrorAlert;
 import org.libtorrent4j.swig.address;
@@ -91,6 +92,7 @@ public final class TorrentPeer implements AutoCloseable {
     AlertType.TORRENT_CHECKED.swig(),
     AlertType.HASH_FAILED.swig(),
     AlertType.PEER_BAN.swig(),
+    AlertType.PIECE_FINISHED.swig(),
   };
 
   private final SessionManager session;
@@ -103,6 +105,7 @@ public final class TorrentPeer implements AutoCloseable {
   private final Duration webSeedDelay;
   // The seed addresses blocked in the session's IP filter; touched on the poller thread only.
   private volatile Set<String> sparedSeeds = Set.of();
+  private final AtomicInteger sparings = new AtomicInteger();
   private volatile boolean closed;
 
   /**
@@ -385,6 +388,11 @@ public final class TorrentPeer implements AutoCloseable {
     return sparedSeeds;
   }
 
+  /** How many times this peer began to spare a seed since it started. */
+  public int sparings() {
+    return sparings.get();
+  }
+
   private static boolean isOwnAddress(InetAddress address) {
     try {
       return address.isAnyLocalAddress()
@@ -528,10 +536,31 @@ public final class TorrentPeer implements AutoCloseable {
     integer(sp, settings_pack.int_types.upload_rate_limit, options.uploadRateLimit());
     integer(sp, settings_pack.int_types.download_rate_limit, options.downloadRateLimit());
     sp.setString(settings_pack.string_types.listen_interfaces.swigValue(), listenInterfaces);
+    String single = singleAddress(listenInterfaces);
+    if (single != null) {
+      // Connections out leave from the address peers know this one by, not the route's default.
+      sp.setString(settings_pack.string_types.outgoing_interfaces.swigValue(), single);
+    }
     if (!options.announceIp().isEmpty()) {
       sp.setString(settings_pack.string_types.announce_ip.swigValue(), options.announceIp());
     }
     return sp;
+  }
+
+  /** The address of a listen setting of one concrete address, e.g. {@code 10.0.0.5:6881}. */
+  static String singleAddress(String listenInterfaces) {
+    if (listenInterfaces.contains(",")) {
+      return null;
+    }
+    String entry = listenInterfaces.trim();
+    int colon = entry.lastIndexOf(':');
+    String host = colon < 0 ? entry : entry.substring(0, colon);
+    host = host.replace("[", "").replace("]", "");
+    boolean literal = host.matches("[0-9.]+") || host.contains(":");
+    if (!literal || host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+      return null;
+    }
+    return host;
   }
 
   private static void bool(SettingsPack sp, settings_pack.bool_types name, boolean value) {
@@ -675,6 +704,18 @@ public final class TorrentPeer implements AutoCloseable {
           failed.pieceIndex(),
           active.meta.name(),
           active.hashFailures.incrementAndGet());
+    } else if (alert instanceof PieceFinishedAlert finished) {
+      // The seed is spared the moment the share is complete: the requests for other pieces that
+      // the seed has queued behind the share's last blocks are then never sent.
+      if (active.sparedSeed != null
+          && !active.spareChecked
+          && active.share.contains(finished.pieceIndex(), active.meta.pieceCount())) {
+        poller.execute(
+            () -> {
+              checkShare(active);
+              spareSeeds();
+            });
+      }
     } else if (alert instanceof TorrentErrorAlert error) {
       fail(active, "libtorrent: " + message(error.error()) + " " + error.filename());
     } else if (alert instanceof FileErrorAlert error) {
@@ -721,6 +762,20 @@ public final class TorrentPeer implements AutoCloseable {
     if (blocked.equals(sparedSeeds) || closed) {
       return;
     }
+    StringBuilder got = new StringBuilder();
+    if (!blocked.isEmpty()) {
+      for (Active active : downloads.values()) {
+        got.append("; ")
+            .append(active.meta.name())
+            .append(": ")
+            .append(fromAddress(active, active.sparedSeed))
+            .append(" bytes from the seed, ")
+            .append(active.last.bytesDone())
+            .append(" of ")
+            .append(active.meta.length())
+            .append(" here");
+      }
+    }
     ip_filter filter = new ip_filter();
     error_code ec = new error_code();
     for (String seed : blocked) {
@@ -737,9 +792,31 @@ public final class TorrentPeer implements AutoCloseable {
         }
       }
     } else {
-      LOG.info("sparing the seed at {}: every download here holds its own share", blocked);
+      sparings.incrementAndGet();
+      LOG.info("sparing the seed at {}: every download here holds its own share{}", blocked, got);
     }
     sparedSeeds = blocked;
+  }
+
+  /**
+   * Notes when a download that may spare its seed holds its whole share, and whether the seed's
+   * address is shared with other peers (then it is not spared).
+   */
+  private static void checkShare(Active active) {
+    if (active.sparedSeed == null
+        || active.spareReleased
+        || active.spareChecked
+        || !holdsShare(active)) {
+      return;
+    }
+    active.spareChecked = true;
+    if (sharedAddress(active, active.sparedSeed)) {
+      active.spareReleased = true;
+      LOG.info(
+          "{}: not sparing the seed at {}, other peers share its address",
+          active.meta.name(),
+          active.sparedSeed);
+    }
   }
 
   /** Whether every piece of the download's share is here; once true, it stays so. */
@@ -763,16 +840,27 @@ public final class TorrentPeer implements AutoCloseable {
 
   /** Whether more than one peer of the download is connected from {@code address}. */
   private static boolean sharedAddress(Active active, String address) {
-    int from = 0;
-    for (PeerInfo peer : active.handle.peerInfo()) {
-      String ip = peer.ip();
-      int colon = ip.lastIndexOf(':');
-      String host = colon < 0 ? ip : ip.substring(0, colon);
-      if (host.replace("[", "").replace("]", "").equals(address) && ++from > 1) {
-        return true;
-      }
+    return active.handle.peerInfo().stream().filter(p -> hostOf(p).equals(address)).count() > 1;
+  }
+
+  /** Payload bytes the download received from the peers at {@code address} so far. */
+  private static long fromAddress(Active active, String address) {
+    return active.handle.peerInfo().stream()
+        .filter(p -> hostOf(p).equals(address))
+        .mapToLong(PeerInfo::totalDownload)
+        .sum();
+  }
+
+  /** A peer's address without port, scheme or brackets: libtorrent4j gives "tcp://a.b.c.d:port". */
+  private static String hostOf(PeerInfo peer) {
+    String ip = peer.ip();
+    int scheme = ip.indexOf("://");
+    if (scheme >= 0) {
+      ip = ip.substring(scheme + 3);
     }
-    return false;
+    int colon = ip.lastIndexOf(':');
+    String host = colon < 0 ? ip : ip.substring(0, colon);
+    return host.replace("[", "").replace("]", "");
   }
 
   private void poll(Active active) {
@@ -795,22 +883,14 @@ public final class TorrentPeer implements AutoCloseable {
       active.last = progress;
       noteDelivery(active, progress);
       releaseWebSeedsIfPeersIdle(active, progress);
-      if (active.sparedSeed != null && !active.spareReleased && !active.spareChecked) {
-        if (holdsShare(active)) {
-          active.spareChecked = true;
-          if (sharedAddress(active, active.sparedSeed)) {
-            active.spareReleased = true;
-            LOG.info(
-                "{}: not sparing the seed at {}, other peers share its address",
-                active.meta.name(),
-                active.sparedSeed);
-          }
-        }
-      }
+      checkShare(active);
       active.listener.onProgress(progress);
       if (progress.isComplete()) {
         downloads.remove(active.meta.infoHash(), active);
         active.download.done.complete(active.download.file());
+        if (!sparedSeeds.isEmpty()) {
+          spareSeeds();
+        }
       }
     } catch (RuntimeException e) {
       LOG.warn("progress of {} failed", active.meta, e);

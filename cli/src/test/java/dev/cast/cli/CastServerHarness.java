@@ -1,6 +1,7 @@
 package dev.cast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -24,11 +25,7 @@ final class CastServerHarness {
   private final HttpClient http = HttpClient.newHttpClient();
 
   CastServerHarness(ConfigOverride... extra) {
-    try {
-      dataDir = Files.createTempDirectory("cast-e2e-");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    dataDir = TempDirs.create("cast-e2e-");
     app =
         new DropwizardAppExtension<>(
             ServerApplication.class,
@@ -136,7 +133,7 @@ final class CastServerHarness {
   /** Pushes and deploys version 1.0.0 of examples/hello to every host; fails unless it succeeds. */
   void deployExample() throws Exception {
     awaitHost();
-    Path bundle = Files.createTempDirectory("cast-example-").resolve("hello-1.0.0.tar.gz");
+    Path bundle = TempDirs.create("cast-example-").resolve("hello-1.0.0.tar.gz");
     Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", bundle);
     ApiClient.Reply pushed = api().pushBundle("hello", bundle);
     if (pushed.status() != 201) {

@@ -3,6 +3,7 @@ package dev.cast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -39,7 +40,7 @@ class CorruptBundleTest {
     CAST.deployExample();
     String url = CAST.instanceUrl("hello");
     assertThat(CAST.fetch(url)).startsWith("hello from version 1.0.0");
-    Path v2 = Files.createTempDirectory("cast-corrupt-").resolve("hello-2.0.0.tar.gz");
+    Path v2 = TempDirs.create("cast-corrupt-").resolve("hello-2.0.0.tar.gz");
     Main.Bundles.pack(Path.of("../examples/hello"), null, "2.0.0", v2);
     ApiClient.Reply pushed = CAST.api().pushBundle("hello", v2);
     assertThat(pushed.status()).isEqualTo(201);

@@ -3,6 +3,7 @@ package dev.cast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class DeployLifecycleTest {
 
   @BeforeAll
   static void packExampleReleases() throws Exception {
-    bundles = Files.createTempDirectory("cast-bundles-");
+    bundles = TempDirs.create("cast-bundles-");
     Main.Bundles.pack(EXAMPLE, null, "1.0.0", bundles.resolve("v1.tar.gz"));
     Main.Bundles.pack(EXAMPLE, null, "2.0.0", bundles.resolve("v2.tar.gz"));
     Main.Bundles.pack(

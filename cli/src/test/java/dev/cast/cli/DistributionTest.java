@@ -3,6 +3,7 @@ package dev.cast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.TempDirs;
 import dev.cast.torrent.Metainfo;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -12,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -35,7 +35,7 @@ class DistributionTest {
 
   @BeforeAll
   static void pushARelease() throws Exception {
-    Path bundle = Files.createTempDirectory("cast-dist-").resolve("hello.tar.gz");
+    Path bundle = TempDirs.create("cast-dist-").resolve("hello.tar.gz");
     Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", bundle);
     ApiClient.Reply pushed = CAST.api().pushBundle("hello", bundle);
     assertThat(pushed.status()).isEqualTo(201);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.testkit.Fleet;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -54,7 +55,7 @@ class FleetDeployTest {
   @BeforeAll
   static void startFleet() throws Exception {
     CAST.awaitHost();
-    sources = Files.createTempDirectory("cast-fleet-bundles-");
+    sources = TempDirs.create("cast-fleet-bundles-");
     fleet = CAST.fleet();
     for (String name : HOSTS) {
       hosts.put(name, fleet.add(name, Map.of("role", "fleet")));

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.testkit.Fleet;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -61,7 +61,7 @@ class FleetHarnessTest {
       System.err.println("FleetHarnessTest on loopback: " + fleet.whyNotIsolated());
     }
 
-    Path bundle = Files.createTempDirectory("cast-fleet-harness-").resolve("hello-1.0.0.tar.gz");
+    Path bundle = TempDirs.create("cast-fleet-harness-").resolve("hello-1.0.0.tar.gz");
     Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", bundle);
     assertThat(CAST.api().pushBundle("hello", bundle).status()).isEqualTo(201);
     ApiClient.Reply started =

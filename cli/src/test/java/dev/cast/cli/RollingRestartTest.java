@@ -3,9 +3,9 @@ package dev.cast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ class RollingRestartTest {
       agents.add(agent);
       CAST.awaitHost(name, agent);
     }
-    Path bundle = Files.createTempDirectory("cast-rolling-").resolve("v1.tar.gz");
+    Path bundle = TempDirs.create("cast-rolling-").resolve("v1.tar.gz");
     Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", bundle);
     CAST.api().pushBundle("hello", bundle);
     ApiClient.Reply deploy =

@@ -3,6 +3,7 @@ package dev.cast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.URI;
@@ -188,7 +189,7 @@ class ServiceManagementTest {
   @Test
   @Order(8)
   void followKeepsEveryLineAcrossRotations() throws Exception {
-    Path source = Files.createTempDirectory("cast-chatty-");
+    Path source = TempDirs.create("cast-chatty-");
     Files.writeString(
         source.resolve("cast.yml"),
         "name: chatty\nversion: 1.0.0\nservices:\n  talk:\n"

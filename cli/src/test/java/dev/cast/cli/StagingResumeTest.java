@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.bundle.FileTrees;
 import dev.cast.testkit.Fleet;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -117,7 +118,7 @@ class StagingResumeTest {
 
   /** Pushes examples/hello with an incompressible blob beside it; returns the api's answer. */
   private static JsonNode push(String version) throws Exception {
-    sources = Files.createTempDirectory("cast-resume-");
+    sources = TempDirs.create("cast-resume-");
     Path source = Files.createDirectories(sources.resolve("app"));
     Files.copy(EXAMPLE.resolve("Hello.java"), source.resolve("Hello.java"));
     byte[] blob = new byte[BLOB_BYTES];

@@ -3,6 +3,7 @@ package dev.cast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class StandaloneAgentTest {
     CAST.awaitHost();
     agent = CAST.startAgent("solo");
     CAST.awaitHost("solo", agent);
-    bundle = Files.createTempDirectory("cast-solo-").resolve("v1.tar.gz");
+    bundle = TempDirs.create("cast-solo-").resolve("v1.tar.gz");
     Main.Bundles.pack(Path.of("../examples/hello"), null, "1.0.0", bundle);
     CAST.api().pushBundle("hello", bundle);
   }

@@ -10,6 +10,7 @@ import dev.cast.activities.bundle.FetchProgress;
 import dev.cast.activities.bundle.HttpBundleFetcher;
 import dev.cast.activities.bundle.TorrentBundleFetcher;
 import dev.cast.testkit.Fleet;
+import dev.cast.testkit.TempDirs;
 import dev.cast.torrent.Metainfo;
 import dev.cast.torrent.TorrentPeer;
 import dev.cast.torrent.Tracker;
@@ -106,7 +107,7 @@ class TransmissionInteropTest {
       return;
     }
     machine = fleet.addMachine();
-    work = Files.createTempDirectory("cast-transmission-");
+    work = TempDirs.create("cast-transmission-");
 
     // 4 MiB that do not compress beside the app: hundreds of pieces cross the wire.
     Path source = Files.createDirectories(work.resolve("source"));

@@ -649,7 +649,7 @@ public final class Fleet implements AutoCloseable {
         throw new IllegalArgumentException("temporal is host:port, not " + temporal);
       }
       Path baseDir =
-          (this.baseDir != null ? this.baseDir : Files.createTempDirectory("cast-fleet-"))
+          (this.baseDir != null ? this.baseDir : TempDirs.create("cast-fleet-"))
               .toAbsolutePath()
               .normalize();
       if (baseDir.getNameCount() < 2) {

@@ -89,6 +89,10 @@ class DeployLifecycleTest {
 
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
     assertThat(done.path("reason").asText()).isEqualTo("upgrade");
+    // The host reported its services before its switch ended: no waiting for the catalog.
+    JsonNode instance = CAST.api().get("/v1/apps/hello/instances").body().get(0);
+    assertThat(instance.path("version").asText()).as(instance.toString()).isEqualTo("2.0.0");
+    assertThat(instance.path("health").asText()).as(instance.toString()).isEqualTo("passing");
     assertThat(CAST.fetch(CAST.instanceUrl("hello"))).startsWith("hello from version 2.0.0");
     JsonNode app = CAST.api().get("/v1/apps/hello").body();
     assertThat(app.path("current").get(0).path("version").asText()).isEqualTo("2.0.0");

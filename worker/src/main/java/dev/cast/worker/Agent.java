@@ -66,6 +66,7 @@ public final class Agent implements AutoCloseable {
             HostFacts.of(settings.dataDir()),
             host.supervisor()::statuses);
     host.supervisor().addListener(status -> registration.changed());
+    host.releaseActivities().reportServicesWith(registration::reportNow);
     stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(config.getTemporal()).build());

@@ -39,6 +39,8 @@ final class Registration implements AutoCloseable {
             return t;
           });
   private final AtomicBoolean reportPending = new AtomicBoolean();
+  // Whether services changed since the last report took its snapshot.
+  private final AtomicBoolean dirty = new AtomicBoolean();
   private final URI host;
   private final URI services;
   private final String body;
@@ -88,11 +90,14 @@ final class Registration implements AutoCloseable {
 
   /** A service changed state or health: report soon, coalescing bursts of changes. */
   void changed() {
+    dirty.set(true);
     if (reportPending.compareAndSet(false, true)) {
       timer.schedule(
           () -> {
             reportPending.set(false);
-            report();
+            if (dirty.get()) {
+              report();
+            }
           },
           CHANGE_DELAY_MILLIS,
           TimeUnit.MILLISECONDS);
@@ -111,11 +116,22 @@ final class Registration implements AutoCloseable {
     report();
   }
 
-  private void report() {
+  /**
+   * Reports the services now and returns once the api has them (or the attempt failed, which is
+   * logged): for an activity that changed them, before it returns. Never throws.
+   */
+  void reportNow() {
+    report();
+  }
+
+  // One report at a time, each with a snapshot taken once the one before was delivered: a report
+  // never overtakes a newer one.
+  private synchronized void report() {
     if (!registered) {
       return;
     }
     try {
+      dirty.set(false);
       put(services, json.writeValueAsString(statuses.get()));
     } catch (IOException | RuntimeException e) {
       log.warn("cannot report services: {}", e.getMessage());

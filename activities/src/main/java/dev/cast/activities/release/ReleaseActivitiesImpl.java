@@ -42,6 +42,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   private final Reverter reverter;
   private final Pruner pruner;
   private final HostSettings settings;
+  private volatile Runnable reportServices = () -> {};
 
   /**
    * @param hostDb the host-local database ({@link HostDatabase#jdbi})
@@ -67,6 +68,20 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
     this.pruner = new Pruner(settings, supervisor);
   }
 
+  /**
+   * What tells the api about this host's services, synchronously: called before an activity that
+   * started, switched or checked services returns, so a deployment that ended finds its services in
+   * the api's catalog (their instances, their logs) rather than a moment later. Must not throw.
+   */
+  public void reportServicesWith(Runnable report) {
+    this.reportServices = report;
+  }
+
+  private <T> T reported(T result) {
+    reportServices.run();
+    return result;
+  }
+
   @Override
   public StagedRelease stageRelease(StageRequest request) {
     check(request.app(), request.version());
@@ -87,32 +102,33 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   public Activation activateRelease(ActivateRequest request) {
     check(request.app(), request.version());
     Heartbeat heartbeat = Heartbeat.start("activating " + request.version());
-    return locked(request.app(), () -> activator.activate(request, heartbeat));
+    return reported(locked(request.app(), () -> activator.activate(request, heartbeat)));
   }
 
   @Override
   public Activation switchRelease(SwitchRequest request) {
     check(request.app(), request.version());
     Heartbeat heartbeat = Heartbeat.start("activating " + request.version());
-    return locked(
-        request.app(),
-        () -> {
-          Activation activation = activator.activate(request.activation(), heartbeat);
-          health.await(request.health(), heartbeat);
-          if (request.runPostActivate()) {
-            var app = settings.layout().app(request.app());
-            var manifest = ReleaseManifests.load(app, request.version());
-            hooks.run(app, request.version(), manifest, HookInvoker.POST_ACTIVATE, heartbeat);
-          }
-          return activation;
-        });
+    return reported(
+        locked(
+            request.app(),
+            () -> {
+              Activation activation = activator.activate(request.activation(), heartbeat);
+              health.await(request.health(), heartbeat);
+              if (request.runPostActivate()) {
+                var app = settings.layout().app(request.app());
+                var manifest = ReleaseManifests.load(app, request.version());
+                hooks.run(app, request.version(), manifest, HookInvoker.POST_ACTIVATE, heartbeat);
+              }
+              return activation;
+            }));
   }
 
   @Override
   public HealthReport awaitHealthy(HealthRequest request) {
     check(request.app(), request.version());
     Heartbeat heartbeat = Heartbeat.start("checking " + request.version());
-    return locked(request.app(), () -> health.await(request, heartbeat));
+    return reported(locked(request.app(), () -> health.await(request, heartbeat)));
   }
 
   @Override
@@ -142,6 +158,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
           reverter.revert(request, heartbeat);
           return null;
         });
+    reportServices.run();
   }
 
   @Override

@@ -32,7 +32,10 @@ import java.util.stream.Stream;
  * execution ({@code temporal.stickyExecution: false}), to see what replaying the history on every
  * workflow task costs; {@code --stub-hosts}, hosts that are only Temporal workers whose activities
  * answer at once, to measure the control plane without the hosts' own work on this machine's cores;
- * {@code --http-staging}, agents without their BitTorrent peers (bundles over HTTP).
+ * {@code --http-staging}, agents without their BitTorrent peers (bundles over HTTP); {@code
+ * --warmup 2}, unmeasured deploys to every host before the measured ones (at least 2: both versions
+ * are then on every host), so the JVM's JIT has compiled what a deploy runs, as in a control plane
+ * that has been up for a while.
  */
 public final class FleetBench {
   private static final String APP = "fleet";
@@ -62,10 +65,11 @@ public final class FleetBench {
       boolean poll,
       boolean sticky,
       boolean stubs,
-      boolean httpStaging) {
+      boolean httpStaging,
+      int warmup) {
     private static final String USAGE =
         "--hosts 1,10,50 --runs 5 --batch 10 --poll --no-sticky --stub-hosts --http-staging"
-            + " (all optional)";
+            + " --warmup 2 (all optional)";
 
     static Options parse(String[] args) {
       List<Integer> hosts = List.of(1, 10, 50);
@@ -75,6 +79,7 @@ public final class FleetBench {
       boolean sticky = true;
       boolean stubs = false;
       boolean httpStaging = false;
+      int warmup = 2;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--hosts" -> hosts = BenchArgs.hostCounts(args[++i]);
@@ -84,11 +89,12 @@ public final class FleetBench {
           case "--no-sticky" -> sticky = false;
           case "--stub-hosts" -> stubs = true;
           case "--http-staging" -> httpStaging = true;
+          case "--warmup" -> warmup = Math.max(2, BenchArgs.positive(args[++i]));
           default ->
               throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
         }
       }
-      return new Options(hosts, runs, batch, poll, sticky, stubs, httpStaging);
+      return new Options(hosts, runs, batch, poll, sticky, stubs, httpStaging, warmup);
     }
 
     int smallest() {
@@ -181,9 +187,9 @@ public final class FleetBench {
       fleet.growTo(n);
       List<String> hosts = BenchHosts.names(n);
       System.out.printf(
-          "%d hosts: %d more started in %.1f s; warm-up: both versions on every host%n",
-          n, n - before, (System.nanoTime() - start) / 1e9);
-      for (int i = 0; i < VERSIONS.size(); i++) {
+          "%d hosts: %d more started in %.1f s; warm-up: %d deploys to every host%n",
+          n, n - before, (System.nanoTime() - start) / 1e9, options.warmup());
+      for (int i = 0; i < options.warmup(); i++) {
         deploy(hosts, n);
       }
       List<Case> cases = new ArrayList<>(List.of(new Case(n, n)));

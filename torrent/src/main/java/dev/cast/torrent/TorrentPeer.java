@@ -293,6 +293,17 @@ public final class TorrentPeer implements AutoCloseable {
       }
     }
 
+    /** How many of {@code pieces} pieces lie in this share. */
+    int size(int pieces) {
+      int n = 0;
+      for (int i = 0; i < pieces; i++) {
+        if (contains(i, pieces)) {
+          n++;
+        }
+      }
+      return n;
+    }
+
     /** Whether piece {@code piece} of {@code pieces} lies in this share. */
     boolean contains(int piece, int pieces) {
       return (long) piece * count / pieces == index;
@@ -341,6 +352,7 @@ public final class TorrentPeer implements AutoCloseable {
             () -> cancel(meta.infoHash()));
     active.download = download;
     active.share = first;
+    active.shareLeft.set(first.size(meta.pieceCount()));
     active.webSeedsInUse = !holdWebSeeds && !meta.webSeeds().isEmpty();
     Active previous = downloads.put(meta.infoHash(), active);
     if (previous != null) {
@@ -707,9 +719,12 @@ public final class TorrentPeer implements AutoCloseable {
     } else if (alert instanceof PieceFinishedAlert finished) {
       // The seed is spared the moment the share is complete: the requests for other pieces that
       // the seed has queued behind the share's last blocks are then never sent.
+      // Counted here so the pieces are looked at once the count says the share may be complete,
+      // not on every piece; pieces already on disk when a download resumes are found by the poll.
       if (active.sparedSeed != null
           && !active.spareChecked
-          && active.share.contains(finished.pieceIndex(), active.meta.pieceCount())) {
+          && active.share.contains(finished.pieceIndex(), active.meta.pieceCount())
+          && active.shareLeft.decrementAndGet() <= 0) {
         poller.execute(
             () -> {
               checkShare(active);
@@ -964,6 +979,8 @@ public final class TorrentPeer implements AutoCloseable {
     volatile Progress last;
     List<String> heldWebSeeds;
     Share share = Share.WHOLE;
+    // Pieces of the share not yet seen finishing in this run; see the PieceFinishedAlert handler.
+    final AtomicInteger shareLeft = new AtomicInteger();
     boolean webSeedsInUse;
     volatile String sparedSeed;
     boolean shareHeld;

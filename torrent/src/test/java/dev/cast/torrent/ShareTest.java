@@ -26,8 +26,9 @@ class ShareTest {
       sizes[holding.get(0)]++;
     }
     assertThat(owners).isSorted();
-    for (int size : sizes) {
-      assertThat(size).isBetween(pieces / count, pieces / count + 1);
+    for (int share = 0; share < count; share++) {
+      assertThat(sizes[share]).isBetween(pieces / count, pieces / count + 1);
+      assertThat(new TorrentPeer.Share(share, count).size(pieces)).isEqualTo(sizes[share]);
     }
   }
 

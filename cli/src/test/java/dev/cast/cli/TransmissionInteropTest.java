@@ -157,15 +157,14 @@ class TransmissionInteropTest {
   void anAgentDownloadsAReleaseWhoseOnlySourceIsTransmission() throws Exception {
     String sha256 = release.path("sha256").asText();
     long size = release.path("size").asLong();
-    String torrentPath = release.path("torrent").asText();
-    Metainfo fromApi = Metainfo.parse(get(fleet.apiUrlForHosts() + torrentPath));
+    Metainfo fromApi = apiTorrent();
     JsonNode before = CAST.api().get("/v1/distribution").body();
 
     try (SoleTracker sole = new SoleTracker(URI.create(fleet.apiUrlForHosts()).getHost())) {
       // The api's torrent with the sole tracker and no web seed: the same info-hash, and nothing
       // but the tracker's peers to download from.
       byte[] torrent = fromApi.withUrls(sole.base() + Tracker.ANNOUNCE_PATH, List.of());
-      sole.serve(torrentPath, torrent);
+      sole.serve(release.path("torrent").asText(), torrent);
       Path seedDir = work.resolve("seed");
       Files.createDirectories(seedDir.resolve("downloads"));
       Files.copy(bundle, seedDir.resolve("downloads").resolve(sha256 + ".tar.gz"));
@@ -264,8 +263,7 @@ class TransmissionInteropTest {
     long size = release.path("size").asLong();
     String infoHash = release.path("infoHash").asText();
     // The api's torrent without its web seed: the only source left is what the tracker hands out.
-    Metainfo fromApi =
-        Metainfo.parse(get(fleet.apiUrlForHosts() + release.path("torrent").asText()));
+    Metainfo fromApi = apiTorrent();
     Path dir = Files.createDirectories(work.resolve("tracker-only"));
     Path torrent = dir.resolve("release.torrent");
     Files.write(torrent, fromApi.withUrls(fromApi.announce(), List.of()));
@@ -322,6 +320,11 @@ class TransmissionInteropTest {
 
   private static JsonNode swarm(String infoHash) throws Exception {
     return CAST.api().get("/v1/distribution").body().path("swarms").path(infoHash);
+  }
+
+  /** The release's torrent as the api hands it to hosts. */
+  private static Metainfo apiTorrent() throws Exception {
+    return Metainfo.parse(get(fleet.apiUrlForHosts() + release.path("torrent").asText()));
   }
 
   private static byte[] get(String url) throws Exception {

@@ -198,7 +198,7 @@ public final class TorrentPeer implements AutoCloseable {
         };
     session.addListener(alerts);
     this.webSeedDelay = options.webSeedDelay();
-    this.listenInterfaces = withConcretePort(options.listenInterfaces());
+    this.listenInterfaces = ListenInterfaces.withConcretePort(options.listenInterfaces());
     SessionParams params = new SessionParams(settings(options, listenInterfaces));
     // libtorrent's default disk I/O maps files into memory and installs its own SIGSEGV/SIGBUS
     // handler to catch I/O errors on the mapping; that handler displaces the JVM's, which uses
@@ -353,7 +353,6 @@ public final class TorrentPeer implements AutoCloseable {
     active.download = download;
     active.share = first;
     active.shareLeft.set(first.size(meta.pieceCount()));
-    active.webSeedsInUse = !holdWebSeeds && !meta.webSeeds().isEmpty();
     Active previous = downloads.put(meta.infoHash(), active);
     if (previous != null) {
       previous.download.done.cancel(false);
@@ -389,7 +388,9 @@ public final class TorrentPeer implements AutoCloseable {
    */
   public void spareSeed(String infoHash, InetAddress seed) {
     Active active = downloads.get(infoHash.toLowerCase(java.util.Locale.ROOT));
-    if (active == null || active.share.count() < 2 || isOwnAddress(seed)) {
+    boolean webSeedsFromTheStart =
+        active != null && active.heldWebSeeds.isEmpty() && !active.meta.webSeeds().isEmpty();
+    if (active == null || active.share.count() < 2 || webSeedsFromTheStart || isOwnAddress(seed)) {
       return;
     }
     active.sparedSeed = seed.getHostAddress();
@@ -495,33 +496,6 @@ public final class TorrentPeer implements AutoCloseable {
     session.stop();
   }
 
-  /**
-   * Replaces port 0 by one free port. libtorrent expands {@code 0.0.0.0} into one listen socket per
-   * local address, and with port 0 each of them gets a different random port: the port {@link
-   * #listenPort()} reports would then not be the one announced to a tracker on another address.
-   */
-  static String withConcretePort(String listenInterfaces) {
-    List<String> entries = new ArrayList<>();
-    for (String entry : listenInterfaces.split(",")) {
-      entries.add(entry.trim());
-    }
-    if (entries.stream().noneMatch(e -> e.endsWith(":0"))) {
-      return listenInterfaces;
-    }
-    int port;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-      probe.bind(new InetSocketAddress(0));
-      port = probe.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new TorrentException("cannot find a free port to listen on", e);
-    }
-    List<String> concrete = new ArrayList<>();
-    for (String e : entries) {
-      concrete.add(e.endsWith(":0") ? e.substring(0, e.length() - 1) + port : e);
-    }
-    return String.join(",", concrete);
-  }
-
   private static SettingsPack settings(Options options, String listenInterfaces) {
     SettingsPack sp = new SettingsPack();
     bool(sp, settings_pack.bool_types.enable_dht, false);
@@ -548,7 +522,7 @@ public final class TorrentPeer implements AutoCloseable {
     integer(sp, settings_pack.int_types.upload_rate_limit, options.uploadRateLimit());
     integer(sp, settings_pack.int_types.download_rate_limit, options.downloadRateLimit());
     sp.setString(settings_pack.string_types.listen_interfaces.swigValue(), listenInterfaces);
-    String single = singleAddress(listenInterfaces);
+    String single = ListenInterfaces.singleAddress(listenInterfaces);
     if (single != null) {
       // Connections out leave from the address peers know this one by, not the route's default.
       sp.setString(settings_pack.string_types.outgoing_interfaces.swigValue(), single);
@@ -557,22 +531,6 @@ public final class TorrentPeer implements AutoCloseable {
       sp.setString(settings_pack.string_types.announce_ip.swigValue(), options.announceIp());
     }
     return sp;
-  }
-
-  /** The address of a listen setting of one concrete address, e.g. {@code 10.0.0.5:6881}. */
-  static String singleAddress(String listenInterfaces) {
-    if (listenInterfaces.contains(",")) {
-      return null;
-    }
-    String entry = listenInterfaces.trim();
-    int colon = entry.lastIndexOf(':');
-    String host = colon < 0 ? entry : entry.substring(0, colon);
-    host = host.replace("[", "").replace("]", "");
-    boolean literal = host.matches("[0-9.]+") || host.contains(":");
-    if (!literal || host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
-      return null;
-    }
-    return host;
   }
 
   private static void bool(SettingsPack sp, settings_pack.bool_types name, boolean value) {
@@ -834,21 +792,18 @@ public final class TorrentPeer implements AutoCloseable {
     }
   }
 
-  /** Whether every piece of the download's share is here; once true, it stays so. */
+  /** Whether every piece of the download's share is here. */
   private static boolean holdsShare(Active active) {
-    if (!active.shareHeld) {
-      torrent_status s = active.handle.swig().status(TorrentHandle.QUERY_PIECES);
-      bitfield have = s.get_pieces();
-      int pieces = active.meta.pieceCount();
-      if (have.size() < pieces) {
+    torrent_status s = active.handle.swig().status(TorrentHandle.QUERY_PIECES);
+    bitfield have = s.get_pieces();
+    int pieces = active.meta.pieceCount();
+    if (have.size() < pieces) {
+      return false;
+    }
+    for (int i = 0; i < pieces; i++) {
+      if (active.share.contains(i, pieces) && !have.get_bit(i)) {
         return false;
       }
-      for (int i = 0; i < pieces; i++) {
-        if (active.share.contains(i, pieces) && !have.get_bit(i)) {
-          return false;
-        }
-      }
-      active.shareHeld = true;
     }
     return true;
   }
@@ -938,7 +893,6 @@ public final class TorrentPeer implements AutoCloseable {
       active.handle.swig().add_url_seed(url);
     }
     active.heldWebSeeds = List.of();
-    active.webSeedsInUse = true;
   }
 
   /**
@@ -981,9 +935,7 @@ public final class TorrentPeer implements AutoCloseable {
     Share share = Share.WHOLE;
     // Pieces of the share not yet seen finishing in this run; see the PieceFinishedAlert handler.
     final AtomicInteger shareLeft = new AtomicInteger();
-    boolean webSeedsInUse;
     volatile String sparedSeed;
-    boolean shareHeld;
     boolean spareChecked;
     boolean spareReleased;
     long deliveredBytes;
@@ -1000,7 +952,7 @@ public final class TorrentPeer implements AutoCloseable {
 
     /** Whether the download holds its share and takes nothing from its seed for now. */
     boolean sparesSeed() {
-      return sparedSeed != null && spareChecked && !spareReleased && !webSeedsInUse;
+      return sparedSeed != null && spareChecked && !spareReleased;
     }
   }
 }

@@ -152,13 +152,13 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
       Names.version(request.previousVersion());
     }
     Heartbeat heartbeat = Heartbeat.start("reverting to " + request.previousVersion());
-    locked(
-        request.app(),
-        () -> {
-          reverter.revert(request, heartbeat);
-          return null;
-        });
-    reportServices.run();
+    reported(
+        locked(
+            request.app(),
+            () -> {
+              reverter.revert(request, heartbeat);
+              return null;
+            }));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.cast.activities.ports;
 
+import dev.cast.sqlite.SharedConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ public final class HostDatabase implements AutoCloseable {
             + dbFile.toAbsolutePath()
             + "?journal_mode=WAL&busy_timeout=10000&transaction_mode=IMMEDIATE";
     Flyway.configure().dataSource(url, null, null).locations("classpath:db/host").load().migrate();
-    return new HostDatabase(new SharedConnection(url));
+    return new HostDatabase(
+        new SharedConnection("the host database", () -> java.sql.DriverManager.getConnection(url)));
   }
 
   public Jdbi jdbi() {

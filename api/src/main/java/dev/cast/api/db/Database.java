@@ -1,5 +1,6 @@
 package dev.cast.api.db;
 
+import dev.cast.sqlite.SharedConnection;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,14 @@ public final class Database {
     SQLiteDataSource dataSource = new SQLiteDataSource(config);
     dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
     Flyway.configure().dataSource(dataSource).locations("classpath:db/catalog").load().migrate();
-    SharedConnection connection = new SharedConnection(dataSource);
-    lifecycle.manage(connection);
+    SharedConnection connection = new SharedConnection("the catalog", dataSource::getConnection);
+    lifecycle.manage(
+        new io.dropwizard.lifecycle.Managed() {
+          @Override
+          public void stop() throws Exception {
+            connection.close();
+          }
+        });
     return Jdbi.create(connection);
   }
 }

@@ -1,31 +1,44 @@
-package dev.cast.activities.ports;
+package dev.cast.sqlite;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.ConnectionFactory;
 
 /**
- * One connection to the host database, lent to one handle at a time, in the order they asked. A
- * connection per handle made every handle open the file (about 0.3 ms of CPU), create its WAL and
- * shared-memory files, and, as the last one closed, checkpoint and delete them again: a few
- * milliseconds of file-system work per port lookup, several per release activation. SQLite runs one
- * writing transaction at a time anyway, and the agent's transactions are short.
+ * One connection to a SQLite database, lent to one Jdbi handle at a time, in the order they asked.
+ * A connection per handle cost about 0.3 ms of CPU to open each time, made every handle create the
+ * WAL and shared-memory files and, as the last one closed, checkpoint and delete them again. SQLite
+ * lets one transaction write at a time anyway: with IMMEDIATE transactions, concurrent ones waited
+ * in SQLite's busy handler, which sleeps and retries in no order, and with fifty agents reporting
+ * at once some waited past the busy timeout and failed. A fair queue in front of a single
+ * connection makes them wait their turn instead. Used by the api's catalog and the agent's {@code
+ * agent.db}.
  */
-final class SharedConnection implements ConnectionFactory, AutoCloseable {
+public final class SharedConnection implements ConnectionFactory, AutoCloseable {
   /** As long as SQLite's busy timeout: a handle waits no longer for its turn than it did. */
-  static final long WAIT_MILLIS = 10_000;
+  public static final long WAIT_MILLIS = 10_000;
 
-  private final String url;
+  /** Opens the connection: on first use, and again after a failure closed it. */
+  @FunctionalInterface
+  public interface Opener {
+    Connection open() throws SQLException;
+  }
+
+  private final String database;
+  private final Opener opener;
   private final Semaphore turn = new Semaphore(1, true);
 
-  /** Opened on first use, and again after a failure closed it; guarded by {@link #turn}. */
+  /** Guarded by {@link #turn}. */
   private Connection connection;
 
-  SharedConnection(String url) {
-    this.url = url;
+  /**
+   * @param database what the database is, for errors: "the catalog", "the host database"
+   */
+  public SharedConnection(String database, Opener opener) {
+    this.database = database;
+    this.opener = opener;
   }
 
   @Override
@@ -33,7 +46,7 @@ final class SharedConnection implements ConnectionFactory, AutoCloseable {
     awaitTurn();
     try {
       if (connection == null || connection.isClosed()) {
-        connection = DriverManager.getConnection(url);
+        connection = opener.open();
       }
       return connection;
     } catch (SQLException | RuntimeException e) {
@@ -75,11 +88,11 @@ final class SharedConnection implements ConnectionFactory, AutoCloseable {
   private void awaitTurn() throws SQLException {
     try {
       if (!turn.tryAcquire(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-        throw new SQLException("the host database stayed busy for " + WAIT_MILLIS + " ms");
+        throw new SQLException(database + " stayed busy for " + WAIT_MILLIS + " ms");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while waiting for the host database", e);
+      throw new SQLException("interrupted while waiting for " + database, e);
     }
   }
 }

@@ -306,7 +306,35 @@ public final class TorrentPeer implements AutoCloseable {
 
     /** Whether piece {@code piece} of {@code pieces} lies in this share. */
     boolean contains(int piece, int pieces) {
-      return (long) piece * count / pieces == index;
+      return indexOf(piece, pieces) == index;
+    }
+
+    private int indexOf(int piece, int pieces) {
+      return (int) ((long) piece * count / pieces);
+    }
+
+    /**
+     * How many of the {@code count} shares still have a piece that neither this host ({@code have})
+     * nor any peer it is connected to holds ({@code availability} 0, counted while the seed is
+     * spared): pieces the seed has sent to no one yet, or has in flight to their share's host.
+     */
+    int unsentShares(int[] availability, int pieces, java.util.function.IntPredicate have) {
+      java.util.BitSet unsent = new java.util.BitSet(count);
+      for (int i = 0; i < availability.length; i++) {
+        if (availability[i] == 0 && !have.test(i)) {
+          unsent.set(indexOf(i, pieces));
+        }
+      }
+      return unsent.cardinality();
+    }
+
+    /**
+     * Whether so few shares are still unsent that the seed has upload to spare: fewer than half of
+     * the hosts still take their share from it, each through a downlink the other hosts also send
+     * on. A host that holds its share then takes the unsent pieces from the seed too.
+     */
+    boolean fewUnsent(int unsentShares) {
+      return unsentShares * 2 < count;
     }
   }
 
@@ -379,12 +407,15 @@ public final class TorrentPeer implements AutoCloseable {
    * hosts. Without that, rarest-first asks the seed for exactly the pieces of the shares their
    * hosts do not have yet, and the seed sends them twice.
    *
-   * <p>The seed is asked again, for good, as soon as a download here has received nothing for
-   * {@link #SPARE_IDLE} (a host that went away with the only copy of its share), and before any web
-   * seed (also the api) is added. It is never spared when the download fetches the whole torrent,
-   * when the torrent's web seeds are in use from the start, when {@code seed} is an address of this
-   * machine, or when more than one peer of the torrent is connected from {@code seed} (peers
-   * sharing an address, e.g. hosts on one machine, cannot be told apart).
+   * <p>The seed is asked again, for good, as soon as fewer than half the shares still have pieces
+   * no connected peer holds ({@link Share#fewUnsent}: the seed then has upload to spare, and this
+   * host takes those pieces from it rather than wait for their hosts' slower share), as soon as a
+   * download here has received nothing for {@link #SPARE_IDLE} (a host that went away with the only
+   * copy of its share), and before any web seed (also the api) is added. It is never spared when
+   * the download fetches the whole torrent, when the torrent's web seeds are in use from the start,
+   * when {@code seed} is an address of this machine, or when more than one peer of the torrent is
+   * connected from {@code seed} (peers sharing an address, e.g. hosts on one machine, cannot be
+   * told apart).
    */
   public void spareSeed(String infoHash, InetAddress seed) {
     Active active = downloads.get(infoHash.toLowerCase(java.util.Locale.ROOT));
@@ -725,6 +756,19 @@ public final class TorrentPeer implements AutoCloseable {
             SPARE_IDLE.toMillis(),
             active.sparedSeed);
       }
+      if (active.sparesSeed() && sparedSeeds.contains(active.sparedSeed)) {
+        int unsent = sharesWithUnsentPieces(active);
+        if (active.share.fewUnsent(unsent)) {
+          active.spareReleased = true;
+          LOG.info(
+              "{}: only {} of {} shares still have pieces no peer holds; taking them from the seed"
+                  + " at {} too",
+              active.meta.name(),
+              unsent,
+              active.share.count(),
+              active.sparedSeed);
+        }
+      }
       if (active.sparesSeed()) {
         spared.add(active.sparedSeed);
       } else {
@@ -790,6 +834,15 @@ public final class TorrentPeer implements AutoCloseable {
           active.meta.name(),
           active.sparedSeed);
     }
+  }
+
+  /** {@link Share#unsentShares} for a download, from libtorrent's piece availability. */
+  private static int sharesWithUnsentPieces(Active active) {
+    bitfield have = active.handle.swig().status(TorrentHandle.QUERY_PIECES).get_pieces();
+    int[] availability = active.handle.pieceAvailability();
+    int pieces = Math.min(active.meta.pieceCount(), Math.min(availability.length, have.size()));
+    return active.share.unsentShares(
+        java.util.Arrays.copyOf(availability, pieces), active.meta.pieceCount(), have::get_bit);
   }
 
   /** Whether every piece of the download's share is here. */

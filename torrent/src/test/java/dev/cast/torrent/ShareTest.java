@@ -40,6 +40,31 @@ class ShareTest {
   }
 
   @Test
+  void aShareIsUnsentWhileAPieceOfItIsNeitherHereNorAtAnyPeer() {
+    // 8 pieces in 4 shares of 2: pieces 0-1 are share 0, 2-3 share 1, 4-5 share 2, 6-7 share 3.
+    TorrentPeer.Share mine = new TorrentPeer.Share(0, 4);
+    int[] availability = {0, 0, 1, 2, 0, 1, 0, 3};
+    // Share 0 is here (no peer has it yet); piece 4 of share 2 and piece 6 of share 3 are nowhere.
+    assertThat(mine.unsentShares(availability, 8, piece -> piece < 2)).isEqualTo(2);
+    // Once piece 6 is here too, only share 2 is unsent.
+    assertThat(mine.unsentShares(availability, 8, piece -> piece < 2 || piece == 6)).isOne();
+    // A host missing its own share counts it as unsent too.
+    assertThat(mine.unsentShares(availability, 8, piece -> false)).isEqualTo(3);
+  }
+
+  @Test
+  void theSeedIsAskedAgainOnceFewerThanHalfTheSharesAreUnsent() {
+    TorrentPeer.Share ofEight = new TorrentPeer.Share(5, 8);
+    assertThat(ofEight.fewUnsent(4)).isFalse();
+    assertThat(ofEight.fewUnsent(3)).isTrue();
+    assertThat(ofEight.fewUnsent(0)).isTrue();
+    // Two hosts: the seed is spared until every piece is at one host or the other.
+    TorrentPeer.Share ofTwo = new TorrentPeer.Share(0, 2);
+    assertThat(ofTwo.fewUnsent(1)).isFalse();
+    assertThat(ofTwo.fewUnsent(0)).isTrue();
+  }
+
+  @Test
   void aShareOutsideItsCountIsRefused() {
     assertThatThrownBy(() -> new TorrentPeer.Share(3, 3))
         .isInstanceOf(IllegalArgumentException.class);

@@ -28,8 +28,13 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Needs root and {@code ip netns} (the hosts' own addresses and links). Options: {@code --hosts
  * 2,8}, {@code --size 64} (MiB), {@code --rate 100mbit} ({@code tc}'s units), {@code --runs 1} per
- * case, {@code --no-http} to skip the HTTP fan-out, {@code --logs DIR} to keep each host's agent
- * log there.
+ * case, {@code --warmup 1} unmeasured deploys (same size) to each new fleet first, {@code
+ * --no-http} to skip the HTTP fan-out, {@code --logs DIR} to keep each host's agent log there.
+ *
+ * <p>The warm-up stands for a fleet whose agents have been up for a while, as in the fleet bench:
+ * the first deploy to freshly started agent JVMs also pays for their JIT compiling the download,
+ * hashing and unpacking code (about 1 to 1.5 s at N = 8 on two cores). Its figures are printed, not
+ * counted.
  */
 public final class DistributionBench {
   private static final String APP = "dist";
@@ -41,15 +46,24 @@ public final class DistributionBench {
           + "    health: {command: [\"true\"]}\n"
           + "    stop: {signal: TERM, grace: 2s}\n";
 
-  record Options(List<Integer> hosts, int sizeMiB, String rate, int runs, boolean http, Path logs) {
+  record Options(
+      List<Integer> hosts,
+      int sizeMiB,
+      String rate,
+      int runs,
+      int warmup,
+      boolean http,
+      Path logs) {
     private static final String USAGE =
-        "--hosts 2,8 --size 64 --rate 100mbit --runs 1 --no-http --logs DIR (all optional)";
+        "--hosts 2,8 --size 64 --rate 100mbit --runs 1 --warmup 1 --no-http --logs DIR (all"
+            + " optional)";
 
     static Options parse(String[] args) {
       List<Integer> hosts = List.of(2, 8);
       int size = 64;
       String rate = "100mbit";
       int runs = 1;
+      int warmup = 1;
       boolean http = true;
       Path logs = null;
       for (int i = 0; i < args.length; i++) {
@@ -58,13 +72,17 @@ public final class DistributionBench {
           case "--size" -> size = BenchArgs.positive(args[++i]);
           case "--rate" -> rate = args[++i];
           case "--runs" -> runs = BenchArgs.positive(args[++i]);
+          case "--warmup" -> warmup = Integer.parseInt(args[++i]);
           case "--no-http" -> http = false;
           case "--logs" -> logs = Path.of(args[++i]);
           default ->
               throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
         }
       }
-      return new Options(hosts, size, rate, runs, http, logs);
+      if (warmup < 0) {
+        throw new IllegalArgumentException("--warmup: 0 or more deploys; was " + warmup);
+      }
+      return new Options(hosts, size, rate, runs, warmup, http, logs);
     }
 
     int largest() {
@@ -202,6 +220,12 @@ public final class DistributionBench {
       fleet.limitApi(options.rate());
       for (Fleet.Host host : fleet.hosts()) {
         fleet.awaitRegistered(host, Duration.ofMinutes(2));
+      }
+      for (int i = 1; i <= options.warmup(); i++) {
+        Result r = deploy(mode, hosts);
+        System.out.printf(
+            "  %s to %d hosts, warm-up %d (not counted): all staged after %.2f s%n",
+            mode, n, i, r.stagedSeconds());
       }
       for (int run = 1; run <= options.runs(); run++) {
         Result r = deploy(mode, hosts);

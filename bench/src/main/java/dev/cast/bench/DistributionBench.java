@@ -22,9 +22,11 @@ import java.util.function.ToDoubleFunction;
  * has the release staged (fetched, verified, unpacked: the host's release marker is written), over
  * BitTorrent for each N asked for, and over plain HTTP from the api for the largest N. Prints those
  * times against the bound S/C (the time one host needs to receive the bundle through its own link),
- * what the api sent, and the ratios the targets name: BitTorrent ≤ 1.5 × S/C, HTTP fan-out ≥ 4 ×
- * BitTorrent at N = 8, and BitTorrent roughly flat from the smallest N to the largest. It prints
- * figures; slowness is no failure.
+ * what the api sent, how busy the links were until the bundle was on every host (the api's sending,
+ * the hosts' receiving and sending, as shares of C: idle links show where the swarm waits), and the
+ * ratios the targets name: BitTorrent ≤ 1.5 × S/C, HTTP fan-out ≥ 4 × BitTorrent at N = 8, and
+ * BitTorrent roughly flat from the smallest N to the largest. It prints figures; slowness is no
+ * failure.
  *
  * <p>Needs root and {@code ip netns} (the hosts' own addresses and links). Options: {@code --hosts
  * 2,8}, {@code --size 64} (MiB), {@code --rate 100mbit} ({@code tc}'s units), {@code --runs 1} per
@@ -222,13 +224,13 @@ public final class DistributionBench {
         fleet.awaitRegistered(host, Duration.ofMinutes(2));
       }
       for (int i = 1; i <= options.warmup(); i++) {
-        Result r = deploy(mode, hosts);
+        Result r = deploy(mode, fleet, hosts);
         System.out.printf(
             "  %s to %d hosts, warm-up %d (not counted): all staged after %.2f s%n",
             mode, n, i, r.stagedSeconds());
       }
       for (int run = 1; run <= options.runs(); run++) {
-        Result r = deploy(mode, hosts);
+        Result r = deploy(mode, fleet, hosts);
         System.out.printf(
             "  %s to %d hosts, run %d: the bundle was on the first host after %.2f s, on all after"
                 + " %.2f s; all staged after %.2f s; the api sent %.2f bundles; the machine's CPUs"
@@ -260,7 +262,7 @@ public final class DistributionBench {
    * Pushes a fresh release, deploys it to {@code hosts} (name to data dir) at once, and times their
    * staging, and when each host's bundle cache got the whole bundle.
    */
-  private Result deploy(String mode, Map<String, Path> hosts) throws Exception {
+  private Result deploy(String mode, Fleet fleet, Map<String, Path> hosts) throws Exception {
     String version = "1." + ++versions + ".0";
     Path bundle = bundle(version);
     ApiClient.Reply pushed = server.api.pushBundle(APP, bundle);
@@ -274,6 +276,8 @@ public final class DistributionBench {
     Map<String, Double> stagedAt = new LinkedHashMap<>();
     JsonNode before = server.api.get("/v1/distribution").body();
 
+    Map<String, long[]> linksAtStart = fleet.linkBytes();
+    Map<String, long[]> linksAtFetched = null;
     long[] cpuAtStart = machineCpu();
     long start = System.nanoTime();
     ApiClient.Reply started =
@@ -306,6 +310,9 @@ public final class DistributionBench {
         if (!stagedAt.containsKey(host.getKey()) && Files.exists(host.getValue().resolve(marker))) {
           stagedAt.put(host.getKey(), now);
         }
+      }
+      if (linksAtFetched == null && fetched.size() == hosts.size()) {
+        linksAtFetched = fleet.linkBytes();
       }
       if (stagedAt.size() == hosts.size()) {
         staged = (System.nanoTime() - start) / 1e9;
@@ -343,7 +350,35 @@ public final class DistributionBench {
         fetched.size() == hosts.size()
             ? fetched.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow()
             : staged;
+    if (linksAtFetched != null) {
+      printLinkUse(linksAtStart, linksAtFetched, hosts.keySet(), last);
+    }
     return new Result(mode, hosts.size(), first, last, staged, sent / (double) size, busy);
+  }
+
+  /**
+   * How busy the links were from the deploy's start until the bundle was on every host, as shares
+   * of C: what the api's link sent, and what the hosts' links received and sent on average. Frames
+   * with their headers count, as {@code tc} counts them against the cap.
+   */
+  private void printLinkUse(
+      Map<String, long[]> before,
+      Map<String, long[]> after,
+      java.util.Collection<String> hosts,
+      double seconds) {
+    double capacity = options.bitsPerSecond() / 8 * seconds;
+    double received = 0;
+    double sent = 0;
+    for (String host : hosts) {
+      received += (after.get(host)[0] - before.get(host)[0]) / capacity;
+      sent += (after.get(host)[1] - before.get(host)[1]) / capacity;
+    }
+    // The switch's port towards the api receives what the api sends.
+    double api = (after.get("api")[1] - before.get("api")[1]) / capacity;
+    System.out.printf(
+        "    links until the bundle was on all hosts: the api's sent at %.0f%% of C; the hosts'"
+            + " received at %.0f%% and sent at %.0f%% on average%n",
+        100 * api, 100 * received / hosts.size(), 100 * sent / hosts.size());
   }
 
   /** A bundle of the app with {@code options.sizeMiB} of random bytes beside it. */

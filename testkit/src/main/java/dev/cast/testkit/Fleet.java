@@ -280,6 +280,28 @@ public final class Fleet implements AutoCloseable {
     network.limitApi(rate);
   }
 
+  /**
+   * Payload and header bytes each link has carried so far, seen from its own end: {@code [received,
+   * sent]} by host name, and by {@code "api"} for the api's link. Needs isolation.
+   */
+  public Map<String, long[]> linkBytes() throws IOException {
+    requireIsolated("reading link counters");
+    Map<String, long[]> ports = network.portBytes();
+    Map<String, long[]> links = new LinkedHashMap<>();
+    for (Host host : hosts()) {
+      long[] port = ports.get(FleetNetwork.port(host.index));
+      if (port != null) {
+        links.put(host.name(), port);
+      }
+    }
+    // The switch's port sends towards its end what that end receives.
+    long[] uplink = ports.get(FleetNetwork.uplink());
+    if (uplink != null) {
+      links.put("api", uplink);
+    }
+    return links;
+  }
+
   private void requireIsolated(String what) {
     if (network == null) {
       throw new IllegalStateException(what + " needs an isolated fleet: " + whyNotIsolated);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -119,7 +120,7 @@ final class FleetNetwork implements AutoCloseable {
     }
     String ns = names.hostNamespace(index);
     String sw = names.switchNamespace();
-    String port = "h" + index;
+    String port = port(index);
     check(ip("netns", "add", ns));
     hosts.add(index);
     check(ip("-n", ns, "link", "set", "dev", "lo", "up"));
@@ -189,6 +190,42 @@ final class FleetNetwork implements AutoCloseable {
     for (String[] end : ends) {
       Commands.run(List.of(tcAt(end, "qdisc", "del", "dev", end[1], "root")));
     }
+  }
+
+  /**
+   * Bytes through each of the switch's ports so far, by port ({@code h1}, {@code h2}, … and {@code
+   * uplink}, the api's link): {@code [sent towards that end, received from it]}.
+   */
+  Map<String, long[]> portBytes() throws IOException {
+    String out =
+        check(
+            ip(
+                "netns",
+                "exec",
+                names.switchNamespace(),
+                "sh",
+                "-c",
+                "cd /sys/class/net && for d in *; do"
+                    + " echo \"$d $(cat $d/statistics/tx_bytes) $(cat $d/statistics/rx_bytes)\";"
+                    + " done"));
+    Map<String, long[]> ports = new java.util.TreeMap<>();
+    for (String line : out.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 3) {
+        ports.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+      }
+    }
+    return ports;
+  }
+
+  /** The name of host {@code index}'s port on the switch. */
+  static String port(int index) {
+    return "h" + index;
+  }
+
+  /** The name of the api's link on the switch. */
+  static String uplink() {
+    return UPLINK;
   }
 
   /** {@code tc} in the namespace of a link end; a null namespace is this process's own. */

@@ -30,13 +30,14 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Needs root and {@code ip netns} (the hosts' own addresses and links). Options: {@code --hosts
  * 2,8}, {@code --size 64} (MiB), {@code --rate 100mbit} ({@code tc}'s units), {@code --runs 1} per
- * case, {@code --warmup 1} unmeasured deploys (same size) to each new fleet first, {@code
+ * case, {@code --warmup 2} unmeasured deploys (same size) to each new fleet first, {@code
  * --no-http} to skip the HTTP fan-out, {@code --logs DIR} to keep each host's agent log there.
  *
  * <p>The warm-up stands for a fleet whose agents have been up for a while, as in the fleet bench:
- * the first deploy to freshly started agent JVMs also pays for their JIT compiling the download,
- * hashing and unpacking code (about 1 to 1.5 s at N = 8 on two cores). Its figures are printed, not
- * counted.
+ * the first deploys to freshly started agent JVMs also pay for their JIT compiling the download,
+ * hashing and unpacking code. At N = 8 on two cores the first deploy staged 1 to 1.5 s later than
+ * the next, and the second still about 0.3 s later than the third. The warm-ups' figures are
+ * printed, not counted.
  */
 public final class DistributionBench {
   private static final String APP = "dist";
@@ -57,7 +58,7 @@ public final class DistributionBench {
       boolean http,
       Path logs) {
     private static final String USAGE =
-        "--hosts 2,8 --size 64 --rate 100mbit --runs 1 --warmup 1 --no-http --logs DIR (all"
+        "--hosts 2,8 --size 64 --rate 100mbit --runs 1 --warmup 2 --no-http --logs DIR (all"
             + " optional)";
 
     static Options parse(String[] args) {
@@ -65,7 +66,7 @@ public final class DistributionBench {
       int size = 64;
       String rate = "100mbit";
       int runs = 1;
-      int warmup = 1;
+      int warmup = 2;
       boolean http = true;
       Path logs = null;
       for (int i = 0; i < args.length; i++) {

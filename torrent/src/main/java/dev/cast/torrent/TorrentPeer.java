@@ -320,7 +320,7 @@ public final class TorrentPeer implements AutoCloseable {
      */
     int unsentShares(int[] availability, int pieces, java.util.function.IntPredicate have) {
       java.util.BitSet unsent = new java.util.BitSet(count);
-      for (int i = 0; i < availability.length; i++) {
+      for (int i = 0; i < Math.min(availability.length, pieces); i++) {
         if (availability[i] == 0 && !have.test(i)) {
           unsent.set(indexOf(i, pieces));
         }
@@ -746,26 +746,14 @@ public final class TorrentPeer implements AutoCloseable {
       if (active.download.done.isDone()) {
         continue;
       }
-      if (active.sparesSeed()
-          && sparedSeeds.contains(active.sparedSeed)
-          && now - active.lastDeliveryAt >= SPARE_IDLE.toNanos()) {
-        active.spareReleased = true;
-        LOG.info(
-            "{}: nothing received for {} ms while sparing the seed at {}; asking it again",
-            active.meta.name(),
-            SPARE_IDLE.toMillis(),
-            active.sparedSeed);
-      }
       if (active.sparesSeed() && sparedSeeds.contains(active.sparedSeed)) {
-        int unsent = sharesWithUnsentPieces(active);
-        if (active.share.fewUnsent(unsent)) {
+        String why = whyAskTheSeedAgain(active, now);
+        if (why != null) {
           active.spareReleased = true;
           LOG.info(
-              "{}: only {} of {} shares still have pieces no peer holds; taking them from the seed"
-                  + " at {} too",
+              "{}: {} while sparing the seed at {}; asking it again",
               active.meta.name(),
-              unsent,
-              active.share.count(),
+              why,
               active.sparedSeed);
         }
       }
@@ -836,13 +824,25 @@ public final class TorrentPeer implements AutoCloseable {
     }
   }
 
-  /** {@link Share#unsentShares} for a download, from libtorrent's piece availability. */
-  private static int sharesWithUnsentPieces(Active active) {
+  /**
+   * Why a download that spares its seed should ask it again, or null: it received nothing for
+   * {@link #SPARE_IDLE}, or so few shares are unsent that the seed has upload to spare ({@link
+   * Share#fewUnsent}, from libtorrent's piece availability: the seed is not connected, so it counts
+   * only peers).
+   */
+  private static String whyAskTheSeedAgain(Active active, long now) {
+    if (now - active.lastDeliveryAt >= SPARE_IDLE.toNanos()) {
+      return "nothing received for " + SPARE_IDLE.toMillis() + " ms";
+    }
     bitfield have = active.handle.swig().status(TorrentHandle.QUERY_PIECES).get_pieces();
-    int[] availability = active.handle.pieceAvailability();
-    int pieces = Math.min(active.meta.pieceCount(), Math.min(availability.length, have.size()));
-    return active.share.unsentShares(
-        java.util.Arrays.copyOf(availability, pieces), active.meta.pieceCount(), have::get_bit);
+    int unsent =
+        active.share.unsentShares(
+            active.handle.pieceAvailability(),
+            active.meta.pieceCount(),
+            i -> i < have.size() && have.get_bit(i));
+    return active.share.fewUnsent(unsent)
+        ? "only " + unsent + " of " + active.share.count() + " shares have pieces no peer holds"
+        : null;
   }
 
   /** Whether every piece of the download's share is here. */

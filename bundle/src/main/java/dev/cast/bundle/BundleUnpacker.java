@@ -37,8 +37,10 @@ public final class BundleUnpacker {
   /**
    * Checks the archive exactly as {@link BundleInspector#inspect} does while extracting it into a
    * fresh temporary directory beside {@code targetDir}, then renames that directory to {@code
-   * targetDir} atomically. File modes, directories, symlinks and hard links are recreated. On any
-   * failure the temporary directory is removed and {@code targetDir} is not created.
+   * targetDir} atomically. File modes, directories, symlinks and hard links are recreated. Files of
+   * a MiB or more are written past the page cache and are on disk when this returns ({@link
+   * DirectWriter}). On any failure the temporary directory is removed and {@code targetDir} is not
+   * created.
    *
    * @param tarGz the {@code .tar.gz} to unpack
    * @param targetDir the release directory to create; its parent is created if missing
@@ -72,12 +74,13 @@ public final class BundleUnpacker {
     try {
       Map<Path, Integer> dirModes = new LinkedHashMap<>();
       dirModes.put(temp, DEFAULT_DIR_MODE);
+      DirectWriter large = new DirectWriter(temp);
       Manifest manifest =
           ArchiveReader.read(
                   tarGz,
                   maxBytes,
                   digest,
-                  (entry, content) -> extract(temp, entry, content, dirModes))
+                  (entry, content) -> extract(temp, entry, content, dirModes, large))
               .manifest();
       // Deepest first, so a read-only directory is closed only once its children exist.
       List<Path> dirs = List.copyOf(dirModes.keySet());
@@ -104,7 +107,11 @@ public final class BundleUnpacker {
   }
 
   private static void extract(
-      Path root, ArchiveEntry entry, InputStream content, Map<Path, Integer> dirModes)
+      Path root,
+      ArchiveEntry entry,
+      InputStream content,
+      Map<Path, Integer> dirModes,
+      DirectWriter large)
       throws IOException {
     Path dest = root;
     String[] segments = entry.path().isEmpty() ? new String[0] : entry.path().split("/");
@@ -119,7 +126,9 @@ public final class BundleUnpacker {
     switch (entry.kind()) {
       case DIRECTORY -> dirModes.put(dest, entry.mode());
       case FILE -> {
-        copy(content, dest);
+        if (!DirectWriter.wants(entry.size()) || !large.write(content, dest)) {
+          copy(content, dest);
+        }
         Files.setPosixFilePermissions(dest, permissions(entry.mode()));
       }
       case SYMLINK ->

@@ -8,6 +8,7 @@ import dev.cast.activities.host.ReleaseManifests;
 import dev.cast.activities.ports.PortAllocator;
 import dev.cast.activities.service.CheckResult;
 import dev.cast.activities.service.HealthChecker;
+import dev.cast.activities.service.ProcStat;
 import dev.cast.activities.service.ProcessIdentity;
 import dev.cast.activities.service.RunFiles;
 import dev.cast.activities.service.RunRecord;
@@ -940,8 +941,10 @@ public final class Supervisor implements AutoCloseable {
     if (proc == null) {
       return false;
     }
+    // A child is gone from /proc a moment before the JVM's reaper marks its Process exited: a
+    // deliberate start in that moment must not take the dead process for a running one.
     return proc.process() != null
-        ? proc.process().isAlive()
+        ? proc.process().isAlive() && ProcStat.read(proc.pid()).map(ProcStat::running).orElse(false)
         : ProcessIdentity.isRunning(proc.pid(), proc.startedAt());
   }
 

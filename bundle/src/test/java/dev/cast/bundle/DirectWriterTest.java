@@ -78,16 +78,25 @@ class DirectWriterTest {
     }
   }
 
+  /** {@code opener}, counting its calls in {@code opens}. */
+  private static DirectWriter.Opener counted(AtomicInteger opens, DirectWriter.Opener opener) {
+    return file -> {
+      opens.incrementAndGet();
+      return opener.open(file);
+    };
+  }
+
   @Test
   void aRefusingFileSystemLeavesNoFileAndIsNotAskedAgain() throws Exception {
     AtomicInteger opens = new AtomicInteger();
     DirectWriter writer =
         new DirectWriter(
-            file -> {
-              opens.incrementAndGet();
-              Files.createFile(file); // as Linux does before it refuses O_DIRECT
-              throw new IOException("Invalid argument");
-            },
+            counted(
+                opens,
+                file -> {
+                  Files.createFile(file); // as Linux does before it refuses O_DIRECT
+                  throw new IOException("Invalid argument");
+                }),
             4096);
 
     assertThat(writer.write(trickling(random(1 << 20)), dir.resolve("a"))).isFalse();
@@ -109,14 +118,14 @@ class DirectWriterTest {
   @Test
   void writesWholeBlocksThroughTheOpenedChannelAndTheRestBesideIt() throws Exception {
     AtomicInteger opens = new AtomicInteger();
+    // Without O_DIRECT, so that this runs on any file system; the split is the same.
     DirectWriter writer =
         new DirectWriter(
-            file -> {
-              opens.incrementAndGet();
-              // Without O_DIRECT, so that this runs on any file system; the split is the same.
-              return FileChannel.open(
-                  file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            },
+            counted(
+                opens,
+                file ->
+                    FileChannel.open(
+                        file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)),
             512);
     byte[] bytes = random((1 << 20) * 2 + 700);
 

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * against up to 1 s through the page cache of a VM whose fresh memory is slow to touch.
  *
  * <p>Whole blocks of the file system go through an aligned buffer; the last partial block is
- * written through the page cache, then the file is forced to disk. Where the file system refuses
- * {@code O_DIRECT} (an old tmpfs, some FUSE file systems), {@link #write} returns false and the
- * caller writes the file as usual; so do all later files of the same unpack.
+ * written through the page cache, then the file is forced to disk. Where the file system refuses to
+ * open a file for {@code O_DIRECT} (an old tmpfs, some FUSE file systems), {@link #write} returns
+ * false and the caller writes the file as usual; where it opens the file but refuses the first
+ * write, this writer writes that file through the page cache itself. Either way every later file of
+ * the same unpack goes through the page cache.
  */
 final class DirectWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DirectWriter.class);
@@ -40,6 +42,15 @@ final class DirectWriter {
     FileChannel open(Path file) throws IOException;
   }
 
+  /** Creates a file and opens it for {@code O_DIRECT} writes. */
+  static final Opener DIRECT =
+      file ->
+          FileChannel.open(
+              file,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE,
+              com.sun.nio.file.ExtendedOpenOption.DIRECT);
+
   private final Opener opener;
   private final int block;
   private byte[] chunk;
@@ -48,14 +59,7 @@ final class DirectWriter {
 
   /** A writer for files under {@code dir}, aligned to its file system's block size. */
   DirectWriter(Path dir) {
-    this(
-        file ->
-            FileChannel.open(
-                file,
-                StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE,
-                com.sun.nio.file.ExtendedOpenOption.DIRECT),
-        blockSize(dir));
+    this(DIRECT, blockSize(dir));
   }
 
   DirectWriter(Opener opener, int block) {
@@ -74,8 +78,9 @@ final class DirectWriter {
   /**
    * Writes all of {@code content} to the new file {@code dest} and forces it to disk.
    *
-   * @return false, having written nothing and left no file, if the file system refuses {@code
-   *     O_DIRECT}
+   * @return false, having written nothing and left no file, if the file system refuses to open
+   *     files for {@code O_DIRECT}; a file system that opens them and refuses the first write gets
+   *     this file through the page cache (true) and later ones not at all (false)
    * @throws FileAlreadyExistsException if {@code dest} exists
    * @throws IOException if reading {@code content} or writing fails
    */
@@ -91,9 +96,7 @@ final class DirectWriter {
     } catch (IOException | UnsupportedOperationException e) {
       // Linux creates the file before it refuses O_DIRECT: it is ours (CREATE_NEW), so remove it.
       Files.deleteIfExists(dest);
-      refused = true;
-      LOG.info(
-          "{} refuses direct writes ({}); writing through the page cache", dest.getParent(), e);
+      refuse(dest, e);
       return false;
     }
     if (chunk == null) {
@@ -109,8 +112,18 @@ final class DirectWriter {
         if (whole > 0) {
           aligned.clear();
           aligned.put(chunk, 0, whole).flip();
-          while (aligned.hasRemaining()) {
-            written += direct.write(aligned);
+          try {
+            while (aligned.hasRemaining()) {
+              written += direct.write(aligned);
+            }
+          } catch (IOException e) {
+            if (written > 0) {
+              throw e;
+            }
+            // Some file systems open for O_DIRECT and refuse the first write (EINVAL).
+            refuse(dest, e);
+            writeThrough(dest, n, content);
+            return true;
           }
         }
         if (whole < n) {
@@ -127,6 +140,33 @@ final class DirectWriter {
       } while (n == CHUNK);
       direct.force(true);
       return true;
+    }
+  }
+
+  private void refuse(Path dest, Exception why) {
+    refused = true;
+    LOG.info(
+        "{} refuses direct writes ({}); writing through the page cache",
+        dest.getParent(),
+        why.toString());
+  }
+
+  /**
+   * Writes the file anew through the page cache: {@code chunk}'s first {@code n} bytes, then the
+   * rest.
+   */
+  private void writeThrough(Path dest, int n, InputStream content) throws IOException {
+    try (FileChannel out =
+        FileChannel.open(dest, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      int len = n;
+      while (len > 0) {
+        ByteBuffer bytes = ByteBuffer.wrap(chunk, 0, len);
+        while (bytes.hasRemaining()) {
+          out.write(bytes);
+        }
+        len = fill(content, chunk);
+      }
+      out.force(true);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.cast.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -104,6 +105,23 @@ class DirectWriterTest {
 
     assertThat(dir.resolve("a")).doesNotExist();
     assertThat(opens).hasValue(1);
+  }
+
+  @Test
+  void aFirstWriteRefusedAfterTheOpenGoesThroughThePageCache() throws Exception {
+    assumeTrue(acceptsDirectWrites(dir), "the file system under " + dir + " refuses O_DIRECT");
+    assumeTrue(
+        Files.getFileStore(dir).getBlockSize() > 512,
+        "the file system's blocks are 512 bytes: a 512-byte direct write is not refused");
+    // Blocks of 512 bytes where the file system wants more: the first direct write is refused.
+    DirectWriter writer = new DirectWriter(DirectWriter.DIRECT, 512);
+    byte[] bytes = random(700);
+
+    assertThat(writer.write(trickling(bytes), dir.resolve("blob"))).isTrue();
+    assertThat(writer.write(trickling(bytes), dir.resolve("next"))).isFalse();
+
+    assertThat(Files.readAllBytes(dir.resolve("blob"))).isEqualTo(bytes);
+    assertThat(dir.resolve("next")).doesNotExist();
   }
 
   @Test

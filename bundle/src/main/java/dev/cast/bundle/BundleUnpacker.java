@@ -52,7 +52,7 @@ public final class BundleUnpacker {
    */
   public static Manifest unpack(Path tarGz, Path targetDir, long maxBytes)
       throws BundleException, IOException {
-    return unpack(tarGz, targetDir, maxBytes, true);
+    return unpack(tarGz, targetDir, maxBytes, true, true);
   }
 
   /**
@@ -61,10 +61,21 @@ public final class BundleUnpacker {
    */
   public static Manifest unpackChecked(Path tarGz, Path targetDir, long maxBytes)
       throws BundleException, IOException {
-    return unpack(tarGz, targetDir, maxBytes, false);
+    return unpack(tarGz, targetDir, maxBytes, false, true);
   }
 
-  private static Manifest unpack(Path tarGz, Path targetDir, long maxBytes, boolean digest)
+  /**
+   * {@link #unpackChecked(Path, Path, long)}, writing every file through the page cache unless
+   * {@code directWrites}.
+   */
+  public static Manifest unpackChecked(
+      Path tarGz, Path targetDir, long maxBytes, boolean directWrites)
+      throws BundleException, IOException {
+    return unpack(tarGz, targetDir, maxBytes, false, directWrites);
+  }
+
+  private static Manifest unpack(
+      Path tarGz, Path targetDir, long maxBytes, boolean digest, boolean directWrites)
       throws BundleException, IOException {
     Path target = targetDir.toAbsolutePath().normalize();
     requireAbsent(target);
@@ -74,7 +85,7 @@ public final class BundleUnpacker {
     try {
       Map<Path, Integer> dirModes = new LinkedHashMap<>();
       dirModes.put(temp, DEFAULT_DIR_MODE);
-      DirectWriter large = new DirectWriter(temp);
+      DirectWriter large = directWrites ? new DirectWriter(temp) : null;
       Manifest manifest =
           ArchiveReader.read(
                   tarGz,
@@ -126,7 +137,7 @@ public final class BundleUnpacker {
     switch (entry.kind()) {
       case DIRECTORY -> dirModes.put(dest, entry.mode());
       case FILE -> {
-        if (!DirectWriter.wants(entry.size()) || !large.write(content, dest)) {
+        if (large == null || !DirectWriter.wants(entry.size()) || !large.write(content, dest)) {
           copy(content, dest);
         }
         Files.setPosixFilePermissions(dest, permissions(entry.mode()));

@@ -2,13 +2,16 @@ package dev.cast.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,5 +168,47 @@ class BundleUnpackerTest {
     assertThat(list(outside)).isEmpty();
     assertThat(Files.isSymbolicLink(target)).isTrue();
     assertThat(Files.exists(target.resolve("cast.yml"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+  }
+
+  /** How many of a file's pages are in the page cache, from util-linux's {@code fincore}. */
+  private static long cachedPages(Path file) throws Exception {
+    Process p;
+    try {
+      p = new ProcessBuilder("fincore", "-n", "-o", "PAGES", file.toString()).start();
+    } catch (java.io.IOException e) {
+      assumeTrue(false, "fincore (util-linux) is not installed: " + e.getMessage());
+      throw e;
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor()).as("fincore " + file).isZero();
+    return Long.parseLong(out);
+  }
+
+  @Test
+  void largeFilesSkipThePageCacheUnlessDirectWritesAreOff() throws Exception {
+    assumeTrue(
+        DirectWriterTest.acceptsDirectWrites(dir),
+        "the file system under " + dir + " refuses O_DIRECT");
+    assumeTrue(
+        !Files.getFileStore(dir).type().equals("tmpfs"),
+        "the files of a tmpfs live in the page cache however they are written");
+    byte[] big = new byte[4 << 20];
+    new Random(4).nextBytes(big);
+    Path bundle =
+        TarBuilder.withManifest().file("lib/app.bin", big, 0644).writeTo(dir.resolve("b.tar.gz"));
+
+    BundleUnpacker.unpackChecked(bundle, releases().resolve("direct"), LIMIT, true);
+    BundleUnpacker.unpackChecked(bundle, releases().resolve("cached"), LIMIT, false);
+
+    long pages = big.length / 4096;
+    Path direct = releases().resolve("direct/lib/app.bin");
+    Path cached = releases().resolve("cached/lib/app.bin");
+    assertThat(cachedPages(cached))
+        .as("pages cached when written through it")
+        .isGreaterThan(pages / 2);
+    assertThat(cachedPages(direct)).as("pages cached when written directly").isLessThan(pages / 10);
+    // Read only now: reading puts the pages in the cache.
+    assertThat(Files.readAllBytes(cached)).isEqualTo(big);
+    assertThat(Files.readAllBytes(direct)).isEqualTo(big);
   }
 }

@@ -42,7 +42,7 @@ class DirectWriterTest {
   }
 
   /** Whether the file system under {@code dir} opens files for O_DIRECT. */
-  private static boolean acceptsDirectWrites(Path dir) {
+  static boolean acceptsDirectWrites(Path dir) {
     Path probe = dir.resolve("probe");
     try (FileChannel channel =
         FileChannel.open(

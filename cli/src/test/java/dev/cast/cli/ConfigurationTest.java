@@ -83,5 +83,14 @@ class ConfigurationTest {
 
     assertThat(config.getTemporal()).isEqualTo("127.0.0.1:7233");
     assertThat(config.getPorts().getFrom()).isEqualTo(20000);
+    assertThat(config.isDirectWrites()).isTrue();
+  }
+
+  @Test
+  void directWritesCanBeTurnedOff() throws Exception {
+    Path file = dir.resolve("agent.yml");
+    Files.writeString(file, "directWrites: false\n");
+
+    assertThat(AgentMain.load(file.toFile()).isDirectWrites()).isFalse();
   }
 }

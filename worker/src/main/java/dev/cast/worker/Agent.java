@@ -49,7 +49,8 @@ public final class Agent implements AutoCloseable {
             Path.of(config.getDataDir()).toAbsolutePath(),
             config.getPorts().getFrom(),
             config.getPorts().getTo(),
-            config.getMaxBundleSize().toBytes());
+            config.getMaxBundleSize().toBytes(),
+            config.isDirectWrites());
     bundles = BundleSharing.open(settings, config.getApi(), config.getTorrent());
     host = HostRuntime.open(settings, supervisorSettings(), bundles.cache());
     logs =

@@ -46,6 +46,13 @@ public class AgentConfiguration {
   /** Bundles larger than this are refused before unpacking. */
   @NotNull private DataSize maxBundleSize = DataSize.megabytes(512);
 
+  /**
+   * Whether a release's files of 1 MiB or more are written with {@code O_DIRECT}, past the page
+   * cache. Off: through the page cache, which is faster where disks are much slower than the
+   * network, and leaves the bytes to the kernel's writeback.
+   */
+  private boolean directWrites = true;
+
   /** Seconds between heartbeats (and full service reports) to the api. */
   @Min(1)
   private int heartbeatSeconds = 10;
@@ -182,6 +189,16 @@ public class AgentConfiguration {
   @JsonProperty
   public void setMaxBundleSize(DataSize maxBundleSize) {
     this.maxBundleSize = maxBundleSize;
+  }
+
+  @JsonProperty
+  public boolean isDirectWrites() {
+    return directWrites;
+  }
+
+  @JsonProperty
+  public void setDirectWrites(boolean directWrites) {
+    this.directWrites = directWrites;
   }
 
   @JsonProperty

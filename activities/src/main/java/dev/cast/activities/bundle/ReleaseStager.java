@@ -111,7 +111,9 @@ public final class ReleaseStager {
     Manifest manifest;
     try {
       // The cache checked the bundle's sha256 just before it was handed out.
-      manifest = BundleUnpacker.unpackChecked(bundle, dir, settings.maxBundleBytes());
+      manifest =
+          BundleUnpacker.unpackChecked(
+              bundle, dir, settings.maxBundleBytes(), settings.directWrites());
     } catch (BundleException e) {
       throw Failures.permanent(DeployFailure.INVALID_BUNDLE, e.getMessage(), e);
     }

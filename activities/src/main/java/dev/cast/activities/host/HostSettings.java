@@ -11,9 +11,16 @@ import java.nio.file.Path;
  * @param portFrom the lowest port the agent hands out
  * @param portTo the highest port the agent hands out
  * @param maxBundleBytes the largest bundle (and unpacked release) the agent accepts
+ * @param directWrites whether a release's large files are written past the page cache
  */
 public record HostSettings(
-    String hostName, String address, Path dataDir, int portFrom, int portTo, long maxBundleBytes) {
+    String hostName,
+    String address,
+    Path dataDir,
+    int portFrom,
+    int portTo,
+    long maxBundleBytes,
+    boolean directWrites) {
 
   public HostSettings {
     if (portFrom < 1 || portTo > 65535 || portFrom > portTo) {

@@ -75,15 +75,12 @@ public final class DistributionBench {
           case "--size" -> size = BenchArgs.positive(args[++i]);
           case "--rate" -> rate = args[++i];
           case "--runs" -> runs = BenchArgs.positive(args[++i]);
-          case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+          case "--warmup" -> warmup = BenchArgs.nonNegative(args[++i]);
           case "--no-http" -> http = false;
           case "--logs" -> logs = Path.of(args[++i]);
           default ->
               throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
         }
-      }
-      if (warmup < 0) {
-        throw new IllegalArgumentException("--warmup: 0 or more deploys; was " + warmup);
       }
       return new Options(hosts, size, rate, runs, warmup, http, logs);
     }

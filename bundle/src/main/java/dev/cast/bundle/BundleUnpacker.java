@@ -57,16 +57,8 @@ public final class BundleUnpacker {
 
   /**
    * {@link #unpack(Path, Path, long)} for a bundle whose sha256 the caller has just checked: the
-   * archive is read once, up to its last entry, without computing its digest again.
-   */
-  public static Manifest unpackChecked(Path tarGz, Path targetDir, long maxBytes)
-      throws BundleException, IOException {
-    return unpack(tarGz, targetDir, maxBytes, false, true);
-  }
-
-  /**
-   * {@link #unpackChecked(Path, Path, long)}, writing every file through the page cache unless
-   * {@code directWrites}.
+   * archive is read once, up to its last entry, without computing its digest again. Unless {@code
+   * directWrites}, every file goes through the page cache.
    */
   public static Manifest unpackChecked(
       Path tarGz, Path targetDir, long maxBytes, boolean directWrites)

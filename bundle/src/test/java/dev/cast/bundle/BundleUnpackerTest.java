@@ -74,7 +74,7 @@ class BundleUnpackerTest {
     Path checked = releases().resolve("checked");
 
     BundleUnpacker.unpack(bundle, full, LIMIT);
-    Manifest manifest = BundleUnpacker.unpackChecked(bundle, checked, LIMIT);
+    Manifest manifest = BundleUnpacker.unpackChecked(bundle, checked, LIMIT, true);
 
     assertThat(manifest.name()).isEqualTo("hello");
     for (String file : List.of("cast.yml", "bin/run", "data/blob")) {

@@ -44,12 +44,7 @@ class DirectWriterTest {
   /** Whether the file system under {@code dir} opens files for O_DIRECT. */
   static boolean acceptsDirectWrites(Path dir) {
     Path probe = dir.resolve("probe");
-    try (FileChannel channel =
-        FileChannel.open(
-            probe,
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE,
-            com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+    try (FileChannel channel = DirectWriter.DIRECT.open(probe)) {
       return true;
     } catch (IOException | UnsupportedOperationException e) {
       return false;

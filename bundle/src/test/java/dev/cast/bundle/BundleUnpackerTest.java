@@ -176,7 +176,7 @@ class BundleUnpackerTest {
     try {
       p = new ProcessBuilder("fincore", "-n", "-o", "PAGES", file.toString()).start();
     } catch (java.io.IOException e) {
-      assumeTrue(false, "fincore (util-linux) is not installed: " + e.getMessage());
+      assumeTrue(false, "fincore (Debian: util-linux-extra) is not installed: " + e.getMessage());
       throw e;
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

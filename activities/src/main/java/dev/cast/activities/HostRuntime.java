@@ -5,6 +5,7 @@ import dev.cast.activities.bundle.BundleFetcher;
 import dev.cast.activities.host.AppLocks;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.ports.HostDatabase;
+import dev.cast.activities.release.HostReleases;
 import dev.cast.activities.release.ReleaseActivitiesImpl;
 import dev.cast.activities.supervisor.ServiceActivitiesImpl;
 import dev.cast.activities.supervisor.Supervisor;
@@ -21,16 +22,19 @@ public final class HostRuntime implements AutoCloseable {
   private final Supervisor supervisor;
   private final ReleaseActivitiesImpl releaseActivities;
   private final ServiceActivitiesImpl serviceActivities;
+  private final HostReleases releases;
 
   private HostRuntime(
       HostDatabase hostDb,
       Supervisor supervisor,
       ReleaseActivitiesImpl releaseActivities,
-      ServiceActivitiesImpl serviceActivities) {
+      ServiceActivitiesImpl serviceActivities,
+      HostReleases releases) {
     this.hostDb = hostDb;
     this.supervisor = supervisor;
     this.releaseActivities = releaseActivities;
     this.serviceActivities = serviceActivities;
+    this.releases = releases;
   }
 
   /** Opens the runtime with an unlimited bundle cache that seeds nothing. */
@@ -52,7 +56,8 @@ public final class HostRuntime implements AutoCloseable {
             hostDb,
             supervisor,
             new ReleaseActivitiesImpl(settings, bundles, hostDb.jdbi(), supervisor, locks),
-            new ServiceActivitiesImpl(settings, supervisor, locks));
+            new ServiceActivitiesImpl(settings, supervisor, locks),
+            new HostReleases(settings, hostDb.jdbi()));
     try {
       supervisor.start();
     } catch (IOException | RuntimeException e) {
@@ -68,6 +73,11 @@ public final class HostRuntime implements AutoCloseable {
 
   public ServiceActivitiesImpl serviceActivities() {
     return serviceActivities;
+  }
+
+  /** What each app has on this host, read from its files: what the agent reports to the api. */
+  public HostReleases releases() {
+    return releases;
   }
 
   public Supervisor supervisor() {

@@ -8,6 +8,7 @@ import dev.cast.api.auth.AgentTokens;
 import dev.cast.api.core.CatalogActivitiesImpl;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.Distribution;
+import dev.cast.api.core.HostReports;
 import dev.cast.api.core.LogProxy;
 import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.db.Database;
@@ -129,6 +130,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             new HostsResource(
                 hostDao,
                 statusDao,
+                new HostReports(instanceDao, deploymentDao, json),
                 json,
                 Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds())));
     ProblemMappers.all().forEach(env.jersey()::register);

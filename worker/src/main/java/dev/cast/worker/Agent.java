@@ -65,7 +65,8 @@ public final class Agent implements AutoCloseable {
             config.getToken(),
             config.getLabels(),
             HostFacts.of(settings.dataDir()),
-            host.supervisor()::statuses);
+            host.supervisor()::statuses,
+            host.releases()::snapshot);
     host.supervisor().addListener(status -> registration.changed());
     host.releaseActivities().reportServicesWith(registration::reportNow);
     stubs =

@@ -1,6 +1,7 @@
 package dev.cast.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.workflows.host.AppReleases;
 import dev.cast.workflows.host.ServiceStatus;
 import io.dropwizard.jackson.Jackson;
 import java.io.IOException;
@@ -43,8 +44,10 @@ final class Registration implements AutoCloseable {
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final URI host;
   private final URI services;
+  private final URI apps;
   private final String body;
   private final Supplier<List<ServiceStatus>> statuses;
+  private final Supplier<List<AppReleases>> releases;
   private volatile boolean registered;
 
   private final String authorization;
@@ -57,11 +60,14 @@ final class Registration implements AutoCloseable {
       String token,
       Map<String, String> labels,
       Map<String, Object> facts,
-      Supplier<List<ServiceStatus>> statuses) {
+      Supplier<List<ServiceStatus>> statuses,
+      Supplier<List<AppReleases>> releases) {
     String base = apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name;
     this.host = URI.create(base);
     this.services = URI.create(base + "/services");
+    this.apps = URI.create(base + "/apps");
     this.statuses = statuses;
+    this.releases = releases;
     this.authorization = "Bearer " + (token == null ? "" : token);
     try {
       this.body =
@@ -96,7 +102,7 @@ final class Registration implements AutoCloseable {
           () -> {
             reportPending.set(false);
             if (dirty.get()) {
-              report();
+              report(false);
             }
           },
           CHANGE_DELAY_MILLIS,
@@ -113,7 +119,7 @@ final class Registration implements AutoCloseable {
       registered = true;
       log.info("registered with the api at {}", host);
     }
-    report();
+    report(true);
   }
 
   /**
@@ -121,18 +127,22 @@ final class Registration implements AutoCloseable {
    * logged): for an activity that changed them, before it returns. Never throws.
    */
   void reportNow() {
-    report();
+    report(true);
   }
 
   // One report at a time, each with a snapshot taken once the one before was delivered: a report
-  // never overtakes a newer one.
-  private synchronized void report() {
+  // never overtakes a newer one. The apps' releases (what current and previous point at) go with
+  // every heartbeat and after every activity; a service's change of state sends its services only.
+  private synchronized void report(boolean withReleases) {
     if (!registered) {
       return;
     }
     try {
       dirty.set(false);
       put(services, json.writeValueAsString(statuses.get()));
+      if (withReleases) {
+        put(apps, json.writeValueAsString(releases.get()));
+      }
     } catch (IOException | RuntimeException e) {
       log.warn("cannot report services: {}", e.getMessage());
     }

@@ -15,6 +15,7 @@ import dev.cast.workflows.rollback.RollbackRequest;
 import dev.cast.workflows.rollback.RollbackWorkflow;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
+import dev.cast.workflows.shared.ReleaseRef;
 import dev.cast.workflows.shared.WorkflowIds;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,5 +56,30 @@ class RollbackWorkflowTest extends RolloutTestBase {
     assertThat(result.state()).isEqualTo(DeploymentState.ROLLED_BACK);
     verify(a).revertRelease(new RevertRequest("r-1", "hello", "2.0.0", "3.0.0"));
     verify(b).revertRelease(new RevertRequest("r-1", "hello", "2.0.0", "3.0.0"));
+  }
+
+  @Test
+  void takesEachHostToItsOwnRelease() {
+    ReleaseActivities a = host("a", "3.0.0");
+    ReleaseActivities b = host("b", "3.1.0");
+    ReleaseRef v21 =
+        new ReleaseRef("hello", "2.1.0", "def456", 100, "/v1/apps/hello/releases/2.1.0/bundle");
+    when(b.stageRelease(any())).thenReturn(new StagedRelease("2.1.0", "3.1.0", false));
+    env.start();
+    RollbackWorkflow workflow = stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"));
+
+    DeploymentProgress result =
+        workflow.run(
+            new RollbackRequest(
+                "r-1", V2, List.of("a", "b"), 10_000, 0, 0, java.util.Map.of("b", v21)));
+
+    assertThat(result.state()).isEqualTo(DeploymentState.SUCCEEDED);
+    verify(a).stageRelease(V2.stageRequest());
+    verify(b).stageRelease(v21.stageRequest());
+    verify(a).activateRelease(new ActivateRequest("r-1", "hello", "2.0.0"));
+    verify(b).activateRelease(new ActivateRequest("r-1", "hello", "2.1.0"));
+    assertThat(result.hosts())
+        .extracting(h -> h.message())
+        .containsExactly("2.0.0 is serving", "2.1.0 is serving");
   }
 }

@@ -40,6 +40,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +63,7 @@ public final class DeploymentService {
   private final HostDao hosts;
   private final InstanceDao instances;
   private final ServiceStatusDao statuses;
+  private final HostReports reports;
   private final ObjectMapper json;
   private final Duration defaultDeadline;
   private final Duration defaultProgressDeadline;
@@ -77,6 +79,7 @@ public final class DeploymentService {
       ServiceStatusDao statuses,
       ObjectMapper json,
       dev.cast.api.config.DeploySettings defaults) {
+    this.reports = new HostReports(instances, deployments, json);
     this.client = client;
     this.releases = releases;
     this.deployments = deployments;
@@ -105,7 +108,8 @@ public final class DeploymentService {
     return start(
         "deploy",
         null,
-        release,
+        app,
+        release.version(),
         targets,
         body.reason(),
         who,
@@ -125,23 +129,50 @@ public final class DeploymentService {
         });
   }
 
+  /**
+   * Rolls an app back: each host to the version named, or to its own previous release (as its agent
+   * last reported). Hosts already on their target are left out; a rollback that would change no
+   * host is refused rather than reported as done.
+   */
   public DeploymentRow rollback(String app, RollbackBody body, String who) {
     releases.requireApp(app);
     RollbackBody request = body == null ? new RollbackBody(null, null, null, null, null) : body;
-    String version =
-        request.version() != null ? Names.version(request.version()) : previousVersion(app);
-    ReleaseRow release = releases.require(app, version);
-    List<String> targets = targets(request.hosts());
+    String named = request.version() != null ? Names.version(request.version()) : null;
+    if (named != null) {
+      releases.require(app, named);
+    }
+    Map<String, HostAppRow> onHosts = new LinkedHashMap<>();
+    for (HostAppRow row : instances.current(app)) {
+      onHosts.put(row.host(), row);
+    }
+    Map<String, String> versionOf =
+        rollbackVersions(app, named, rollbackTargets(app, request.hosts(), onHosts), onHosts);
     long deadline = deadline(request.healthyDeadline()).toMillis();
     int maxParallel = request.maxParallel() == null ? 0 : request.maxParallel();
     if (request.maxParallel() != null && maxParallel < 1) {
       throw ApiException.badRequest(
           "INVALID_REQUEST", "field \"maxParallel\": must be at least 1, was " + maxParallel);
     }
+    // The release most hosts go back to; the others are named per host.
+    Map<String, Long> counts = new LinkedHashMap<>();
+    versionOf.values().forEach(v -> counts.merge(v, 1L, Long::sum));
+    String main =
+        counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    ReleaseRow release = releases.require(app, main);
+    Map<String, ReleaseRef> perHost = new LinkedHashMap<>();
+    versionOf.forEach(
+        (host, version) -> {
+          if (!version.equals(main)) {
+            perHost.put(host, ref(releases.require(app, version)));
+          }
+        });
+    List<String> targets = List.copyOf(versionOf.keySet());
+    String versions = String.join(", ", counts.keySet());
     return start(
         "rollback",
         null,
-        release,
+        app,
+        versions,
         targets,
         request.reason(),
         who,
@@ -151,8 +182,81 @@ public final class DeploymentService {
           return WorkflowClient.start(
               stub::run,
               new RollbackRequest(
-                  id, ref(release), targets, deadline, maxParallel, unreachableAfter.toMillis()));
+                  id,
+                  ref(release),
+                  targets,
+                  deadline,
+                  maxParallel,
+                  unreachableAfter.toMillis(),
+                  perHost.isEmpty() ? null : perHost));
         });
+  }
+
+  /** The hosts named, or every host (not drained) on which the app has a current release. */
+  private List<String> rollbackTargets(
+      String app, List<String> requested, Map<String, HostAppRow> onHosts) {
+    if (requested != null && !requested.isEmpty()) {
+      return targets(requested);
+    }
+    List<String> running =
+        hosts.list().stream()
+            .filter(h -> !h.drained())
+            .map(HostRow::name)
+            .filter(h -> onHosts.containsKey(h) && onHosts.get(h).version() != null)
+            .toList();
+    if (running.isEmpty()) {
+      throw ApiException.conflict(
+          "APP_NOT_DEPLOYED",
+          app
+              + " runs on no host (that is not drained); deploy it: POST /v1/apps/"
+              + app
+              + "/deployments");
+    }
+    return running;
+  }
+
+  /** Each target host's version to go back to; hosts already there are left out. */
+  private Map<String, String> rollbackVersions(
+      String app, String named, List<String> targets, Map<String, HostAppRow> onHosts) {
+    Map<String, String> versionOf = new LinkedHashMap<>();
+    List<String> noPrevious = new ArrayList<>();
+    java.util.Set<String> running = new java.util.TreeSet<>();
+    java.util.Set<String> held = new java.util.TreeSet<>();
+    for (String host : targets) {
+      HostAppRow row = onHosts.get(host);
+      String current = row == null ? null : row.version();
+      String target = named != null ? named : row == null ? null : row.previousVersion();
+      if (row != null) {
+        held.addAll(reports.releasesOf(row));
+      }
+      if (target == null) {
+        noPrevious.add(host);
+      } else if (target.equals(current)) {
+        running.add(current);
+      } else {
+        versionOf.put(host, target);
+      }
+    }
+    if (!noPrevious.isEmpty()) {
+      throw ApiException.conflict(
+          "NO_PREVIOUS_RELEASE",
+          (noPrevious.size() == 1 ? "host " : "hosts ")
+              + String.join(", ", noPrevious)
+              + " of "
+              + app
+              + " have no previous release to roll back to"
+              + (held.isEmpty() ? "" : " (releases on them: " + String.join(", ", held) + ")")
+              + "; name one: {\"version\": ...}");
+    }
+    if (versionOf.isEmpty()) {
+      throw ApiException.conflict(
+          "NOTHING_TO_ROLL_BACK",
+          (targets.size() == 1 ? "host " + targets.get(0) + " already runs " : "hosts already run ")
+              + String.join(", ", running)
+              + (held.isEmpty() ? "" : "; releases on them: " + String.join(", ", held))
+              + "; name another version: {\"version\": ...}");
+    }
+    return versionOf;
   }
 
   /** The health deadline: the strategy's, the request's (they must agree), or the default. */
@@ -227,7 +331,8 @@ public final class DeploymentService {
     return start(
         action,
         service,
-        release,
+        app,
+        release.version(),
         targets,
         request.reason(),
         who,
@@ -302,13 +407,13 @@ public final class DeploymentService {
   private synchronized DeploymentRow start(
       String kind,
       String service,
-      ReleaseRow release,
+      String app,
+      String version,
       List<String> targets,
       String reason,
       String who,
       String fixedWorkflowId,
       Function<String, WorkflowExecution> starter) {
-    String app = release.app();
     for (DeploymentRow active : deployments.listActive()) {
       if (active.app().equals(app) && !refresh(active).state().terminal()) {
         throw busy(app, active.id());
@@ -325,7 +430,7 @@ public final class DeploymentService {
             id,
             kind,
             app,
-            release.version(),
+            version,
             DeploymentState.PENDING.name(),
             null,
             write(pending),
@@ -342,7 +447,7 @@ public final class DeploymentService {
     try {
       WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
       deployments.setRunId(id, execution.getRunId());
-      log.info("{} {} of {}@{} to {} started", kind, id, app, release.version(), targets);
+      log.info("{} {} of {}@{} to {} started", kind, id, app, version, targets);
       return deployments.find(id).orElseThrow();
     } catch (WorkflowExecutionAlreadyStarted e) {
       deployments.delete(id);
@@ -504,20 +609,6 @@ public final class DeploymentService {
               + text
               + "\" is not a duration such as \"30s\" or \"2m\"");
     }
-  }
-
-  /** The release before the current one on the hosts, for a rollback that names none. */
-  private String previousVersion(String app) {
-    return instances.current(app).stream()
-        .map(c -> c.previousVersion())
-        .filter(v -> v != null)
-        .findFirst()
-        .orElseThrow(
-            () ->
-                ApiException.conflict(
-                    "NO_PREVIOUS_RELEASE",
-                    app
-                        + " has no previous release to roll back to; name one: {\"version\": ...}"));
   }
 
   public DeploymentView view(String id) {

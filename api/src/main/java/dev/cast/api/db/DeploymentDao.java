@@ -92,6 +92,18 @@ public final class DeploymentDao {
                 .list());
   }
 
+  /** An app's newest deployment, rollback or operation. */
+  public Optional<DeploymentRow> latestByApp(String app) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM deployments WHERE app = ? ORDER BY started_at DESC, rowid DESC"
+                        + " LIMIT 1")
+                .bind(0, app)
+                .mapTo(DeploymentRow.class)
+                .findOne());
+  }
+
   /** Deployments whose state is not final. */
   public List<DeploymentRow> listActive() {
     return jdbi.withHandle(

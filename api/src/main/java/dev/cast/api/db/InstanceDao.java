@@ -51,6 +51,82 @@ public final class InstanceDao {
                 .execute());
   }
 
+  /**
+   * Makes the catalog say what a host says it has of an app: its current and previous release, the
+   * releases on it and, when {@code instances} is not empty, where the current release's services
+   * listen.
+   *
+   * @return the row as it was before, or empty when there was none
+   */
+  public java.util.Optional<HostAppRow> reconcile(
+      String app,
+      String host,
+      String version,
+      String previous,
+      String releases,
+      List<InstanceRow> instances) {
+    return jdbi.inTransaction(
+        h -> {
+          java.util.Optional<HostAppRow> before = find(h, app, host);
+          if (version != null && !instances.isEmpty()) {
+            boolean known =
+                h.createQuery(
+                            "SELECT COUNT(*) FROM instances WHERE app = ? AND host = ? AND version = ?")
+                        .bind(0, app)
+                        .bind(1, host)
+                        .bind(2, version)
+                        .mapTo(Integer.class)
+                        .one()
+                    > 0;
+            if (!known) {
+              for (InstanceRow row : instances) {
+                h.createUpdate(
+                        "INSERT INTO instances (app, host, version, service, address, ports,"
+                            + " health, updated_at) VALUES (:app, :host, :version, :service,"
+                            + " :address, :ports, :health, :updatedAt)")
+                    .bindMethods(row)
+                    .execute();
+              }
+            }
+          }
+          h.createUpdate(
+                  "INSERT INTO host_apps (app, host, version, previous_version, updated_at,"
+                      + " releases) VALUES (:app, :host, :version, :previous, :now, :releases)"
+                      + " ON CONFLICT (app, host) DO UPDATE SET version = :version,"
+                      + " previous_version = :previous, releases = :releases,"
+                      + " updated_at = CASE WHEN host_apps.version IS NOT :version OR"
+                      + " host_apps.previous_version IS NOT :previous THEN :now"
+                      + " ELSE host_apps.updated_at END")
+              .bind("app", app)
+              .bind("host", host)
+              .bind("version", version)
+              .bind("previous", previous)
+              .bind("releases", releases)
+              .bind("now", System.currentTimeMillis())
+              .execute();
+          return before;
+        });
+  }
+
+  /** The apps the catalog places on a host. */
+  public List<HostAppRow> onHost(String host) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM host_apps WHERE host = ? ORDER BY app")
+                .bind(0, host)
+                .mapTo(HostAppRow.class)
+                .list());
+  }
+
+  private static java.util.Optional<HostAppRow> find(
+      org.jdbi.v3.core.Handle h, String app, String host) {
+    return h.createQuery("SELECT * FROM host_apps WHERE app = ? AND host = ?")
+        .bind(0, app)
+        .bind(1, host)
+        .mapTo(HostAppRow.class)
+        .findOne();
+  }
+
   private static void setCurrent(
       org.jdbi.v3.core.Handle h,
       String app,

@@ -3,11 +3,13 @@ package dev.cast.api.resources;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.auth.AgentOnly;
+import dev.cast.api.core.HostReports;
 import dev.cast.api.core.Names;
 import dev.cast.api.db.HostDao;
 import dev.cast.api.db.HostRow;
 import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.model.AppReport;
 import dev.cast.api.model.HostRegistration;
 import dev.cast.api.model.HostView;
 import dev.cast.api.model.ServiceReport;
@@ -36,12 +38,18 @@ public class HostsResource {
   private final HostDao hosts;
   private final ServiceStatusDao statuses;
   private final ObjectMapper json;
+  private final HostReports reports;
 
   public HostsResource(
-      HostDao hosts, ServiceStatusDao statuses, ObjectMapper json, java.time.Duration downAfter) {
+      HostDao hosts,
+      ServiceStatusDao statuses,
+      HostReports reports,
+      ObjectMapper json,
+      java.time.Duration downAfter) {
     this.downAfterMillis = downAfter.toMillis();
     this.hosts = hosts;
     this.statuses = statuses;
+    this.reports = reports;
     this.json = json;
   }
 
@@ -127,6 +135,33 @@ public class HostsResource {
           "no host named \"" + name + "\"; register it first (PUT /v1/hosts/" + name + ")");
     }
     statuses.replace(name, reports, System.currentTimeMillis());
+    return jakarta.ws.rs.core.Response.noContent().build();
+  }
+
+  /**
+   * An agent's report of what it has of each app: its {@code current} and {@code previous} links,
+   * its releases, its current services' ports. The catalog follows it (sent with heartbeats and
+   * after every activity).
+   */
+  @PUT
+  @AgentOnly
+  @Path("/{name}/apps")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public jakarta.ws.rs.core.Response reportApps(
+      @PathParam("name") String name, @NotNull List<AppReport> apps) {
+    HostRow host =
+        hosts
+            .find(Names.host(name))
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "HOST_NOT_FOUND",
+                        "no host named \""
+                            + name
+                            + "\"; register it first (PUT /v1/hosts/"
+                            + name
+                            + ")"));
+    reports.apps(name, host.address(), apps);
     return jakarta.ws.rs.core.Response.noContent().build();
   }
 

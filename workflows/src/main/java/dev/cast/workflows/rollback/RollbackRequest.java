@@ -2,11 +2,14 @@ package dev.cast.workflows.rollback;
 
 import dev.cast.workflows.shared.ReleaseRef;
 import java.util.List;
+import java.util.Map;
 
 /**
  * @param release the release to go back to
  * @param maxParallel hosts switched at once; 0 means all of them
  * @param unreachableAfterMillis as in {@link dev.cast.workflows.deploy.DeployRequest}
+ * @param hostReleases the release of each host that goes back to another release than {@code
+ *     release} (each host to its own previous one); null or empty when all go to {@code release}
  */
 public record RollbackRequest(
     String deploymentId,
@@ -14,7 +17,25 @@ public record RollbackRequest(
     List<String> hosts,
     long healthyDeadlineMillis,
     int maxParallel,
-    long unreachableAfterMillis) {
+    long unreachableAfterMillis,
+    Map<String, ReleaseRef> hostReleases) {
+
+  public RollbackRequest(
+      String deploymentId,
+      ReleaseRef release,
+      List<String> hosts,
+      long healthyDeadlineMillis,
+      int maxParallel,
+      long unreachableAfterMillis) {
+    this(
+        deploymentId,
+        release,
+        hosts,
+        healthyDeadlineMillis,
+        maxParallel,
+        unreachableAfterMillis,
+        null);
+  }
 
   public RollbackRequest(
       String deploymentId, ReleaseRef release, List<String> hosts, long healthyDeadlineMillis) {

@@ -17,6 +17,7 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
         new Rollout(
             request.deploymentId(),
             request.release(),
+            request.hostReleases(),
             request.hosts(),
             RolloutPolicy.strict(
                 request.healthyDeadlineMillis(), request.unreachableAfterMillis()));

@@ -40,6 +40,8 @@ public final class Rollout {
 
   private final String deploymentId;
   private final ReleaseRef release;
+  // A host's own target where it differs from {@code release} (a rollback to each host's previous).
+  private final Map<String, ReleaseRef> perHost;
   private final RolloutPolicy policy;
   private final Map<String, HostProgress> hosts = new LinkedHashMap<>();
   private final Map<String, StagedRelease> staged = new HashMap<>();
@@ -61,8 +63,23 @@ public final class Rollout {
 
   public Rollout(
       String deploymentId, ReleaseRef release, List<String> hostNames, RolloutPolicy policy) {
+    this(deploymentId, release, Map.of(), hostNames, policy);
+  }
+
+  /**
+   * A rollout in which some hosts go to a release of their own.
+   *
+   * @param perHost the release of each host that does not go to {@code release}
+   */
+  public Rollout(
+      String deploymentId,
+      ReleaseRef release,
+      Map<String, ReleaseRef> perHost,
+      List<String> hostNames,
+      RolloutPolicy policy) {
     this.deploymentId = deploymentId;
     this.release = release;
+    this.perHost = perHost == null ? Map.of() : Map.copyOf(perHost);
     this.policy = policy;
     for (String host : hostNames) {
       hosts.put(host, new HostProgress(host, "pending", "waiting"));
@@ -207,12 +224,25 @@ public final class Rollout {
     phase = "staging";
     List<Promise<Void>> all = new ArrayList<>();
     List<String> staging = List.copyOf(hosts.keySet());
-    for (int i = 0; i < staging.size(); i++) {
+    // Hosts that stage the same release share its pieces among them.
+    Map<String, List<String>> byVersion = new LinkedHashMap<>();
+    for (String host : staging) {
+      byVersion.computeIfAbsent(releaseOf(host).version(), v -> new ArrayList<>()).add(host);
+    }
+    for (String host : staging) {
+      List<String> together = byVersion.get(releaseOf(host).version());
       all.add(
           Async.procedure(
-              this::stage, staging.get(i), release.stageRequest().asShare(i, staging.size())));
+              this::stage,
+              host,
+              releaseOf(host).stageRequest().asShare(together.indexOf(host), together.size())));
     }
     awaitAll(all);
+  }
+
+  /** The release a host goes to. */
+  private ReleaseRef releaseOf(String host) {
+    return perHost.getOrDefault(host, release);
   }
 
   /** The hosts not found unreachable so far, in rollout order. */
@@ -221,7 +251,7 @@ public final class Rollout {
   }
 
   private void stage(String host, StageRequest request) {
-    mark(host, "staging", "fetching " + release.version());
+    mark(host, "staging", "fetching " + releaseOf(host).version());
     try {
       StagedRelease result = onHost(host, () -> fetchStub(host).stageRelease(request));
       staged.put(host, result);
@@ -286,7 +316,7 @@ public final class Rollout {
     }
     try {
       catalog.recordActivation(switchHost(host, runPostActivate));
-      mark(host, "healthy", release.version() + " is serving");
+      mark(host, "healthy", releaseOf(host).version() + " is serving");
     } catch (SkipHost skipped) {
       // Reported in its progress; the rollout goes on without it.
     }
@@ -330,12 +360,13 @@ public final class Rollout {
       catalog.recordActivations(switched);
     }
     for (HostActivation done : switched) {
-      mark(done.host(), "healthy", release.version() + " is serving");
+      mark(done.host(), "healthy", done.version() + " is serving");
     }
   }
 
   /** Switches one host; returns what the catalog should record of it. */
   private HostActivation switchHost(String host, boolean runPostActivate) {
+    ReleaseRef release = releaseOf(host);
     String previous = staged.get(host).currentVersion();
     boolean switching = !release.version().equals(previous);
     ReleaseActivities lifecycle = lifecycleStub(host);
@@ -379,6 +410,7 @@ public final class Rollout {
   /** The switch as runs recorded before {@code switchRelease} existed did it: three activities. */
   private Activation switchInSteps(
       String host, ReleaseActivities lifecycle, boolean runPostActivate) {
+    ReleaseRef release = releaseOf(host);
     Activation activation =
         onHost(
             host,
@@ -424,9 +456,9 @@ public final class Rollout {
                               .awaitHealthy(
                                   new HealthRequest(
                                       release.app(),
-                                      release.version(),
+                                      releaseOf(host).version(),
                                       policy.healthyDeadlineMillis())));
-                  mark(host, "healthy", release.version() + " stayed healthy");
+                  mark(host, "healthy", releaseOf(host).version() + " stayed healthy");
                 } catch (SkipHost skipped) {
                   // Reported in its progress.
                 }
@@ -443,7 +475,7 @@ public final class Rollout {
     mark(host, "reverting", "going back to " + (previous == null ? "nothing" : previous));
     ReleaseActivities lifecycle = lifecycleStub(host);
     lifecycle.revertRelease(
-        new RevertRequest(deploymentId, release.app(), release.version(), previous));
+        new RevertRequest(deploymentId, release.app(), releaseOf(host).version(), previous));
     if (previous != null) {
       // ROLLED_BACK promises the previous release serves again, not just that it was started.
       lifecycle.awaitHealthy(

@@ -1,0 +1,103 @@
+package dev.cast.activities.release;
+
+import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.host.HostSettings;
+import dev.cast.activities.host.ReleaseLinks;
+import dev.cast.activities.host.ReleaseManifests;
+import dev.cast.activities.ports.PortAllocator;
+import dev.cast.bundle.Manifest;
+import dev.cast.workflows.host.AppReleases;
+import dev.cast.workflows.host.Endpoint;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Reads what each app has on this host from its files: the {@code current} and {@code previous}
+ * links, the releases unpacked, and the ports of the current release's services. Only reads: it
+ * allocates nothing.
+ */
+public final class HostReleases {
+  private final HostSettings settings;
+  private final PortAllocator ports;
+
+  public HostReleases(HostSettings settings, Jdbi hostDb) {
+    this.settings = settings;
+    this.ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
+  }
+
+  /** Every app on the host, sorted by name; an app whose files cannot be read is left out. */
+  public List<AppReleases> snapshot() {
+    List<AppReleases> apps = new ArrayList<>();
+    Path appsDir = settings.dataDir().resolve("apps");
+    if (!Files.isDirectory(appsDir)) {
+      return apps;
+    }
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(appsDir, "[!.]*")) {
+      for (Path dir : dirs) {
+        if (Files.isDirectory(dir)) {
+          read(new AppLayout(dir)).ifPresent(apps::add);
+        }
+      }
+    } catch (IOException e) {
+      return apps;
+    }
+    apps.sort(java.util.Comparator.comparing(AppReleases::app));
+    return apps;
+  }
+
+  private Optional<AppReleases> read(AppLayout app) {
+    try {
+      String current = ReleaseLinks.version(app.current());
+      String previous = ReleaseLinks.version(app.previous());
+      List<Endpoint> endpoints = current == null ? List.of() : endpoints(app, current);
+      return Optional.of(new AppReleases(app.app(), current, previous, versions(app), endpoints));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private List<Endpoint> endpoints(AppLayout app, String version) {
+    List<Endpoint> endpoints = new ArrayList<>();
+    Optional<Manifest> manifest = ReleaseManifests.find(app, version);
+    if (manifest.isEmpty()) {
+      return endpoints;
+    }
+    manifest
+        .get()
+        .services()
+        .forEach(
+            (service, spec) -> {
+              Map<String, Integer> held = ports.ports(app.app(), service);
+              for (String name : spec.ports()) {
+                Integer port = held.get(name);
+                if (port != null) {
+                  endpoints.add(new Endpoint(service, name, port));
+                }
+              }
+            });
+    return endpoints;
+  }
+
+  private static List<String> versions(AppLayout app) throws IOException {
+    List<String> versions = new ArrayList<>();
+    if (!Files.isDirectory(app.releasesDir())) {
+      return versions;
+    }
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(app.releasesDir(), "[!.]*")) {
+      for (Path dir : dirs) {
+        if (Files.isDirectory(dir)) {
+          versions.add(dir.getFileName().toString());
+        }
+      }
+    }
+    versions.sort(null);
+    return versions;
+  }
+}

@@ -1,0 +1,163 @@
+package dev.cast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.TempDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server is killed with {@code kill -9} while its host is switching to a new release whose
+ * health takes seconds. After the restart the catalog says what the host runs (not what the dead
+ * workflow last recorded), deploying the same release again works, and a rollback really puts the
+ * release before it back.
+ */
+class CrashRecoveryTest {
+  private static final Path EXAMPLE = Path.of("../examples/hello");
+  private static ServerProcess server;
+  private static Path bundles;
+
+  @BeforeAll
+  static void start() throws Exception {
+    bundles = TempDirs.create("cast-crash-bundles-");
+    Main.Bundles.pack(EXAMPLE, null, "1.0.0", bundles.resolve("v1.tar.gz"));
+    // 2.0.0 takes about 8 s more to answer its health check: time to kill the server mid-switch.
+    Path slow = bundles.resolve("slow.yml");
+    Files.writeString(
+        slow,
+        Files.readString(EXAMPLE.resolve("cast.yml"))
+            .replace(
+                "command: [\"java\",",
+                "command: [\"sh\", \"-c\", \"sleep 8; exec java -Xshare:auto"
+                    + " -XX:TieredStopAtLevel=1 Hello.java\"]\n    #"));
+    Main.Bundles.pack(EXAMPLE, slow, "2.0.0", bundles.resolve("v2.tar.gz"));
+    server = new ServerProcess();
+    server.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void afterAKillMidSwitchTheCatalogFollowsTheHostAndRollbackPutsTheOldReleaseBack()
+      throws Exception {
+    ApiClient api = server.api();
+    assertThat(api.pushBundle("hello", bundles.resolve("v1.tar.gz")).status()).isEqualTo(201);
+    assertThat(api.pushBundle("hello", bundles.resolve("v2.tar.gz")).status()).isEqualTo(201);
+    assertThat(deploy(api, "1.0.0").path("state").asText()).isEqualTo("SUCCEEDED");
+    String url = instanceUrl(api);
+    assertThat(fetch(url)).startsWith("hello from version 1.0.0");
+
+    JsonNode started =
+        api.postJson("/v1/apps/hello/deployments", Map.of("version", "2.0.0")).body();
+    String id = started.path("id").asText();
+    Path current = server.dataDir.resolve("agent/apps/hello/current");
+    awaitTrue(
+        () -> Files.isSymbolicLink(current) && Files.readSymbolicLink(current).endsWith("2.0.0"),
+        "the host switched its current link to 2.0.0");
+    Thread.sleep(1000); // the new services are started right after the link swap
+    assertThat(api.get("/v1/deployments/" + id).body().path("hosts").get(0).path("state").asText())
+        .isEqualTo("activating");
+    server.kill9();
+    server.start();
+
+    // The workflow is gone with the embedded Temporal server: interrupted, and the host's part
+    // filled in from what the host reports.
+    awaitTrue(
+        () ->
+            "switched"
+                .equals(
+                    api.get("/v1/deployments/" + id)
+                        .body()
+                        .path("hosts")
+                        .get(0)
+                        .path("state")
+                        .asText()),
+        "the interrupted deployment learns the host switched");
+    JsonNode interrupted = api.get("/v1/deployments/" + id).body();
+    assertThat(interrupted.path("state").asText()).isEqualTo("INTERRUPTED");
+    JsonNode host = api.get("/v1/apps/hello").body().path("current").get(0);
+    assertThat(host.path("version").asText()).as(host.toString()).isEqualTo("2.0.0");
+    assertThat(host.path("previousVersion").asText()).as(host.toString()).isEqualTo("1.0.0");
+    awaitTrue(
+        () -> "hello from version 2.0.0 on local\n".equals(fetch(url)),
+        "the adopted 2.0.0 answers");
+    JsonNode instance = api.get("/v1/apps/hello/instances").body().get(0);
+    assertThat(instance.path("version").asText()).as(instance.toString()).isEqualTo("2.0.0");
+
+    // Deploying 2.0.0 again finishes the job and keeps 1.0.0 as the previous release.
+    JsonNode again = deploy(api, "2.0.0");
+    assertThat(again.path("state").asText()).as(again.toString()).isEqualTo("SUCCEEDED");
+    host = api.get("/v1/apps/hello").body().path("current").get(0);
+    assertThat(host.path("previousVersion").asText()).as(host.toString()).isEqualTo("1.0.0");
+
+    ApiClient.Reply rollback = api.postJson("/v1/apps/hello/rollback", Map.of());
+    assertThat(rollback.status()).as(rollback.body().toString()).isEqualTo(202);
+    assertThat(rollback.body().path("version").asText()).isEqualTo("1.0.0");
+    JsonNode back = api.awaitDeployment(rollback.body().path("id").asText(), Duration.ofMinutes(2));
+    assertThat(back.path("state").asText()).as(back.toString()).isEqualTo("SUCCEEDED");
+    assertThat(fetch(url)).startsWith("hello from version 1.0.0");
+    assertThat(Files.readSymbolicLink(current).toString()).endsWith("1.0.0");
+    host = api.get("/v1/apps/hello").body().path("current").get(0);
+    assertThat(host.path("version").asText()).as(host.toString()).isEqualTo("1.0.0");
+
+    // Rolling back to what every host already runs changes nothing, so it is refused.
+    ApiClient.Reply noop = api.postJson("/v1/apps/hello/rollback", Map.of("version", "1.0.0"));
+    assertThat(noop.status()).as(noop.body().toString()).isEqualTo(409);
+    assertThat(noop.body().path("detail").asText())
+        .contains("already runs 1.0.0")
+        .contains("releases on them: 1.0.0, 2.0.0");
+  }
+
+  private static JsonNode deploy(ApiClient api, String version) throws Exception {
+    ApiClient.Reply started =
+        api.postJson("/v1/apps/hello/deployments", Map.of("version", version));
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    return api.awaitDeployment(started.body().path("id").asText(), Duration.ofMinutes(2));
+  }
+
+  private static String instanceUrl(ApiClient api) throws Exception {
+    JsonNode instance = api.get("/v1/apps/hello/instances").body().get(0);
+    return "http://127.0.0.1:" + instance.path("port").asInt() + "/";
+  }
+
+  private static String fetch(String url) {
+    try {
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? response.body() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static void awaitTrue(Check check, String what) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!check.holds()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError(
+            "timed out waiting until " + what + "; server log:\n" + Files.readString(server.log()));
+      }
+      Thread.sleep(100);
+    }
+  }
+}

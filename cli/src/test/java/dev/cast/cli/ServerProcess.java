@@ -1,0 +1,124 @@
+package dev.cast.cli;
+
+import dev.cast.testkit.TempDirs;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+/**
+ * {@code cast server} as a process of its own, so a test can {@code kill -9} it and start it again
+ * on the same data dir and port: the api, the embedded Temporal server and the embedded agent die
+ * together, as they would on a crash; the services the agent started live on.
+ */
+final class ServerProcess implements AutoCloseable {
+  final Path dataDir;
+  final int port;
+  private final Path config;
+  private Process process;
+
+  ServerProcess(String... extraYaml) throws IOException {
+    dataDir = TempDirs.create("cast-crash-");
+    port = freePort();
+    config = dataDir.resolve("config.yml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "dataDir: " + dataDir,
+            "temporal: {target: embedded, embeddedPort: 0}",
+            "bundles: {maxSize: 1MiB}",
+            "deploy: {healthyDeadline: 60s}",
+            "agent:",
+            "  enabled: true",
+            "  name: local",
+            "  dataDir: " + dataDir.resolve("agent"),
+            "  address: 127.0.0.1",
+            "  ports: {from: 32000, to: 32999}",
+            "  heartbeatSeconds: 1",
+            "server:",
+            "  applicationConnectors: [{type: http, port: " + port + ", bindHost: 127.0.0.1}]",
+            "  adminConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]",
+            "  requestLog: {appenders: []}",
+            "logging: {level: WARN, loggers: {dev.cast: INFO}}",
+            String.join("\n", extraYaml),
+            ""));
+  }
+
+  ApiClient api() {
+    return new ApiClient("http://127.0.0.1:" + port);
+  }
+
+  /** Starts the server and waits until its embedded agent has registered. */
+  void start() throws Exception {
+    process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.cast.cli.Main",
+                "server",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+            .start();
+    long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("cast server died: " + Files.readString(log()));
+      }
+      try {
+        if (api().get("/v1/hosts").body().size() > 0) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("cast server never got ready: " + Files.readString(log()));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** {@code kill -9} of the server: no shutdown hook, no last word. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  Path log() {
+    return dataDir.resolve("server.log");
+  }
+
+  /** Stops the server and every service its agent started. */
+  @Override
+  public void close() throws Exception {
+    if (process != null && process.isAlive()) {
+      kill9();
+    }
+    String marker = dataDir.toString();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmd = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+          String pid = proc.getFileName().toString();
+          if (cmd.contains(marker) && !pid.equals(Long.toString(ProcessHandle.current().pid()))) {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor();
+          }
+        } catch (IOException gone) {
+          // it ended while we looked
+        }
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -68,6 +68,17 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     }
     ObjectMapper json = env.getObjectMapper();
     json.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    // "version": 1 where a string is expected is refused, not read as "1".
+    json.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
     Path dataDir = Path.of(config.getDataDir()).toAbsolutePath();
     Jdbi jdbi = Database.open(dataDir.resolve(config.getDatabase().getPath()), env.lifecycle());
     ReleaseDao releaseDao = new ReleaseDao(jdbi);
@@ -79,7 +90,10 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     TemporalEngine temporal = new TemporalEngine(config.getTemporal());
     env.lifecycle().manage(temporal);
     CatalogActivitiesImpl catalog = new CatalogActivitiesImpl(deploymentDao, instanceDao, json);
-    env.lifecycle().manage(new ControlWorker(temporal, catalog, config.getTemporal().sticky()));
+    env.lifecycle()
+        .manage(
+            new ControlWorker(
+                temporal, catalog, config.getTemporal().sticky(), workflowInterceptors()));
 
     ReleaseStore releases =
         new ReleaseStore(
@@ -163,6 +177,12 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
 
   /** Hook for subclasses: register more managed objects (they start after the api's). */
   protected void extend(C config, Environment env, Runtime runtime) throws Exception {}
+
+  /** Interceptors around the control worker's workflows: none; a test may inject faults here. */
+  protected java.util.List<io.temporal.common.interceptors.WorkerInterceptor>
+      workflowInterceptors() {
+    return java.util.List.of();
+  }
 
   /** Hook for subclasses: the server is up and listens on {@code port}. */
   protected void started(C config, Environment env, Runtime runtime, int port) {}

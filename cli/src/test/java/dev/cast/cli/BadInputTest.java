@@ -260,13 +260,66 @@ class BadInputTest {
         "{\"progressDeadline\": \"soon\"}|strategy.progressDeadline",
         "{\"healthyDeadline\": \"9s\"}|healthyDeadline is given twice",
         "{\"promote\": \"later\"}|strategy.promote: \"later\"",
-        "{\"maxParallel\": 0}|maxParallel must be at least 1",
+        "{\"maxParallel\": 0}|field \"strategy.maxParallel\": 0 is outside 1 to 10000",
+        "{\"canary\": 100000}|field \"strategy.canary\": 100000 is outside 0 to 10000",
+        "{\"maxUnavailable\": 100000}|strategy.maxUnavailable: 100000 is neither a host count",
+        "{\"minHealthyTime\": \"2h\"}|field \"strategy.minHealthyTime\": \"2h\" is outside 0s to 1h",
+        "{\"progressDeadline\": \"9223372036854775807s\"}|is outside 0s to 24h",
         "{\"autoRevert\": \"maybe\"}|autoRevert"
       })
   void refusesAStrategyThatMakesNoSense(String strategy, String detail) throws Exception {
+    refusedDeploy(
+        "{\"version\": \"1.0.0\", \"healthyDeadline\": \"10s\", \"strategy\": " + strategy + "}",
+        detail);
+  }
+
+  /**
+   * Every duration and count of a request has a range, and a value outside it is refused before
+   * anything starts: a health deadline of 2^63 s once overflowed inside the workflow and jammed the
+   * app until a restart.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"version\": \"1.0.0\", \"healthyDeadline\": \"9223372036854775807s\"}"
+            + "|field \"healthyDeadline\": \"9223372036854775807s\" is outside 1s to 1h",
+        "{\"version\": \"1.0.0\", \"healthyDeadline\": \"2h\"}|is outside 1s to 1h",
+        "{\"version\": \"1.0.0\", \"healthyDeadline\": \"0s\"}|is outside 1s to 1h",
+        "{\"version\": \"1.0.0\", \"healthyDeadline\": \"soon\"}|is not a duration",
+        "{\"version\": 1}|field \"version\"",
+        "{\"version\": \"1.0.0\", \"reason\": 42}|field \"reason\"",
+        "{\"version\": \"1.0.0\", \"hosts\": [7]}|field \"hosts",
+        "{\"version\": \"1.0.0\", \"selector\": {\"role\": 3}}|field \"selector"
+      })
+  void refusesAValueOutsideItsRange(String body, String detail) throws Exception {
+    refusedDeploy(body, detail);
+  }
+
+  @Test
+  void refusesAnOverlongReasonOrSelector() throws Exception {
+    refusedDeploy(
+        "{\"version\": \"1.0.0\", \"reason\": \"" + "x".repeat(1001) + "\"}",
+        "field \"reason\": is 1001 characters; at most 1000");
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < 17; i++) {
+      labels.append(i == 0 ? "" : ", ").append("\"k").append(i).append("\": \"v\"");
+    }
+    refusedDeploy(
+        "{\"version\": \"1.0.0\", \"selector\": {" + labels + "}}",
+        "field \"selector\": 17 labels; at most 16");
+    ApiClient.Reply rollback =
+        CAST.api().postJson("/v1/apps/hello/rollback", Map.of("reason", "y".repeat(1001)));
+    assertThat(rollback.status()).as(rollback.body().toString()).isEqualTo(400);
+    ApiClient.Reply restart =
+        CAST.api()
+            .postJson("/v1/apps/hello/services/web/restart", Map.of("maxParallel", 1_000_000));
+    assertThat(restart.status()).as(restart.body().toString()).isEqualTo(400);
+    assertThat(restart.body().path("detail").asText()).contains("outside 1 to 10000");
+  }
+
+  private void refusedDeploy(String body, String detail) throws Exception {
     List<String> before = snapshot();
-    String body =
-        "{\"version\": \"1.0.0\", \"healthyDeadline\": \"10s\", \"strategy\": " + strategy + "}";
     ApiClient.Reply reply =
         CAST.api()
             .postJson(

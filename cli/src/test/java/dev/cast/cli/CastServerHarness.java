@@ -25,10 +25,15 @@ final class CastServerHarness {
   private final HttpClient http = HttpClient.newHttpClient();
 
   CastServerHarness(ConfigOverride... extra) {
+    this(ServerApplication.class, extra);
+  }
+
+  /** A server of a subclass of the application, e.g. one that injects faults. */
+  CastServerHarness(Class<? extends ServerApplication> application, ConfigOverride... extra) {
     dataDir = TempDirs.create("cast-e2e-");
     app =
         new DropwizardAppExtension<>(
-            ServerApplication.class,
+            application,
             ResourceHelpers.resourceFilePath("test-config.yml"),
             java.util.stream.Stream.concat(
                     java.util.stream.Stream.of(

@@ -15,6 +15,8 @@ import dev.cast.api.model.DeployBody;
 import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.RollbackBody;
 import dev.cast.api.model.ServiceControlBody;
+import dev.cast.api.temporal.ProgressQueries;
+import dev.cast.api.temporal.TemporalEngine;
 import dev.cast.workflows.deploy.DeployRequest;
 import dev.cast.workflows.deploy.DeployWorkflow;
 import dev.cast.workflows.deploy.Strategy;
@@ -25,14 +27,13 @@ import dev.cast.workflows.service.ServiceControlWorkflow;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.HostProgress;
-import dev.cast.workflows.shared.ProgressQuery;
+import dev.cast.workflows.shared.Limits;
 import dev.cast.workflows.shared.ReleaseRef;
 import dev.cast.workflows.shared.TaskQueues;
 import dev.cast.workflows.shared.WorkflowIds;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,6 +101,9 @@ public final class DeploymentService {
     }
     releases.requireApp(app);
     ReleaseRow release = releases.require(app, Names.version(body.version()));
+    RequestChecks.reason(body.reason());
+    RequestChecks.selector(body.selector());
+    RequestChecks.hosts(body.hosts());
     List<String> targets = targets(body.hosts(), body.selector());
     Duration healthy = deadline(healthyDeadline(body));
     Strategy strategy =
@@ -141,6 +145,8 @@ public final class DeploymentService {
     if (named != null) {
       releases.require(app, named);
     }
+    RequestChecks.reason(request.reason());
+    RequestChecks.hosts(request.hosts());
     Map<String, HostAppRow> onHosts = new LinkedHashMap<>();
     for (HostAppRow row : instances.current(app)) {
       onHosts.put(row.host(), row);
@@ -148,11 +154,10 @@ public final class DeploymentService {
     Map<String, String> versionOf =
         rollbackVersions(app, named, rollbackTargets(app, request.hosts(), onHosts), onHosts);
     long deadline = deadline(request.healthyDeadline()).toMillis();
-    int maxParallel = request.maxParallel() == null ? 0 : request.maxParallel();
-    if (request.maxParallel() != null && maxParallel < 1) {
-      throw ApiException.badRequest(
-          "INVALID_REQUEST", "field \"maxParallel\": must be at least 1, was " + maxParallel);
-    }
+    int maxParallel =
+        request.maxParallel() == null
+            ? 0
+            : RequestChecks.count("maxParallel", request.maxParallel(), 1, Limits.MAX_HOSTS);
     // The release most hosts go back to; the others are named per host.
     Map<String, Long> counts = new LinkedHashMap<>();
     versionOf.values().forEach(v -> counts.merge(v, 1L, Long::sum));
@@ -290,7 +295,8 @@ public final class DeploymentService {
       throw ApiException.conflict(
           "NOT_A_DEPLOY", id + " is a " + row.kind() + "; only deploys take " + action);
     }
-    if (refresh(row).state().terminal()) {
+    Picture now = picture(row);
+    if (now.progress().state().terminal()) {
       throw ApiException.conflict(
           "DEPLOYMENT_FINISHED", id + " has already finished; there is nothing to " + action);
     }
@@ -299,11 +305,85 @@ public final class DeploymentService {
             .get()
             .newUntypedWorkflowStub(row.workflowId(), Optional.of(row.runId()), Optional.empty());
     if (action.equals("cancel")) {
+      if (now.stuck() != null) {
+        return endStuck(row, now.stuck());
+      }
       stub.cancel();
     } else {
+      if (now.stuck() != null) {
+        throw ApiException.conflict(
+            "DEPLOYMENT_STUCK",
+            id
+                + " cannot make progress ("
+                + now.stuck()
+                + "); cancel it: POST /v1/deployments/"
+                + id
+                + "/cancel");
+      }
       stub.signal(action);
     }
     return view(id);
+  }
+
+  /**
+   * Ends a deployment whose workflow cannot run its tasks, which a cancel request would never
+   * reach: terminates the workflow, records it CANCELLED, and puts the hosts it switched back on
+   * their previous release with a separate rollback.
+   */
+  private DeploymentView endStuck(DeploymentRow row, String why) {
+    client
+        .get()
+        .newUntypedWorkflowStub(row.workflowId(), Optional.of(row.runId()), Optional.empty())
+        .terminate("cancelled while stuck: " + why);
+    Map<String, String> before =
+        row.hostsBefore() == null ? Map.of() : read(row.hostsBefore(), new TypeReference<>() {});
+    List<String> switched = new ArrayList<>();
+    for (HostAppRow host : instances.current(row.app())) {
+      boolean target = readHosts(row.hosts()).stream().anyMatch(h -> h.host().equals(host.host()));
+      if (target
+          && row.version().equals(host.version())
+          && !row.version().equals(before.get(host.host()))
+          && host.previousVersion() != null) {
+        switched.add(host.host());
+      }
+    }
+    String cause = "cancelled while stuck (" + why + "); its workflow was terminated";
+    deployments.updateState(
+        row.id(),
+        DeploymentState.CANCELLED.name(),
+        cause + (switched.isEmpty() ? "; no host had switched" : ""),
+        row.hosts(),
+        System.currentTimeMillis());
+    log.warn("deployment {} {}", row.id(), cause);
+    if (!switched.isEmpty() && !row.kind().equals("deploy") && !row.kind().equals("rollback")) {
+      switched.clear(); // A service operation switched no release.
+    }
+    if (!switched.isEmpty()) {
+      String outcome;
+      try {
+        DeploymentRow revert =
+            rollback(
+                row.app(),
+                new RollbackBody(
+                    null,
+                    switched,
+                    null,
+                    "revert of " + row.id() + ", cancelled while stuck",
+                    null),
+                row.requestedBy());
+        outcome = "; hosts " + switched + " are put back by " + revert.id();
+      } catch (ApiException e) {
+        outcome = "; hosts " + switched + " could not be put back: " + e.getMessage();
+        log.warn("deployment {}: {}", row.id(), outcome);
+      }
+      deployments.updateState(
+          row.id(),
+          DeploymentState.CANCELLED.name(),
+          cause + outcome,
+          row.hosts(),
+          System.currentTimeMillis());
+    }
+    return view(row.id());
   }
 
   /** Starts a service operation (start, stop, restart, enable, disable) across hosts. */
@@ -312,6 +392,8 @@ public final class DeploymentService {
     releases.requireApp(app);
     ServiceControlBody request =
         body == null ? new ServiceControlBody(null, null, null, null) : body;
+    RequestChecks.reason(request.reason());
+    RequestChecks.hosts(request.hosts());
     List<HostAppRow> running =
         instances.current(app).stream().filter(c -> c.version() != null).toList();
     if (running.isEmpty()) {
@@ -322,11 +404,10 @@ public final class DeploymentService {
     requireService(release, service);
     List<String> targets = serviceTargets(app, running, request.hosts());
     refuseDisabled(app, service, action, targets);
-    int maxParallel = request.maxParallel() == null ? 1 : request.maxParallel();
-    if (maxParallel < 1) {
-      throw ApiException.badRequest(
-          "INVALID_REQUEST", "field \"maxParallel\": must be at least 1, was " + maxParallel);
-    }
+    int maxParallel =
+        request.maxParallel() == null
+            ? 1
+            : RequestChecks.count("maxParallel", request.maxParallel(), 1, Limits.MAX_HOSTS);
     long deadline = deadline(request.healthyDeadline()).toMillis();
     return start(
         action,
@@ -425,6 +506,12 @@ public final class DeploymentService {
     for (String host : targets) {
       pending.add(new HostProgress(host, "pending", "waiting"));
     }
+    Map<String, String> before = new LinkedHashMap<>();
+    for (HostAppRow row : instances.current(app)) {
+      if (targets.contains(row.host()) && row.version() != null) {
+        before.put(row.host(), row.version());
+      }
+    }
     DeploymentRow row =
         new DeploymentRow(
             id,
@@ -442,7 +529,8 @@ public final class DeploymentService {
             null,
             service,
             null,
-            null);
+            null,
+            write(before));
     deployments.insert(row);
     try {
       WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
@@ -596,19 +684,8 @@ public final class DeploymentService {
     if (text == null) {
       return defaultDeadline;
     }
-    try {
-      Duration parsed = Duration.ofMillis(io.dropwizard.util.Duration.parse(text).toMilliseconds());
-      if (parsed.isZero() || parsed.isNegative()) {
-        throw new IllegalArgumentException("must be positive");
-      }
-      return parsed;
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(
-          "INVALID_REQUEST",
-          "field \"healthyDeadline\": \""
-              + text
-              + "\" is not a duration such as \"30s\" or \"2m\"");
-    }
+    return RequestChecks.duration(
+        "healthyDeadline", text, Limits.MIN_HEALTHY_DEADLINE, Limits.MAX_HEALTHY_DEADLINE);
   }
 
   public DeploymentView view(String id) {
@@ -617,29 +694,42 @@ public final class DeploymentService {
             .find(id)
             .orElseThrow(
                 () -> ApiException.notFound("DEPLOYMENT_NOT_FOUND", "no deployment " + id));
-    return toView(row, refresh(row));
+    Picture picture = picture(row);
+    return toView(row, picture.progress(), picture.unavailable());
   }
 
   public List<DeploymentView> list(String app) {
     releases.requireApp(app);
-    return deployments.listByApp(app).stream().map(r -> toView(r, stored(r))).toList();
+    return deployments.listByApp(app).stream().map(r -> toView(r, stored(r), null)).toList();
+  }
+
+  /**
+   * How a deployment stands, as {@link #view} shows it: the progress, and when the workflow could
+   * not answer, why the live view is unavailable and, when it cannot run its tasks, why.
+   */
+  private record Picture(DeploymentProgress progress, String unavailable, String stuck) {}
+
+  private DeploymentProgress refresh(DeploymentRow row) {
+    return picture(row).progress();
   }
 
   /**
    * The current picture of a deployment: the stored one when it is over, otherwise the workflow's
-   * answer; a workflow that no longer exists turns the deployment INTERRUPTED.
+   * answer (within {@link TemporalEngine#QUERY_TIMEOUT}); a workflow that no longer exists turns
+   * the deployment INTERRUPTED, one that does not answer leaves the stored picture with the reason.
    */
-  private DeploymentProgress refresh(DeploymentRow row) {
+  private Picture picture(DeploymentRow row) {
     DeploymentProgress stored = stored(row);
     if (stored.state().terminal() || row.runId() == null) {
-      return stored;
+      return new Picture(stored, null, null);
     }
     try {
-      return client
-          .get()
-          .newUntypedWorkflowStub(row.workflowId(), Optional.of(row.runId()), Optional.empty())
-          .query(ProgressQuery.NAME, DeploymentProgress.class);
-    } catch (WorkflowNotFoundException e) {
+      return new Picture(
+          ProgressQueries.progress(
+              client.get(), row.workflowId(), row.runId(), TemporalEngine.QUERY_TIMEOUT),
+          null,
+          null);
+    } catch (ProgressQueries.NotFound e) {
       String cause = "its workflow no longer exists (the Temporal server restarted?); deploy again";
       deployments.updateState(
           row.id(),
@@ -647,13 +737,63 @@ public final class DeploymentService {
           cause,
           row.hosts(),
           System.currentTimeMillis());
-      return new DeploymentProgress(row.id(), DeploymentState.INTERRUPTED, cause, stored.hosts());
-    } catch (io.temporal.client.WorkflowException e) {
+      return new Picture(
+          new DeploymentProgress(row.id(), DeploymentState.INTERRUPTED, cause, stored.hosts()),
+          null,
+          null);
+    } catch (ProgressQueries.NoAnswer | io.temporal.client.WorkflowException e) {
       // The workflow cannot answer right now (its task is failing or no worker polls): show
-      // what the catalog has rather than fail the request.
-      log.warn("deployment {} did not answer its progress query: {}", row.id(), e.getMessage());
-      return stored;
+      // what the catalog has rather than fail the request, and say why.
+      String stuck = failingTask(row);
+      String why =
+          stuck != null
+              ? "its workflow cannot run its tasks: " + stuck
+              : "its workflow did not answer its progress query: " + rootMessage(e);
+      log.warn("deployment {}: live view unavailable, {}", row.id(), why);
+      return new Picture(stored, "unavailable: " + why + "; showing the catalog's record", stuck);
     }
+  }
+
+  /**
+   * Why the workflow's tasks fail, from its history: the failure of its last workflow task when no
+   * task completed after it; null when its tasks do not fail.
+   */
+  private String failingTask(DeploymentRow row) {
+    try {
+      String failure = null;
+      for (io.temporal.api.history.v1.HistoryEvent event :
+          client.get().fetchHistory(row.workflowId(), row.runId()).getEvents()) {
+        switch (event.getEventType()) {
+          case EVENT_TYPE_WORKFLOW_TASK_FAILED ->
+              failure = innermost(event.getWorkflowTaskFailedEventAttributes().getFailure());
+          case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> failure = null;
+          default -> {}
+        }
+      }
+      return failure;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The innermost cause of a failure, e.g. {@code IllegalStateException: what went wrong}. */
+  private static String innermost(io.temporal.api.failure.v1.Failure failure) {
+    io.temporal.api.failure.v1.Failure root = failure;
+    while (root.hasCause()) {
+      root = root.getCause();
+    }
+    String type =
+        root.hasApplicationFailureInfo() ? root.getApplicationFailureInfo().getType() : "";
+    return (type.isEmpty() ? "" : type.substring(type.lastIndexOf('.') + 1) + ": ")
+        + root.getMessage();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   /** Marks deployments whose workflows vanished while the api was down. */
@@ -678,7 +818,7 @@ public final class DeploymentService {
         row.batches());
   }
 
-  private DeploymentView toView(DeploymentRow row, DeploymentProgress progress) {
+  private DeploymentView toView(DeploymentRow row, DeploymentProgress progress, String liveView) {
     return new DeploymentView(
         row.id(),
         row.kind(),
@@ -696,7 +836,8 @@ public final class DeploymentService {
         Instant.ofEpochMilli(row.startedAt()).toString(),
         row.endedAt() == null ? null : Instant.ofEpochMilli(row.endedAt()).toString(),
         row.workflowId(),
-        row.runId());
+        row.runId(),
+        liveView);
   }
 
   private List<HostProgress> readHosts(String text) {

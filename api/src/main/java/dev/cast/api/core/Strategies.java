@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.StrategyBody;
 import dev.cast.workflows.deploy.Strategy;
+import dev.cast.workflows.shared.Limits;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,17 +28,15 @@ final class Strategies {
       StrategyBody body, int targets, Duration healthyDeadline, Duration defaultProgressDeadline) {
     StrategyBody strategy =
         body == null ? new StrategyBody(null, null, null, null, null, null, null, null) : body;
-    int maxParallel = strategy.maxParallel() == null ? 1 : strategy.maxParallel();
-    int canary = strategy.canary() == null ? 0 : strategy.canary();
-    if (maxParallel < 1 || canary < 0) {
-      throw ApiException.badRequest(
-          "INVALID_REQUEST",
-          "strategy: maxParallel must be at least 1 and canary at least 0 (were "
-              + maxParallel
-              + ", "
-              + canary
-              + ")");
-    }
+    int maxParallel =
+        strategy.maxParallel() == null
+            ? 1
+            : RequestChecks.count(
+                "strategy.maxParallel", strategy.maxParallel(), 1, Limits.MAX_HOSTS);
+    int canary =
+        strategy.canary() == null
+            ? 0
+            : RequestChecks.count("strategy.canary", strategy.canary(), 0, Limits.MAX_HOSTS);
     String promote = strategy.promote() == null ? "auto" : strategy.promote();
     if (!promote.equals("auto") && !promote.equals("manual")) {
       throw ApiException.badRequest(
@@ -46,7 +45,12 @@ final class Strategies {
     long minHealthy =
         strategy.minHealthyTime() == null
             ? 0
-            : duration("strategy.minHealthyTime", strategy.minHealthyTime()).toMillis();
+            : RequestChecks.duration(
+                    "strategy.minHealthyTime",
+                    strategy.minHealthyTime(),
+                    Duration.ZERO,
+                    Limits.MAX_MIN_HEALTHY_TIME)
+                .toMillis();
     long progress;
     if (strategy.progressDeadline() == null) {
       // The default must not undercut a long health deadline or batch wait the request asks for.
@@ -55,7 +59,13 @@ final class Strategies {
         progress = Math.max(progress, healthyDeadline.toMillis() + minHealthy + 60_000);
       }
     } else {
-      progress = duration("strategy.progressDeadline", strategy.progressDeadline()).toMillis();
+      progress =
+          RequestChecks.duration(
+                  "strategy.progressDeadline",
+                  strategy.progressDeadline(),
+                  Duration.ZERO,
+                  Limits.MAX_PROGRESS_DEADLINE)
+              .toMillis();
       if (progress > 0 && (progress <= healthyDeadline.toMillis() || progress <= minHealthy)) {
         throw ApiException.badRequest(
             "INVALID_REQUEST",
@@ -83,7 +93,7 @@ final class Strategies {
     if (value == null || value.isNull()) {
       return 0;
     }
-    if (value.isInt() && value.asInt() >= 0) {
+    if (value.isInt() && value.asInt() >= 0 && value.asInt() <= Limits.MAX_HOSTS) {
       return value.asInt();
     }
     if (value.isTextual()) {
@@ -92,7 +102,7 @@ final class Strategies {
       if (percent.matches() && Integer.parseInt(percent.group(1)) <= 100) {
         return Integer.parseInt(percent.group(1)) * targets / 100;
       }
-      if (COUNT.matcher(text).matches()) {
+      if (COUNT.matcher(text).matches() && Integer.parseInt(text) <= Limits.MAX_HOSTS) {
         return Integer.parseInt(text);
       }
     }
@@ -100,21 +110,8 @@ final class Strategies {
         "INVALID_REQUEST",
         "strategy.maxUnavailable: "
             + value
-            + " is neither a host count such as 1 nor a share such as \"25%\"");
-  }
-
-  /** A duration such as {@code 10s} or {@code 2m}; zero is allowed, negative is not. */
-  static Duration duration(String field, String text) {
-    try {
-      long millis = io.dropwizard.util.Duration.parse(text).toMilliseconds();
-      if (millis < 0) {
-        throw new IllegalArgumentException("negative");
-      }
-      return Duration.ofMillis(millis);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(
-          "INVALID_REQUEST",
-          "field \"" + field + "\": \"" + text + "\" is not a duration such as \"10s\" or \"2m\"");
-    }
+            + " is neither a host count from 0 to "
+            + Limits.MAX_HOSTS
+            + " such as 1 nor a share such as \"25%\"");
   }
 }

@@ -20,9 +20,9 @@ public final class DeploymentDao {
             h.createUpdate(
                     "INSERT INTO deployments (id, kind, app, version, state, cause, hosts,"
                         + " workflow_id, run_id, requested_by, reason, started_at, ended_at,"
-                        + " service) VALUES (:id, :kind, :app, :version, :state, :cause, :hosts,"
-                        + " :workflowId, :runId, :requestedBy, :reason, :startedAt, :endedAt,"
-                        + " :service)")
+                        + " service, hosts_before) VALUES (:id, :kind, :app, :version, :state,"
+                        + " :cause, :hosts, :workflowId, :runId, :requestedBy, :reason, :startedAt,"
+                        + " :endedAt, :service, :hostsBefore)")
                 .bindMethods(row)
                 .execute());
   }

@@ -1,6 +1,9 @@
 package dev.cast.api.db;
 
-/** A deployment or rollback. {@code hosts} is a JSON list of per-host progress. */
+/**
+ * A deployment or rollback. {@code hosts} is a JSON list of per-host progress; {@code hostsBefore}
+ * a JSON object of the version each target host ran when it started (null in older rows).
+ */
 public record DeploymentRow(
     String id,
     String kind,
@@ -17,4 +20,5 @@ public record DeploymentRow(
     Long endedAt,
     String service,
     Integer batch,
-    Integer batches) {}
+    Integer batches,
+    String hostsBefore) {}

@@ -9,6 +9,8 @@ import java.util.List;
  * @param phase what a running rollout is doing (staging, canary, awaiting promote, paused, rolling
  *     out, reverting); null once it is over
  * @param batch the batch in progress, from 1, of {@code batches}
+ * @param liveView null when the state is the workflow's live answer (or final); otherwise why the
+ *     workflow could not answer, and that the catalog's record is shown instead
  */
 public record DeploymentView(
     String id,
@@ -27,4 +29,5 @@ public record DeploymentView(
     String startedAt,
     String endedAt,
     String workflowId,
-    String runId) {}
+    String runId,
+    String liveView) {}

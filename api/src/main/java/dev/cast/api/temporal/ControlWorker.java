@@ -6,27 +6,47 @@ import dev.cast.workflows.rollback.RollbackWorkflowImpl;
 import dev.cast.workflows.service.ServiceControlWorkflowImpl;
 import dev.cast.workflows.shared.TaskQueues;
 import io.dropwizard.lifecycle.Managed;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
+import java.util.List;
 
 /** Polls {@code cast-control}: runs the workflows and the catalog activities. */
 public final class ControlWorker implements Managed {
   private final TemporalEngine engine;
   private final CatalogActivities catalog;
   private final boolean sticky;
+  private final List<WorkerInterceptor> interceptors;
   private WorkerFactory factory;
 
   public ControlWorker(TemporalEngine engine, CatalogActivities catalog, boolean sticky) {
+    this(engine, catalog, sticky, List.of());
+  }
+
+  /**
+   * @param interceptors wrapped around the workflows, e.g. by a test that injects a failure
+   */
+  public ControlWorker(
+      TemporalEngine engine,
+      CatalogActivities catalog,
+      boolean sticky,
+      List<WorkerInterceptor> interceptors) {
     this.engine = engine;
     this.catalog = catalog;
     this.sticky = sticky;
+    this.interceptors = List.copyOf(interceptors);
   }
 
   @Override
   public void start() {
-    factory = WorkerFactory.newInstance(engine.client(), factoryOptions(sticky));
+    factory =
+        WorkerFactory.newInstance(
+            engine.client(),
+            WorkerFactoryOptions.newBuilder(factoryOptions(sticky))
+                .setWorkerInterceptors(interceptors.toArray(WorkerInterceptor[]::new))
+                .build());
     var worker = factory.newWorker(TaskQueues.CONTROL, workerOptions(sticky));
     worker.registerWorkflowImplementationTypes(
         DeployWorkflowImpl.class, RollbackWorkflowImpl.class, ServiceControlWorkflowImpl.class);

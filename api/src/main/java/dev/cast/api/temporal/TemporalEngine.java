@@ -27,6 +27,13 @@ public final class TemporalEngine implements Managed {
   private WorkflowClient client;
   private String target;
 
+  /**
+   * How long the api waits for a workflow's answer to its progress query: it answers in
+   * milliseconds, and one that does not within a second cannot run its tasks or has no worker; the
+   * api then answers from the catalog.
+   */
+  public static final java.time.Duration QUERY_TIMEOUT = java.time.Duration.ofSeconds(1);
+
   /** With {@code embeddedPort: 0}, how many free ports to try before giving up. */
   private static final int ANY_PORT_ATTEMPTS = 5;
 

@@ -10,6 +10,7 @@ import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.Failures;
 import dev.cast.workflows.shared.HostProgress;
+import dev.cast.workflows.shared.Limits;
 import dev.cast.workflows.shared.Rollout;
 import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.failure.ActivityFailure;
@@ -35,6 +36,20 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
     operationId = request.operationId();
     for (String host : request.hosts()) {
       hosts.put(host, new HostProgress(host, "pending", "waiting"));
+    }
+    String invalid =
+        Limits.outside(
+            "healthyDeadline",
+            request.healthyDeadlineMillis(),
+            Limits.MIN_HEALTHY_DEADLINE,
+            Limits.MAX_HEALTHY_DEADLINE);
+    if (invalid != null) {
+      // Timeouts computed from it would fail every workflow task; nothing was done on any host.
+      state = DeploymentState.FAILED;
+      cause = "INVALID_REQUEST: " + invalid + "; nothing was changed on any host";
+      DeploymentProgress refused = progress();
+      catalog.recordDeployment(refused);
+      return refused;
     }
     catalog.recordDeployment(progress());
     try {

@@ -110,6 +110,18 @@ public final class Rollout {
    * off, leaves the hosts as they are), records and returns the final state.
    */
   public DeploymentProgress run(Steps steps) {
+    String invalid = Limits.violation(policy);
+    if (invalid != null) {
+      // Nothing was done on any host; computing timeouts with such values would fail every
+      // workflow task.
+      state = DeploymentState.FAILED;
+      cause = "INVALID_REQUEST: " + invalid + "; nothing was changed on any host";
+      phase = "done";
+      finished = true;
+      DeploymentProgress refused = snapshot();
+      catalog.recordDeployment(refused);
+      return refused;
+    }
     catalog.recordDeployment(snapshot());
     lastProgressAt = Workflow.currentTimeMillis();
     CancellationScope work = Workflow.newCancellationScope(steps::run);

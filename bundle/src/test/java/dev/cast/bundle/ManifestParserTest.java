@@ -186,13 +186,21 @@ class ManifestParserTest {
   void refusesBadName(String name) {
     refused(TarBuilder.MINIMAL_MANIFEST.replace("name: hello", "name: " + name))
         .hasMessageStartingWith("cast.yml: name: \"")
-        .hasMessageContaining("is not an app name");
+        .hasMessageContaining("is not a valid app name");
   }
 
   @Test
   void refusesMissingName() {
     refused(TarBuilder.MINIMAL_MANIFEST.replace("name: hello\n", ""))
         .hasMessage("cast.yml: name: is required but missing");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"'.'", "'..'", ".hidden"})
+  void refusesVersionsTheAgentCouldNotDeploy(String version) {
+    refused(TarBuilder.MINIMAL_MANIFEST.replace("version: 1.0.0", "version: " + version))
+        .hasMessageStartingWith("cast.yml: version: \"" + version.replace("'", "") + "\"")
+        .hasMessageContaining("is not a valid version: it must not start with '.'");
   }
 
   @ParameterizedTest

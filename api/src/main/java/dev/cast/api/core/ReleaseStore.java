@@ -16,31 +16,80 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * Pushed bundles: checked in full before anything is kept, stored by sha256 under the api's data
  * dir, and recorded in the catalog.
  */
 public final class ReleaseStore {
+  /** What a push refused for lack of an inspection slot is told to wait. */
+  static final int RETRY_AFTER_SECONDS = 5;
+
   private final com.google.common.util.concurrent.RateLimiter limiter;
   private final java.util.concurrent.atomic.LongAdder served =
       new java.util.concurrent.atomic.LongAdder();
   private final Path bundleDir;
   private final long maxBytes;
+  private final int maxEntries;
+  private final Semaphore inspections;
+  private final int maxInspections;
   private final ReleaseDao dao;
   private final ObjectMapper json;
+  private final Inspector inspector;
+
+  /** How a pushed bundle is checked; a seam for tests. */
+  @FunctionalInterface
+  interface Inspector {
+    BundleInfo inspect(Path tarGz, long maxBytes, int maxEntries)
+        throws BundleException, IOException;
+  }
 
   /**
+   * @param maxEntries the most entries a pushed bundle may have
+   * @param maxInspections pushes checked at the same time at most; more are refused with 429
    * @param uploadRate bundle bytes sent over HTTP per second at most; 0 for no cap
    */
   @SuppressWarnings("UnstableApiUsage")
   public ReleaseStore(
-      Path bundleDir, long maxBytes, ReleaseDao dao, ObjectMapper json, long uploadRate)
+      Path bundleDir,
+      long maxBytes,
+      int maxEntries,
+      int maxInspections,
+      ReleaseDao dao,
+      ObjectMapper json,
+      long uploadRate)
       throws IOException {
+    this(
+        bundleDir,
+        maxBytes,
+        maxEntries,
+        maxInspections,
+        dao,
+        json,
+        uploadRate,
+        BundleInspector::inspect);
+  }
+
+  @SuppressWarnings("UnstableApiUsage")
+  ReleaseStore(
+      Path bundleDir,
+      long maxBytes,
+      int maxEntries,
+      int maxInspections,
+      ReleaseDao dao,
+      ObjectMapper json,
+      long uploadRate,
+      Inspector inspector)
+      throws IOException {
+    this.inspector = inspector;
     this.limiter =
         uploadRate > 0 ? com.google.common.util.concurrent.RateLimiter.create(uploadRate) : null;
     this.bundleDir = Files.createDirectories(bundleDir);
     this.maxBytes = maxBytes;
+    this.maxEntries = maxEntries;
+    this.maxInspections = maxInspections;
+    this.inspections = new Semaphore(maxInspections);
     this.dao = dao;
     this.json = json;
   }
@@ -131,11 +180,32 @@ public final class ReleaseStore {
     }
   }
 
+  /**
+   * Checks the upload, at most {@code maxInspections} at a time. Checking is the costly part of a
+   * push (a compression bomb takes seconds of CPU to refuse), so one more is turned away at once
+   * rather than queued: a queue would hold a request thread per waiting push.
+   */
   private BundleInfo inspect(Path upload) throws IOException {
+    if (!inspections.tryAcquire()) {
+      throw ApiException.tooManyRequests(
+          "TOO_MANY_PUSHES",
+          "the api is already checking "
+              + maxInspections
+              + " pushed bundles (bundles.maxConcurrentInspections); push again in a few"
+              + " seconds",
+          RETRY_AFTER_SECONDS);
+    }
     try {
-      return BundleInspector.inspect(upload, maxBytes);
+      return inspector.inspect(upload, maxBytes, maxEntries);
     } catch (BundleException e) {
-      throw ApiException.badRequest("INVALID_BUNDLE", e.getMessage());
+      throw ApiException.badRequest(
+          "INVALID_BUNDLE",
+          e.getMessage()
+              + (e.problem().contains("a bundle may have at most")
+                  ? " (bundles.maxEntries in config.yml)"
+                  : ""));
+    } finally {
+      inspections.release();
     }
   }
 

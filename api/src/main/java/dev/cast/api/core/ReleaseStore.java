@@ -37,6 +37,7 @@ public final class ReleaseStore {
   private final ReleaseDao dao;
   private final ObjectMapper json;
   private final Inspector inspector;
+  private final StoredBundles stored = new StoredBundles(this::bundleFile);
 
   /** How a pushed bundle is checked; a seam for tests. */
   @FunctionalInterface
@@ -126,6 +127,15 @@ public final class ReleaseStore {
     Optional<ReleaseRow> existing = dao.find(app, version);
     if (existing.isPresent()) {
       if (existing.get().sha256().equals(info.sha256())) {
+        if (!stored.intact(existing.get())) {
+          // The same bytes again repair a stored bundle that was damaged on disk.
+          Files.move(
+              upload,
+              bundleFile(info.sha256()),
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+          stored.verified(info.sha256());
+        }
         return new Pushed(existing.get(), false);
       }
       throw ApiException.conflict(
@@ -142,6 +152,7 @@ public final class ReleaseStore {
         bundleFile(info.sha256()),
         StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
+    stored.verified(info.sha256());
     ReleaseRow row =
         new ReleaseRow(
             app,
@@ -211,6 +222,18 @@ public final class ReleaseStore {
 
   private String servicesJson(BundleInfo info) throws JsonProcessingException {
     return json.writeValueAsString(List.copyOf(info.manifest().services().keySet()));
+  }
+
+  /**
+   * Refuses to hand out a stored bundle that no longer has its pushed size and sha256 (500
+   * STORED_BUNDLE_CORRUPT). The sha256 is computed once per state of the file (size and mtime).
+   */
+  public void requireIntact(ReleaseRow row) {
+    try {
+      stored.requireIntact(row);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public Path bundleFile(String sha256) {

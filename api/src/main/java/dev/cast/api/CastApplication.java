@@ -99,6 +99,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         new ReleaseStore(
             dataDir.resolve("bundles"),
             config.getBundles().getMaxSize().toBytes(),
+            config.getBundles().getMaxEntries(),
+            config.getBundles().getMaxConcurrentInspections(),
             releaseDao,
             json,
             config.getBundles().getUploadRate().toBytes());

@@ -1,11 +1,13 @@
 package dev.cast.bundle;
 
 import dev.cast.bundle.ArchiveEntry.Kind;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -31,6 +33,10 @@ final class ArchiveEntries {
   /** Checks one entry and returns it normalized; throws when it is unsafe. */
   ArchiveEntry check(TarArchiveEntry tar) throws BundleException {
     String name = tar.getName();
+    checkName(name, "name", where(name));
+    if (tar.isLink() || tar.isSymbolicLink()) {
+      checkName(tar.getLinkName(), "link target", where(name));
+    }
     List<String> segments = segments(name);
     String path = String.join("/", segments);
     String where = where(name);
@@ -67,7 +73,55 @@ final class ArchiveEntries {
   }
 
   static String where(String name) {
-    return "archive entry \"" + name + "\"";
+    return "archive entry \"" + printable(name) + "\"";
+  }
+
+  /** The name with control characters shown as {@code \xNN}, fit for a message. */
+  static String printable(String name) {
+    StringBuilder out = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (isControl(c)) {
+        out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isControl(char c) {
+    return c < 0x20 || c == 0x7f;
+  }
+
+  /** Refuses names longer than {@link BoundedTarInputStream#MAX_NAME_BYTES} or with controls. */
+  private static void checkName(String name, String what, String where) throws BundleException {
+    if (name == null) {
+      return;
+    }
+    int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > BoundedTarInputStream.MAX_NAME_BYTES) {
+      throw new BundleException(
+          where.length() > 200 ? where.substring(0, 200) + "...\"" : where,
+          "the "
+              + what
+              + " is "
+              + bytes
+              + " bytes long, over the limit of "
+              + BoundedTarInputStream.MAX_NAME_BYTES
+              + " bytes");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (isControl(name.charAt(i))) {
+        throw new BundleException(
+            where,
+            "the "
+                + what
+                + " contains the control character "
+                + String.format(Locale.ROOT, "0x%02x", (int) name.charAt(i))
+                + "; names must not contain control characters (0x00-0x1f, 0x7f)");
+      }
+    }
   }
 
   private static Kind kind(TarArchiveEntry tar, String where) throws BundleException {

@@ -52,22 +52,27 @@ final class ArchiveReader {
    *
    * @param tarGz the {@code .tar.gz}
    * @param maxBytes the largest accepted archive; the content may unpack to 4 times this
+   * @param maxEntries the most entries (files, directories, links) accepted
    * @param sink receives the entries
    * @return the manifest, digest and size
    */
-  static BundleInfo read(Path tarGz, long maxBytes, Sink sink) throws BundleException, IOException {
-    return read(tarGz, maxBytes, true, sink);
+  static BundleInfo read(Path tarGz, long maxBytes, int maxEntries, Sink sink)
+      throws BundleException, IOException {
+    return read(tarGz, maxBytes, maxEntries, true, sink);
   }
 
   /**
-   * {@link #read(Path, long, Sink)}, computing the archive's sha256 only when {@code digest} is
-   * true: without it, the returned digest is empty and reading stops after the tar's last entry.
+   * {@link #read(Path, long, int, Sink)}, computing the archive's sha256 only when {@code digest}
+   * is true: without it, the returned digest is empty and reading stops after the tar's last entry.
    * For a caller that has just checked the file's sha256 itself.
    */
-  static BundleInfo read(Path tarGz, long maxBytes, boolean digest, Sink sink)
+  static BundleInfo read(Path tarGz, long maxBytes, int maxEntries, boolean digest, Sink sink)
       throws BundleException, IOException {
     if (maxBytes <= 0) {
       throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+    }
+    if (maxEntries <= 0) {
+      throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
     }
     long size = Files.size(tarGz);
     if (size > maxBytes) {
@@ -79,7 +84,7 @@ final class ArchiveReader {
     try (InputStream file =
         new BufferedInputStream(digest ? new DigestInputStream(source, sha) : source, 1 << 16)) {
       requireGzip(file);
-      byte[] manifest = readEntries(file, unpackedLimit(maxBytes), digest, sink);
+      byte[] manifest = readEntries(file, unpackedLimit(maxBytes), maxEntries, digest, sink);
       if (manifest == null) {
         throw new BundleException(ARCHIVE, "has no cast.yml at its root");
       }
@@ -108,7 +113,8 @@ final class ArchiveReader {
     }
   }
 
-  private static byte[] readEntries(InputStream file, long limit, boolean digest, Sink sink)
+  private static byte[] readEntries(
+      InputStream file, long limit, int maxEntries, boolean digest, Sink sink)
       throws IOException, BundleException {
     GZIPInputStream gzip;
     try {
@@ -122,15 +128,26 @@ final class ArchiveReader {
     try (GZIPInputStream closeLater = gzip;
         InputStream data = new BufferedInputStream(new Guard(gzip, rawLimit, limit), 1 << 16)) {
       requireTarHeader(data);
-      TarArchiveInputStream tar = new TarArchiveInputStream(data, "UTF-8");
+      BoundedTarInputStream tar = new BoundedTarInputStream(data);
       ArchiveEntries rules = new ArchiveEntries();
       byte[] manifest = null;
       long unpacked = 0;
+      int entries = 0;
       boolean first = true;
       for (TarArchiveEntry tarEntry = next(tar, true);
           tarEntry != null;
           tarEntry = next(tar, false)) {
+        if (++entries > maxEntries) {
+          throw new BundleException(
+              ArchiveEntries.where(tarEntry.getName()),
+              "is entry number "
+                  + entries
+                  + "; a bundle may have at most "
+                  + maxEntries
+                  + " entries (files, directories and links)");
+        }
         ArchiveEntry entry = rules.check(tarEntry);
+        tar.handedOut(entry.path());
         unpacked += entry.size();
         if (unpacked > limit) {
           throw tooLarge(limit);
@@ -199,7 +216,7 @@ final class ArchiveReader {
   }
 
   /** An archive problem found below a stream API that can only throw IOException. */
-  private static final class Refused extends IOException {
+  static final class Refused extends IOException {
     private static final long serialVersionUID = 1L;
     final transient BundleException reason;
 

@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,10 +82,9 @@ public final class BundlePacker {
    * everything else (including a trailing comment on that line).
    */
   static byte[] withVersion(byte[] yaml, String version) throws BundleException {
-    if (!ManifestParser.VERSION.matcher(version).matches()) {
-      throw new BundleException(
-          "version override",
-          "\"" + version + "\" is not a version (must match " + ManifestParser.VERSION + ")");
+    Optional<String> problem = NameRules.versionProblem(version);
+    if (problem.isPresent()) {
+      throw new BundleException("version override", problem.get());
     }
     String text = new String(yaml, StandardCharsets.UTF_8);
     Matcher m = VERSION_LINE.matcher(text);

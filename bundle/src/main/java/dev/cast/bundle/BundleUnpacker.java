@@ -20,6 +20,13 @@ import java.util.Set;
 public final class BundleUnpacker {
 
   private static final int DEFAULT_DIR_MODE = 0755;
+
+  /**
+   * The most a release's file or directory may allow: no group or world write (setuid, setgid and
+   * sticky never get past {@link ArchiveEntries}).
+   */
+  static final int MAX_MODE = 0755;
+
   private static final List<PosixFilePermission> BITS =
       List.of(
           PosixFilePermission.OTHERS_EXECUTE,
@@ -37,10 +44,10 @@ public final class BundleUnpacker {
   /**
    * Checks the archive exactly as {@link BundleInspector#inspect} does while extracting it into a
    * fresh temporary directory beside {@code targetDir}, then renames that directory to {@code
-   * targetDir} atomically. File modes, directories, symlinks and hard links are recreated. Files of
-   * a MiB or more are written past the page cache and are on disk when this returns ({@link
-   * DirectWriter}). On any failure the temporary directory is removed and {@code targetDir} is not
-   * created.
+   * targetDir} atomically. File modes (at most 0755: never group or world writable), directories,
+   * symlinks and hard links are recreated. Files of a MiB or more are written past the page cache
+   * and are on disk when this returns ({@link DirectWriter}). On any failure the temporary
+   * directory is removed and {@code targetDir} is not created.
    *
    * @param tarGz the {@code .tar.gz} to unpack
    * @param targetDir the release directory to create; its parent is created if missing
@@ -52,7 +59,7 @@ public final class BundleUnpacker {
    */
   public static Manifest unpack(Path tarGz, Path targetDir, long maxBytes)
       throws BundleException, IOException {
-    return unpack(tarGz, targetDir, maxBytes, true, true);
+    return unpack(tarGz, targetDir, maxBytes, BundleInspector.DEFAULT_MAX_ENTRIES, true, true);
   }
 
   /**
@@ -63,11 +70,27 @@ public final class BundleUnpacker {
   public static Manifest unpackChecked(
       Path tarGz, Path targetDir, long maxBytes, boolean directWrites)
       throws BundleException, IOException {
-    return unpack(tarGz, targetDir, maxBytes, false, directWrites);
+    return unpackChecked(
+        tarGz, targetDir, maxBytes, BundleInspector.DEFAULT_MAX_ENTRIES, directWrites);
+  }
+
+  /**
+   * {@link #unpackChecked(Path, Path, long, boolean)} accepting at most {@code maxEntries} entries
+   * (files, directories and links).
+   */
+  public static Manifest unpackChecked(
+      Path tarGz, Path targetDir, long maxBytes, int maxEntries, boolean directWrites)
+      throws BundleException, IOException {
+    return unpack(tarGz, targetDir, maxBytes, maxEntries, false, directWrites);
   }
 
   private static Manifest unpack(
-      Path tarGz, Path targetDir, long maxBytes, boolean digest, boolean directWrites)
+      Path tarGz,
+      Path targetDir,
+      long maxBytes,
+      int maxEntries,
+      boolean digest,
+      boolean directWrites)
       throws BundleException, IOException {
     Path target = targetDir.toAbsolutePath().normalize();
     requireAbsent(target);
@@ -82,6 +105,7 @@ public final class BundleUnpacker {
           ArchiveReader.read(
                   tarGz,
                   maxBytes,
+                  maxEntries,
                   digest,
                   (entry, content) -> extract(temp, entry, content, dirModes, large))
               .manifest();
@@ -127,12 +151,12 @@ public final class BundleUnpacker {
       }
     }
     switch (entry.kind()) {
-      case DIRECTORY -> dirModes.put(dest, entry.mode());
+      case DIRECTORY -> dirModes.put(dest, entry.mode() & MAX_MODE);
       case FILE -> {
         if (large == null || !DirectWriter.wants(entry.size()) || !large.write(content, dest)) {
           copy(content, dest);
         }
-        Files.setPosixFilePermissions(dest, permissions(entry.mode()));
+        Files.setPosixFilePermissions(dest, permissions(entry.mode() & MAX_MODE));
       }
       case SYMLINK ->
           Files.createSymbolicLink(dest, dest.getFileSystem().getPath(entry.linkTarget()));

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -25,9 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class ManifestParser {
 
-  static final Pattern APP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-  static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._+-]{1,64}");
-  static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   static final Pattern PORT_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
   static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final List<String> SIGNALS = List.of("TERM", "INT", "QUIT", "HUP", "USR1", "USR2", "KILL");
@@ -53,8 +52,8 @@ public final class ManifestParser {
           where(""), "is empty; it must at least set name, version and services");
     }
     ObjectNode top = YamlTree.mapping(root, "", "name", "version", "services", "hooks", "shared");
-    String name = matching(top.get("name"), "name", APP_NAME, "an app name");
-    String version = matching(top.get("version"), "version", VERSION, "a version");
+    String name = named(top.get("name"), "name", NameRules::appProblem);
+    String version = named(top.get("version"), "version", NameRules::versionProblem);
     Map<String, ServiceSpec> services = services(top.get("services"));
     Hooks hooks = hooks(top.get("hooks"));
     List<String> shared = shared(top.get("shared"));
@@ -73,10 +72,9 @@ public final class ManifestParser {
     }
     Map<String, ServiceSpec> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : YamlTree.fields(services)) {
-      if (!SERVICE_NAME.matcher(e.getKey()).matches()) {
-        throw new BundleException(
-            where(path),
-            "\"" + e.getKey() + "\" is not a valid service name (" + SERVICE_NAME.pattern() + ")");
+      Optional<String> problem = NameRules.serviceProblem(e.getKey());
+      if (problem.isPresent()) {
+        throw new BundleException(where(path), problem.get());
       }
       out.put(e.getKey(), service(e.getValue(), child(path, e.getKey())));
     }
@@ -317,13 +315,12 @@ public final class ManifestParser {
     return String.join("/", segments);
   }
 
-  private static String matching(JsonNode node, String path, Pattern pattern, String what)
+  private static String named(JsonNode node, String path, Function<String, Optional<String>> rule)
       throws BundleException {
     String value = text(node, path);
-    if (!pattern.matcher(value).matches()) {
-      throw new BundleException(
-          where(path),
-          "\"" + value + "\" is not " + what + " (must match " + pattern.pattern() + ")");
+    Optional<String> problem = rule.apply(value);
+    if (problem.isPresent()) {
+      throw new BundleException(where(path), problem.get());
     }
     return value;
   }

@@ -11,12 +11,20 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 /**
  * Reads {@code cast.yml} into a Jackson tree in which every scalar is kept as the text written in
@@ -40,6 +48,7 @@ final class YamlTree {
       if (parser.nextToken() != null) {
         throw new BundleException(where(""), "holds more than one YAML document; keep only one");
       }
+      refuseScalarAnchors(yaml);
       return root;
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
@@ -67,11 +76,13 @@ final class YamlTree {
 
   private static JsonNode readValue(JsonParser parser, String path)
       throws IOException, BundleException {
+    refuseAnchorsAndAliases(parser, path);
     JsonToken token = parser.currentToken();
     if (token == JsonToken.START_OBJECT) {
       ObjectNode object = NODES.objectNode();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
+        refuseAnchorsAndAliases(parser, child(path, field));
         if (object.has(field)) {
           throw new BundleException(where(path), "field \"" + field + "\" appears twice");
         }
@@ -91,6 +102,60 @@ final class YamlTree {
       return NullNode.getInstance();
     }
     return TextNode.valueOf(parser.getText());
+  }
+
+  /**
+   * Refuses YAML anchors ({@code &a}) and aliases ({@code *a}). Jackson would read an alias as the
+   * plain string {@code a}, silently turning a reference into a different value.
+   */
+  private static void refuseAnchorsAndAliases(JsonParser parser, String path)
+      throws IOException, BundleException {
+    if (!(parser instanceof YAMLParser yaml)) {
+      return;
+    }
+    JsonLocation at = parser.currentTokenLocation();
+    String line = at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ")";
+    if (yaml.isCurrentAlias()) {
+      throw new BundleException(
+          where(path),
+          "uses the alias *"
+              + parser.getText()
+              + line
+              + "; aliases are not supported: write the value out in full");
+    }
+    String anchor = yaml.getCurrentAnchor();
+    if (anchor != null) {
+      throw new BundleException(
+          where(path),
+          "sets the anchor &"
+              + anchor
+              + line
+              + "; anchors and aliases are not supported: write each value out in full");
+    }
+  }
+
+  /**
+   * Refuses anchors on scalars, which Jackson does not report. Runs after Jackson has read the
+   * document, so the YAML is known to be valid and every alias has already been refused with its
+   * path.
+   */
+  private static void refuseScalarAnchors(byte[] yaml) throws BundleException {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(ArchiveReader.MANIFEST_LIMIT * 4);
+    Iterable<Event> events =
+        new Yaml(options)
+            .parse(new InputStreamReader(new ByteArrayInputStream(yaml), StandardCharsets.UTF_8));
+    for (Event event : events) {
+      if (event instanceof NodeEvent node && node.getAnchor() != null) {
+        throw new BundleException(
+            where(""),
+            "line "
+                + (event.getStartMark().getLine() + 1)
+                + ": sets the anchor &"
+                + node.getAnchor()
+                + "; anchors and aliases are not supported: write each value out in full");
+      }
+    }
   }
 
   // ---- paths ----

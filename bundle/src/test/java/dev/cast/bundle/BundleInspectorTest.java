@@ -45,6 +45,30 @@ class BundleInspectorTest {
     assertThat(info.sha256()).isEqualTo(Digests.sha256(file)).hasSize(64).isLowerCase();
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "pax-path-"
+            + "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+            + "\u0000b",
+        "x/\u001b[31mred",
+        "del\u007f",
+        "tab\tname"
+      })
+  void refusesControlCharactersInNames(String name) throws Exception {
+    refused(TarBuilder.withManifest().file(name, "x"))
+        .hasMessageContaining("the name contains the control character 0x")
+        .hasMessageNotContaining("\u001b");
+  }
+
+  @Test
+  void refusesControlCharactersInLinkTargets() throws Exception {
+    refused(TarBuilder.withManifest().symlink("l", "target\u0007"))
+        .hasMessage(
+            "archive entry \"l\": the link target contains the control character 0x07;"
+                + " names must not contain control characters (0x00-0x1f, 0x7f)");
+  }
+
   @Test
   void acceptsDotSlashNamesAndInternalSymlinks() throws Exception {
     Path file =

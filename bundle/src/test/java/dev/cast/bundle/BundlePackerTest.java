@@ -108,7 +108,7 @@ class BundlePackerTest {
   void refusesAnInvalidVersionOverride() {
     assertThatThrownBy(() -> BundlePacker.pack(source, dir.resolve("o.tar.gz"), "1.0 beta"))
         .isInstanceOf(BundleException.class)
-        .hasMessageStartingWith("version override: \"1.0 beta\" is not a version");
+        .hasMessageStartingWith("version override: \"1.0 beta\" is not a valid version");
     assertThat(dir.resolve("o.tar.gz")).doesNotExist();
   }
 

@@ -86,6 +86,67 @@ class BundleUnpackerTest {
   }
 
   @Test
+  void dropsSetuidSetgidStickyAndGroupOrWorldWriteBits() throws Exception {
+    Path bundle =
+        TarBuilder.withManifest()
+            .dir("shared", 01777)
+            .file("shared/suid", "#!/bin/sh\n", 04777)
+            .file("sgid", "#!/bin/sh\n", 02775)
+            .file("open.txt", "n", 0666)
+            .file("private.txt", "n", 0600)
+            .writeTo(dir.resolve("b.tar.gz"));
+    Path target = releases().resolve("r1");
+
+    BundleUnpacker.unpack(bundle, target, LIMIT);
+
+    assertThat(mode(target.resolve("shared"))).isEqualTo("rwxr-xr-x");
+    assertThat(mode(target.resolve("shared/suid"))).isEqualTo("rwxr-xr-x");
+    assertThat(mode(target.resolve("sgid"))).isEqualTo("rwxr-xr-x");
+    assertThat(mode(target.resolve("open.txt"))).isEqualTo("rw-r--r--");
+    assertThat(mode(target.resolve("private.txt"))).isEqualTo("rw-------");
+    assertThat(Files.getAttribute(target.resolve("shared/suid"), "unix:mode")).isEqualTo(0100755);
+    assertThat(Files.getAttribute(target.resolve("shared"), "unix:mode")).isEqualTo(040755);
+  }
+
+  private static String mode(Path path) throws Exception {
+    return PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void refusesControlCharactersInNamesBeforeWritingAnything() throws Exception {
+    Path bundle =
+        TarBuilder.withManifest()
+            .file("ok.txt", "n")
+            .file("bad\nname", "n")
+            .writeTo(dir.resolve("b.tar.gz"));
+    Path releases = releases();
+
+    assertThatThrownBy(() -> BundleUnpacker.unpack(bundle, releases.resolve("r1"), LIMIT))
+        .isInstanceOf(BundleException.class)
+        .hasMessage(
+            "archive entry \"bad\\x0aname\": the name contains the control character 0x0a;"
+                + " names must not contain control characters (0x00-0x1f, 0x7f)");
+    assertThat(list(releases)).isEmpty();
+  }
+
+  @Test
+  void refusesMoreEntriesThanTheAgentsLimit() throws Exception {
+    TarBuilder archive = TarBuilder.withManifest();
+    for (int i = 0; i < 20; i++) {
+      archive.file("f" + i, "");
+    }
+    Path bundle = archive.writeTo(dir.resolve("b.tar.gz"));
+    Path releases = releases();
+
+    assertThatThrownBy(
+            () -> BundleUnpacker.unpackChecked(bundle, releases.resolve("r1"), LIMIT, 20, true))
+        .isInstanceOf(BundleException.class)
+        .hasMessageContaining("a bundle may have at most 20 entries");
+    assertThat(list(releases)).isEmpty();
+  }
+
+  @Test
   void keepsExecutableBitOnlyWhereSet() throws Exception {
     Path bundle =
         TarBuilder.withManifest()

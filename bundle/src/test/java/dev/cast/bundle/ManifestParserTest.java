@@ -186,13 +186,51 @@ class ManifestParserTest {
   void refusesBadName(String name) {
     refused(TarBuilder.MINIMAL_MANIFEST.replace("name: hello", "name: " + name))
         .hasMessageStartingWith("cast.yml: name: \"")
-        .hasMessageContaining("is not an app name");
+        .hasMessageContaining("is not a valid app name");
+  }
+
+  @Test
+  void refusesAnAliasNamingItsLine() {
+    refused(
+            "name: hello\nversion: '1'\nservices:\n  web:\n    command: [x]\n"
+                + "    env: {A: &a one, B: *a}\n")
+        .hasMessage(
+            "cast.yml: services.web.env.B: uses the alias *a (line 6); aliases are not"
+                + " supported: write the value out in full");
+    refused("name: hello\nversion: *v\nservices:\n  web:\n    command: [x]\n")
+        .hasMessage(
+            "cast.yml: version: uses the alias *v (line 2); aliases are not supported: write the"
+                + " value out in full");
+  }
+
+  @Test
+  void refusesAnAnchorOnAScalarEvenWithoutAlias() {
+    refused("name: hello\nversion: &v '1'\nservices:\n  web:\n    command: [x]\n")
+        .hasMessage(
+            "cast.yml: line 2: sets the anchor &v; anchors and aliases are not supported: write"
+                + " each value out in full");
+  }
+
+  @Test
+  void refusesAnAnchorOnAMapping() {
+    refused(
+            "name: hello\nversion: '1'\nservices:\n  web: &base\n    command: [x]\n"
+                + "  other:\n    command: [y]\n")
+        .hasMessageStartingWith("cast.yml: services.web: sets the anchor &base (line 4)");
   }
 
   @Test
   void refusesMissingName() {
     refused(TarBuilder.MINIMAL_MANIFEST.replace("name: hello\n", ""))
         .hasMessage("cast.yml: name: is required but missing");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"'.'", "'..'", ".hidden"})
+  void refusesVersionsTheAgentCouldNotDeploy(String version) {
+    refused(TarBuilder.MINIMAL_MANIFEST.replace("version: 1.0.0", "version: " + version))
+        .hasMessageStartingWith("cast.yml: version: \"" + version.replace("'", "") + "\"")
+        .hasMessageContaining("is not a valid version: it must not start with '.'");
   }
 
   @ParameterizedTest

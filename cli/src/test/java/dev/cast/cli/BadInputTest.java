@@ -111,6 +111,48 @@ class BadInputTest {
     refused(tar(file("cast.yml", GOOD.replace("9.0.0", "9.0.0/evil"))), 400, "version");
   }
 
+  /** Versions no host could ever deploy (their release directory would be "." or hidden). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"'.'", "'..'", ".hidden"})
+  void refusesAVersionStartingWithADot(String version) throws Exception {
+    JsonNode problem =
+        refused(
+            tar(file("cast.yml", GOOD.replace("9.0.0", version))),
+            400,
+            "cast.yml: version: \"" + version.replace("'", "") + "\" is not a valid version",
+            "it must not start with '.'");
+    assertThat(problem.path("type").asText()).endsWith("INVALID_BUNDLE");
+  }
+
+  @Test
+  void refusesMoreEntriesThanTheLimit() throws Exception {
+    Entry[] entries = new Entry[50_001];
+    entries[0] = file("cast.yml", GOOD);
+    for (int i = 1; i < entries.length; i++) {
+      entries[i] = file("empty/" + i, "");
+    }
+    refused(tar(entries), 400, "a bundle may have at most 50000 entries");
+  }
+
+  @Test
+  void refusesAHugeGnuLongNameBeforeBufferingIt() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+      TarArchiveEntry header = new TarArchiveEntry("././@LongLink", (byte) 'L', true);
+      header.setSize(64L << 20);
+      byte[] block = new byte[512];
+      header.writeEntryHeader(block);
+      out.write(block);
+      byte[] name = new byte[1 << 20];
+      java.util.Arrays.fill(name, (byte) 'a');
+      for (int i = 0; i < 64; i++) {
+        out.write(name);
+      }
+      out.write(new byte[1024]);
+    }
+    refused(bytes.toByteArray(), 400, "GNU long name of 67108864 bytes", "limit of 4096 bytes");
+  }
+
   @Test
   void refusesAServiceWithoutCommand() throws Exception {
     refused(

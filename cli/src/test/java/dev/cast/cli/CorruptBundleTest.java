@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A release whose bundle the api can only deliver corrupt: the api's stored file of version 2 is
- * damaged after the push, so its seeder, its web seed and the HTTP fallback all have wrong bytes.
- * The deploy fails on the sha256 check, in bounded time, before anything of version 2 is unpacked,
- * and version 1 keeps serving.
+ * A release whose bundle is damaged on the api's disk after the push. The api checks a stored
+ * bundle's sha256 (once per state of the file) before it serves it or its torrent, and refuses with
+ * STORED_BUNDLE_CORRUPT; the agent takes that as a permanent checksum failure. The deploy fails at
+ * once, before anything of version 2 is unpacked, version 1 keeps serving, and pushing the same
+ * bytes again repairs the stored bundle.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class CorruptBundleTest {
@@ -63,10 +64,11 @@ class CorruptBundleTest {
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("ROLLED_BACK");
     assertThat(done.path("cause").asText())
         .contains("StageRelease failed: BUNDLE_CHECKSUM_MISMATCH")
-        .contains("expected " + sha256);
+        .contains("the stored bundle of hello@2.0.0 is corrupt (sha256 ")
+        .contains("expected " + sha256 + "); push it again");
     assertThat(done.path("hosts").get(0).path("state").asText()).isEqualTo("failed");
-    // One attempt (about the 5 s stall timeout, then HTTP): retries would take minutes.
-    assertThat(seconds).as("a checksum mismatch is not retried").isLessThan(45);
+    // The api says so at once: no torrent stall (5 s here, 30 s by default), no retries.
+    assertThat(seconds).as("refused by the api, not retried").isLessThan(15);
     Path app = CAST.dataDir.resolve("agent/apps/hello");
     try (Stream<Path> releases = Files.list(app.resolve("releases"))) {
       assertThat(releases.map(p -> p.getFileName().toString()))
@@ -80,6 +82,31 @@ class CorruptBundleTest {
     assertThat(CAST.fetch(url)).startsWith("hello from version 1.0.0");
     JsonNode current = CAST.api().get("/v1/apps/hello").body().path("current").get(0);
     assertThat(current.path("version").asText()).isEqualTo("1.0.0");
+
+    for (String what : new String[] {"bundle", "torrent"}) {
+      ApiClient.Reply refused = CAST.api().get("/v1/apps/hello/releases/2.0.0/" + what);
+      assertThat(refused.status()).as(what).isEqualTo(500);
+      assertThat(refused.body().path("type").asText()).endsWith("/STORED_BUNDLE_CORRUPT");
+      assertThat(refused.body().path("detail").asText())
+          .startsWith("the stored bundle of hello@2.0.0 is corrupt (sha256 ")
+          .endsWith(", expected " + sha256 + "); push it again");
+    }
+
+    ApiClient.Reply again = CAST.api().pushBundle("hello", v2);
+    assertThat(again.status()).as("the same bytes again").isEqualTo(200);
+    assertThat(stored).hasSameBinaryContentAs(v2);
+    java.net.http.HttpResponse<byte[]> bundle =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:"
+                                + APP.getLocalPort()
+                                + "/v1/apps/hello/releases/2.0.0/bundle"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(bundle.statusCode()).isEqualTo(200);
+    assertThat(bundle.body()).isEqualTo(Files.readAllBytes(v2));
   }
 
   /** Inverts one byte in the middle, keeping the size, as a failing disk would. */

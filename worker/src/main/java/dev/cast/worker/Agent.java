@@ -50,6 +50,7 @@ public final class Agent implements AutoCloseable {
             config.getPorts().getFrom(),
             config.getPorts().getTo(),
             config.getMaxBundleSize().toBytes(),
+            config.getMaxBundleEntries(),
             config.isDirectWrites());
     bundles = BundleSharing.open(settings, config.getApi(), config.getTorrent());
     host = HostRuntime.open(settings, supervisorSettings(), bundles.cache());

@@ -46,6 +46,10 @@ public class AgentConfiguration {
   /** Bundles larger than this are refused before unpacking. */
   @NotNull private DataSize maxBundleSize = DataSize.megabytes(512);
 
+  /** Bundles with more entries (files, directories, links) are refused before unpacking. */
+  @Min(1)
+  private int maxBundleEntries = 50_000;
+
   /**
    * Whether a release's files of 1 MiB or more are written with {@code O_DIRECT}, past the page
    * cache. Off: through the page cache, which is faster where disks are much slower than the
@@ -189,6 +193,16 @@ public class AgentConfiguration {
   @JsonProperty
   public void setMaxBundleSize(DataSize maxBundleSize) {
     this.maxBundleSize = maxBundleSize;
+  }
+
+  @JsonProperty
+  public int getMaxBundleEntries() {
+    return maxBundleEntries;
+  }
+
+  @JsonProperty
+  public void setMaxBundleEntries(int maxBundleEntries) {
+    this.maxBundleEntries = maxBundleEntries;
   }
 
   @JsonProperty

@@ -112,6 +112,10 @@ public final class BundleCache {
       Files.deleteIfExists(partTorrent);
       throw Failures.permanent(
           DeployFailure.RELEASE_NOT_FOUND, "bundle " + bundlePath + " not found", e);
+    } catch (StoredBundleCorruptException e) {
+      Files.deleteIfExists(part);
+      Files.deleteIfExists(partTorrent);
+      throw Failures.permanent(DeployFailure.BUNDLE_CHECKSUM_MISMATCH, e.getMessage(), e);
     }
     String actual = Digests.sha256(part);
     if (!actual.equals(sha256)) {

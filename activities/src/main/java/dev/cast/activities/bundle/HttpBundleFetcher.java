@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,11 @@ public final class HttpBundleFetcher implements BundleFetcher {
         throw new BundleNotFoundException("GET " + uri + " answered 404");
       }
       if (status / 100 != 2) {
+        String problem = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+        if (problem.contains(STORED_BUNDLE_CORRUPT)) {
+          throw new StoredBundleCorruptException(
+              "GET " + uri + " answered " + status + ": " + detail(problem));
+        }
         throw new IOException("GET " + uri + " answered " + status);
       }
       copy(
@@ -71,6 +77,17 @@ public final class HttpBundleFetcher implements BundleFetcher {
       throw new IOException("GET " + uri + " answered " + response.body().length + " bytes");
     }
     return response.body();
+  }
+
+  /** The problem type the api answers for a bundle damaged on its disk. */
+  static final String STORED_BUNDLE_CORRUPT = "STORED_BUNDLE_CORRUPT";
+
+  /** The detail of a problem+json body, or the body itself. */
+  private static String detail(String problem) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"detail\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+            .matcher(problem);
+    return m.find() ? m.group(1) : problem.strip();
   }
 
   URI resolve(String bundlePath) {

@@ -113,7 +113,11 @@ public final class ReleaseStager {
       // The cache checked the bundle's sha256 just before it was handed out.
       manifest =
           BundleUnpacker.unpackChecked(
-              bundle, dir, settings.maxBundleBytes(), settings.directWrites());
+              bundle,
+              dir,
+              settings.maxBundleBytes(),
+              settings.maxBundleEntries(),
+              settings.directWrites());
     } catch (BundleException e) {
       throw Failures.permanent(DeployFailure.INVALID_BUNDLE, e.getMessage(), e);
     }

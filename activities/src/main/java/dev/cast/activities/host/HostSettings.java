@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * @param portFrom the lowest port the agent hands out
  * @param portTo the highest port the agent hands out
  * @param maxBundleBytes the largest bundle (and unpacked release) the agent accepts
+ * @param maxBundleEntries the most entries (files, directories, links) a bundle may have
  * @param directWrites whether a release's large files are written past the page cache
  */
 public record HostSettings(
@@ -20,11 +21,15 @@ public record HostSettings(
     int portFrom,
     int portTo,
     long maxBundleBytes,
+    int maxBundleEntries,
     boolean directWrites) {
 
   public HostSettings {
     if (portFrom < 1 || portTo > 65535 || portFrom > portTo) {
       throw new IllegalArgumentException("bad port range " + portFrom + "-" + portTo);
+    }
+    if (maxBundleEntries < 1) {
+      throw new IllegalArgumentException("maxBundleEntries must be positive: " + maxBundleEntries);
     }
   }
 

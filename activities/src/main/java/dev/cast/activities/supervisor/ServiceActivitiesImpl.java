@@ -17,12 +17,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Control of single services of the current release, through the host's {@link Supervisor}. */
 public final class ServiceActivitiesImpl implements ServiceActivities {
   static final Duration POLL = Duration.ofMillis(50);
-  private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   private final HostSettings settings;
   private final Supervisor supervisor;
@@ -161,10 +159,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
 
   private static void check(String app, String service) {
     Names.app(app);
-    if (service == null || !SERVICE.matcher(service).matches()) {
-      throw Failures.permanent(
-          DeployFailure.INVALID_REQUEST, "\"" + service + "\" is not a valid service name");
-    }
+    Names.service(service);
   }
 
   private static void sleep() throws IOException {

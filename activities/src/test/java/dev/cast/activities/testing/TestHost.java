@@ -9,6 +9,7 @@ import dev.cast.activities.service.RunRecord;
 import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.activities.supervisor.SupervisorSettings;
 import dev.cast.bundle.BundleInfo;
+import dev.cast.bundle.BundleInspector;
 import dev.cast.bundle.BundlePacker;
 import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
@@ -82,7 +83,14 @@ public final class TestHost implements AutoCloseable {
     this.supervisorSettings = supervisorSettings;
     this.settings =
         new HostSettings(
-            "test-host", "127.0.0.1", root.resolve("data"), PORT_FROM, PORT_TO, 1 << 26, true);
+            "test-host",
+            "127.0.0.1",
+            root.resolve("data"),
+            PORT_FROM,
+            PORT_TO,
+            1 << 26,
+            BundleInspector.DEFAULT_MAX_ENTRIES,
+            true);
     this.caches = caches != null ? caches : s -> new BundleCache(s.layout(), fetcher);
     openAgent();
   }

@@ -3,6 +3,7 @@ package dev.cast.api.auth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -23,8 +24,20 @@ public final class AgentTokens {
     new SecureRandom().nextBytes(random);
     String token = HexFormat.of().formatHex(random);
     Files.createDirectories(dataDir);
-    Files.writeString(file, token + "\n");
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    // Created 0600 (never readable by others, not even between create and chmod) and complete
+    // before it gets its name, so a crash cannot leave a truncated token behind.
+    Path temp =
+        Files.createTempFile(
+            dataDir,
+            ".agent-token-",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(temp, token + "\n");
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
     return token;
   }
 }

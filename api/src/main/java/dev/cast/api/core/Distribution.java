@@ -84,13 +84,15 @@ public final class Distribution implements Managed {
       try {
         publish(row);
       } catch (RuntimeException e) {
-        log.warn("cannot publish {}@{}: {}", row.app(), row.version(), e.getMessage());
+        log.error("cannot publish {}@{}: {}", row.app(), row.version(), e.getMessage());
       }
     }
   }
 
   /** Makes (once) the torrent of a pushed release, lets the tracker serve it, and seeds it. */
   public Metainfo publish(ReleaseRow row) {
+    // Never make a torrent of, or seed, a bundle damaged on disk (hashed once per file state).
+    store.requireIntact(row);
     Metainfo torrent = torrents.computeIfAbsent(row.sha256(), sha -> load(row));
     tracker.allow(torrent.infoHash());
     TorrentPeer peer = seeder;

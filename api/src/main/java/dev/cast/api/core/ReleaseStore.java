@@ -16,31 +16,81 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * Pushed bundles: checked in full before anything is kept, stored by sha256 under the api's data
  * dir, and recorded in the catalog.
  */
 public final class ReleaseStore {
+  /** What a push refused for lack of an inspection slot is told to wait. */
+  static final int RETRY_AFTER_SECONDS = 5;
+
   private final com.google.common.util.concurrent.RateLimiter limiter;
   private final java.util.concurrent.atomic.LongAdder served =
       new java.util.concurrent.atomic.LongAdder();
   private final Path bundleDir;
   private final long maxBytes;
+  private final int maxEntries;
+  private final Semaphore inspections;
+  private final int maxInspections;
   private final ReleaseDao dao;
   private final ObjectMapper json;
+  private final Inspector inspector;
+  private final StoredBundles stored = new StoredBundles(this::bundleFile);
+
+  /** How a pushed bundle is checked; a seam for tests. */
+  @FunctionalInterface
+  interface Inspector {
+    BundleInfo inspect(Path tarGz, long maxBytes, int maxEntries)
+        throws BundleException, IOException;
+  }
 
   /**
+   * @param maxEntries the most entries a pushed bundle may have
+   * @param maxInspections pushes checked at the same time at most; more are refused with 429
    * @param uploadRate bundle bytes sent over HTTP per second at most; 0 for no cap
    */
   @SuppressWarnings("UnstableApiUsage")
   public ReleaseStore(
-      Path bundleDir, long maxBytes, ReleaseDao dao, ObjectMapper json, long uploadRate)
+      Path bundleDir,
+      long maxBytes,
+      int maxEntries,
+      int maxInspections,
+      ReleaseDao dao,
+      ObjectMapper json,
+      long uploadRate)
       throws IOException {
+    this(
+        bundleDir,
+        maxBytes,
+        maxEntries,
+        maxInspections,
+        dao,
+        json,
+        uploadRate,
+        BundleInspector::inspect);
+  }
+
+  @SuppressWarnings("UnstableApiUsage")
+  ReleaseStore(
+      Path bundleDir,
+      long maxBytes,
+      int maxEntries,
+      int maxInspections,
+      ReleaseDao dao,
+      ObjectMapper json,
+      long uploadRate,
+      Inspector inspector)
+      throws IOException {
+    this.inspector = inspector;
     this.limiter =
         uploadRate > 0 ? com.google.common.util.concurrent.RateLimiter.create(uploadRate) : null;
     this.bundleDir = Files.createDirectories(bundleDir);
     this.maxBytes = maxBytes;
+    this.maxEntries = maxEntries;
+    this.maxInspections = maxInspections;
+    this.inspections = new Semaphore(maxInspections);
     this.dao = dao;
     this.json = json;
   }
@@ -77,6 +127,15 @@ public final class ReleaseStore {
     Optional<ReleaseRow> existing = dao.find(app, version);
     if (existing.isPresent()) {
       if (existing.get().sha256().equals(info.sha256())) {
+        if (!stored.intact(existing.get())) {
+          // The same bytes again repair a stored bundle that was damaged on disk.
+          Files.move(
+              upload,
+              bundleFile(info.sha256()),
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+          stored.verified(info.sha256());
+        }
         return new Pushed(existing.get(), false);
       }
       throw ApiException.conflict(
@@ -93,6 +152,7 @@ public final class ReleaseStore {
         bundleFile(info.sha256()),
         StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
+    stored.verified(info.sha256());
     ReleaseRow row =
         new ReleaseRow(
             app,
@@ -131,16 +191,49 @@ public final class ReleaseStore {
     }
   }
 
+  /**
+   * Checks the upload, at most {@code maxInspections} at a time. Checking is the costly part of a
+   * push (a compression bomb takes seconds of CPU to refuse), so one more is turned away at once
+   * rather than queued: a queue would hold a request thread per waiting push.
+   */
   private BundleInfo inspect(Path upload) throws IOException {
+    if (!inspections.tryAcquire()) {
+      throw ApiException.tooManyRequests(
+          "TOO_MANY_PUSHES",
+          "the api is already checking "
+              + maxInspections
+              + " pushed bundles (bundles.maxConcurrentInspections); push again in a few"
+              + " seconds",
+          RETRY_AFTER_SECONDS);
+    }
     try {
-      return BundleInspector.inspect(upload, maxBytes);
+      return inspector.inspect(upload, maxBytes, maxEntries);
     } catch (BundleException e) {
-      throw ApiException.badRequest("INVALID_BUNDLE", e.getMessage());
+      throw ApiException.badRequest(
+          "INVALID_BUNDLE",
+          e.getMessage()
+              + (e.problem().contains("a bundle may have at most")
+                  ? " (bundles.maxEntries in config.yml)"
+                  : ""));
+    } finally {
+      inspections.release();
     }
   }
 
   private String servicesJson(BundleInfo info) throws JsonProcessingException {
     return json.writeValueAsString(List.copyOf(info.manifest().services().keySet()));
+  }
+
+  /**
+   * Refuses to hand out a stored bundle that no longer has its pushed size and sha256 (500
+   * STORED_BUNDLE_CORRUPT). The sha256 is computed once per state of the file (size and mtime).
+   */
+  public void requireIntact(ReleaseRow row) {
+    try {
+      stored.requireIntact(row);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public Path bundleFile(String sha256) {

@@ -32,17 +32,26 @@ public final class ProblemMappers {
     @Context UriInfo uriInfo;
 
     Response render(Problem problem) {
+      return builder(problem).build();
+    }
+
+    Response.ResponseBuilder builder(Problem problem) {
       String path = uriInfo == null ? null : "/" + uriInfo.getPath();
-      return problem.withInstance(path).response().build();
+      return problem.withInstance(path).response();
     }
   }
 
   static final class Api extends Base<ApiException> {
     @Override
     public Response toResponse(ApiException e) {
-      return render(
-          Problem.of(e.status(), e.type(), e.title(), e.getMessage())
-              .withDeploymentId(e.deploymentId()));
+      Response.ResponseBuilder response =
+          builder(
+              Problem.of(e.status(), e.type(), e.title(), e.getMessage())
+                  .withDeploymentId(e.deploymentId()));
+      if (e.retryAfterSeconds() != null) {
+        response.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+      }
+      return response.build();
     }
   }
 

@@ -127,6 +127,7 @@ public class AppsResource {
       @HeaderParam("Range") String range) {
     releases.requireApp(app);
     ReleaseRow row = releases.require(app, Names.version(version));
+    releases.requireIntact(row);
     java.util.Optional<ByteRange> wanted;
     try {
       wanted = ByteRange.parse(range, row.size());
@@ -169,6 +170,7 @@ public class AppsResource {
       @PathParam("app") String app, @PathParam("version") String version, @Context UriInfo uri) {
     releases.requireApp(app);
     ReleaseRow row = releases.require(app, Names.version(version));
+    releases.requireIntact(row);
     byte[] torrent =
         distribution
             .torrentFor(row, uri.getBaseUri().toString())

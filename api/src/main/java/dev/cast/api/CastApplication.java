@@ -66,6 +66,17 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
       // Our own mappers render every error as application/problem+json.
       server.setRegisterDefaultExceptionMappers(false);
     }
+    // Errors Jetty answers itself (414, an ambiguous URI, a bad header) are problem+json too.
+    env.lifecycle()
+        .addEventListener(
+            new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+              @Override
+              public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                if (event instanceof org.eclipse.jetty.server.Server server) {
+                  server.setErrorHandler(new dev.cast.api.errors.ProblemErrorHandler());
+                }
+              }
+            });
     ObjectMapper json = env.getObjectMapper();
     json.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     // "version": 1 where a string is expected is refused, not read as "1".

@@ -13,6 +13,7 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
   private static final Logger log = LoggerFactory.getLogger(ServerApplication.class);
 
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final CompletableFuture<Void> agentRegistered = new CompletableFuture<>();
   private volatile Agent agent;
 
   /** Stops the embedded agent (its services keep running), e.g. before killing them. */
@@ -30,6 +31,11 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
 
   @Override
   protected void extend(ServerConfiguration config, Environment env, Runtime runtime) {
+    if (config.getAgent().isEnabled()) {
+      // The REST port opens before the embedded agent registers: a deploy in between waits for
+      // it instead of finding no host.
+      runtime.deployments().holdUntilHostsReady(agentRegistered);
+    }
     // Registered after the Temporal engine, so it stops before it.
     env.lifecycle()
         .manage(
@@ -59,12 +65,14 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
           settings.setToken(runtime.agentToken());
         }
         agent = new Agent(settings);
-        agent.start();
+        agent.start(); // registers the host before it returns
       }
+      agentRegistered.complete(null);
       log.info("Cast is ready: http://127.0.0.1:{}/v1/apps", apiPort);
       port.complete(apiPort);
     } catch (Exception e) {
       port.completeExceptionally(e);
+      agentRegistered.completeExceptionally(e);
       throw new IllegalStateException("the embedded agent failed to start: " + e.getMessage(), e);
     }
   }

@@ -42,6 +42,7 @@ public final class Agent implements AutoCloseable {
   }
 
   public synchronized void start() throws Exception {
+    ExpectedFailureLog.install();
     HostSettings settings =
         new HostSettings(
             config.getName(),

@@ -188,4 +188,20 @@ class DeployWorkflowTest extends RolloutTestBase {
     assertThat(live.hosts()).extracting(HostProgress::state).containsExactly("activating");
     release.countDown();
   }
+
+  @Test
+  void endsFailedWithoutTouchingAHostWhenADurationIsOutOfRange() {
+    ReleaseActivities a = host("a", "1.0.0");
+    env.start();
+    DeployWorkflow workflow = stub(DeployWorkflow.class, WorkflowIds.deploy("hello"));
+
+    // 2^63 - 1 ms once overflowed the switch's timeout and failed every workflow task.
+    DeploymentProgress result =
+        workflow.run(new DeployRequest("d-1", V2, List.of("a"), Long.MAX_VALUE, 5, null));
+
+    assertThat(result.state()).isEqualTo(DeploymentState.FAILED);
+    assertThat(result.cause()).contains("INVALID_REQUEST: healthyDeadline").contains("1s to 1h");
+    verify(a, never()).stageRelease(any());
+    verify(catalog).recordDeployment(result);
+  }
 }

@@ -40,6 +40,15 @@ public record AppLayout(Path dir) {
     return dir.resolve("previous");
   }
 
+  /**
+   * What {@code previous} pointed at before the last switch (a link, absent when nothing was), so a
+   * revert of that switch puts {@code previous} back too: a failed release must never become the
+   * target of the next rollback.
+   */
+  public Path previousBeforeSwitch() {
+    return dir.resolve(".previous-before-switch");
+  }
+
   public Path sharedDir() {
     return dir.resolve("shared");
   }

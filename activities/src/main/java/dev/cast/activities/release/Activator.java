@@ -54,9 +54,19 @@ final class Activator {
 
   private static void switchLinks(AppLayout app, String current, String version)
       throws IOException {
+    if (current != null && current.equals(version)) {
+      return; // An earlier attempt switched already.
+    }
+    // Remembered for a revert of this switch, which puts previous back as well.
+    String before = ReleaseLinks.version(app.previous());
+    if (before == null) {
+      ReleaseLinks.remove(app.previousBeforeSwitch());
+    } else {
+      ReleaseLinks.point(app.previousBeforeSwitch(), before);
+    }
     if (current == null) {
       ReleaseLinks.remove(app.previous()); // A stale previous must not become a rollback target.
-    } else if (!current.equals(version)) {
+    } else {
       ReleaseLinks.point(app.previous(), current);
     }
     ReleaseLinks.point(app.current(), version);

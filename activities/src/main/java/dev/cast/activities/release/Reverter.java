@@ -39,7 +39,14 @@ final class Reverter {
     String current = ReleaseLinks.version(app.current());
     if (!target.equals(current)) {
       if (current != null && current.equals(request.failedVersion())) {
-        ReleaseLinks.point(app.previous(), current);
+        // The switch happened: previous goes back to what it was before it, so the failed
+        // release never becomes the next rollback's target.
+        String before = ReleaseLinks.version(app.previousBeforeSwitch());
+        if (before == null || before.equals(target)) {
+          ReleaseLinks.remove(app.previous());
+        } else {
+          ReleaseLinks.point(app.previous(), before);
+        }
       }
       ReleaseLinks.point(app.current(), target);
     }

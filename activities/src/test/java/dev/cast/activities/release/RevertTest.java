@@ -29,6 +29,21 @@ class RevertTest extends HostTest {
   }
 
   @Test
+  void putsThePreviousLinkBackToTheReleaseBeforeTheFailedSwitch() throws Exception {
+    host.deploy("hello", "v0", ActivationTest.SLEEPER);
+    host.deploy("hello", "v1", ActivationTest.SLEEPER);
+    host.deploy("hello", "v2", UNHEALTHY);
+
+    revert("v2", "v1");
+
+    assertThat(Files.readSymbolicLink(host.app("hello").current()))
+        .isEqualTo(Path.of("releases", "v1"));
+    assertThat(Files.readSymbolicLink(host.app("hello").previous()))
+        .as("a rollback after the failed deploy goes to v0, never to the failed v2")
+        .isEqualTo(Path.of("releases", "v0"));
+  }
+
+  @Test
   void putsThePreviousReleaseBackAfterAFailedActivation() throws Exception {
     host.deploy("hello", "v1", ActivationTest.SLEEPER);
     host.deploy("hello", "v2", UNHEALTHY);
@@ -38,8 +53,9 @@ class RevertTest extends HostTest {
     revert("v2", "v1");
 
     assertThat(Procs.groupMembers(failedPid)).isEmpty();
-    assertThat(Files.readSymbolicLink(host.app("hello").previous()))
-        .isEqualTo(Path.of("releases", "v2"));
+    assertThat(host.app("hello").previous())
+        .as("v1 was the first release: the failed v2 must not become a rollback target")
+        .doesNotExist();
     assertThat(Files.readSymbolicLink(host.app("hello").current()))
         .isEqualTo(Path.of("releases", "v1"));
     RunRecord running = host.runRecord("hello", "web");

@@ -70,6 +70,8 @@ public final class DeploymentService {
   private final Duration defaultProgressDeadline;
   private final Duration unreachableAfter;
   private final int keepReleases;
+  private volatile java.util.concurrent.CompletableFuture<?> hostsReady =
+      java.util.concurrent.CompletableFuture.completedFuture(null);
 
   public DeploymentService(
       Supplier<WorkflowClient> client,
@@ -92,6 +94,14 @@ public final class DeploymentService {
     this.defaultProgressDeadline = millis(defaults.getProgressDeadline());
     this.unreachableAfter = millis(defaults.getUnreachableAfter());
     this.keepReleases = defaults.getKeepReleases();
+  }
+
+  /**
+   * Requests that need hosts wait (up to 30 s) until {@code ready} completes when no host has
+   * registered yet: the server's own agent registers a moment after the REST port opens.
+   */
+  public void holdUntilHostsReady(java.util.concurrent.CompletableFuture<?> ready) {
+    this.hostsReady = ready;
   }
 
   public DeploymentRow deploy(String app, DeployBody body, String who) {
@@ -614,6 +624,17 @@ public final class DeploymentService {
    */
   private List<String> targets(List<String> requested, Map<String, String> selector) {
     List<HostRow> known = hosts.list();
+    if (known.isEmpty() && !hostsReady.isDone()) {
+      // The embedded agent is still starting: wait for it rather than answer NO_HOSTS.
+      try {
+        hostsReady.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.warn("the embedded agent is not ready: {}", e.getMessage());
+      }
+      known = hosts.list();
+    }
     List<String> names = known.stream().map(HostRow::name).toList();
     if (requested != null && !requested.isEmpty() && selector != null && !selector.isEmpty()) {
       throw ApiException.badRequest(

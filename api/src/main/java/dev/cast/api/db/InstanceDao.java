@@ -41,13 +41,16 @@ public final class InstanceDao {
     jdbi.useHandle(
         h ->
             h.createUpdate(
-                    "UPDATE host_apps SET previous_version = version, version = ?, updated_at = ?"
-                        + " WHERE app = ? AND host = ? AND version IS NOT ?")
-                .bind(0, version)
-                .bind(1, System.currentTimeMillis())
-                .bind(2, app)
-                .bind(3, host)
-                .bind(4, version)
+                    // Not the failed version as previous: a rollback must never pick it. The
+                    // host's report (sent as its revert returns) says what previous is now.
+                    "UPDATE host_apps SET previous_version = CASE WHEN previous_version IS :version"
+                        + " THEN NULL ELSE previous_version END, version = :version,"
+                        + " updated_at = :now WHERE app = :app AND host = :host"
+                        + " AND version IS NOT :version")
+                .bind("version", version)
+                .bind("now", System.currentTimeMillis())
+                .bind("app", app)
+                .bind("host", host)
                 .execute());
   }
 

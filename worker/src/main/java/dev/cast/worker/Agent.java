@@ -50,7 +50,8 @@ public final class Agent implements AutoCloseable {
             config.getPorts().getFrom(),
             config.getPorts().getTo(),
             config.getMaxBundleSize().toBytes(),
-            config.isDirectWrites());
+            config.isDirectWrites(),
+            config.getDiskReserve().toBytes());
     bundles = BundleSharing.open(settings, config.getApi(), config.getTorrent());
     host = HostRuntime.open(settings, supervisorSettings(), bundles.cache());
     logs =

@@ -1,5 +1,6 @@
 package dev.cast.activities.bundle;
 
+import dev.cast.activities.host.DiskSpace;
 import dev.cast.torrent.Download;
 import dev.cast.torrent.Metainfo;
 import dev.cast.torrent.Progress;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Fetches bundles over BitTorrent: {@code GET <api>/v1/apps/<app>/releases/<version>/torrent}, then
  * a download from the tracker's peers and the api's web seed into {@code bundles/partial/}, which
  * is moved to the target once every piece is verified. The partial file stays across attempts and
- * agent restarts, so the next attempt resumes it.
+ * agent restarts, so the next attempt resumes it; it is removed when the activity is cancelled,
+ * when the disk is full, and before falling back to HTTP.
  *
  * <p>Falls back to {@link HttpBundleFetcher}, with a warning naming why, when the api has no
  * torrent for the release (404: pushed before BitTorrent, or an api without it), when the torrent
@@ -85,10 +87,34 @@ public final class TorrentBundleFetcher implements BundleFetcher {
       fallBack(bundlePath, target, progress, "its torrent names the file " + meta.name());
       return;
     }
-    String failure = download(meta, target, share, progress);
+    Path partial = partialDir.resolve(meta.name());
+    String failure;
+    try {
+      failure = download(meta, target, share, progress);
+    } catch (IOException | RuntimeException | Error e) {
+      // Cancelled, or the disk is full: no retry resumes the partial file, so it goes now rather
+      // than keeping the disk full. Other failures keep it for the retry.
+      if (DiskSpace.ends(e)) {
+        discard(meta, partial);
+      }
+      throw e;
+    }
     if (failure != null) {
+      // Removed before HTTP writes a second copy of the bundle: on a nearly full disk the two
+      // would not fit side by side.
+      discard(meta, partial);
+      if (DiskSpace.isFull(failure)) {
+        throw new IOException("BitTorrent download of " + meta.name() + " failed: " + failure);
+      }
       fallBack(bundlePath, target, progress, failure);
-      Files.deleteIfExists(partialDir.resolve(meta.name()));
+    }
+  }
+
+  /** Takes the download out of the session (which closes its file) and deletes its file. */
+  private void discard(Metainfo meta, Path partial) throws IOException {
+    peer.remove(meta.infoHash());
+    if (Files.deleteIfExists(partial)) {
+      LOG.info("removed the partial download {}", partial);
     }
   }
 

@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * @param portTo the highest port the agent hands out
  * @param maxBundleBytes the largest bundle (and unpacked release) the agent accepts
  * @param directWrites whether a release's large files are written past the page cache
+ * @param diskReserveBytes free space staging leaves on the data dir's file systems, so the agent's
+ *     database, its logs and the services' logs can still be written when a release does not fit
  */
 public record HostSettings(
     String hostName,
@@ -20,9 +22,16 @@ public record HostSettings(
     int portFrom,
     int portTo,
     long maxBundleBytes,
-    boolean directWrites) {
+    boolean directWrites,
+    long diskReserveBytes) {
+
+  /** The default {@code diskReserveBytes}: 16 MiB. */
+  public static final long DEFAULT_DISK_RESERVE = 16L * 1024 * 1024;
 
   public HostSettings {
+    if (diskReserveBytes < 0) {
+      throw new IllegalArgumentException("negative disk reserve " + diskReserveBytes);
+    }
     if (portFrom < 1 || portTo > 65535 || portFrom > portTo) {
       throw new IllegalArgumentException("bad port range " + portFrom + "-" + portTo);
     }

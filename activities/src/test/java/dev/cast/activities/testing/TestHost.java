@@ -82,7 +82,14 @@ public final class TestHost implements AutoCloseable {
     this.supervisorSettings = supervisorSettings;
     this.settings =
         new HostSettings(
-            "test-host", "127.0.0.1", root.resolve("data"), PORT_FROM, PORT_TO, 1 << 26, true);
+            "test-host",
+            "127.0.0.1",
+            root.resolve("data"),
+            PORT_FROM,
+            PORT_TO,
+            1 << 26,
+            true,
+            HostSettings.DEFAULT_DISK_RESERVE);
     this.caches = caches != null ? caches : s -> new BundleCache(s.layout(), fetcher);
     openAgent();
   }

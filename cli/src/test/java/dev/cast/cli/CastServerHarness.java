@@ -25,7 +25,16 @@ final class CastServerHarness {
   private final HttpClient http = HttpClient.newHttpClient();
 
   CastServerHarness(ConfigOverride... extra) {
+    this(null, extra);
+  }
+
+  /**
+   * A server whose embedded agent keeps its data in {@code agentDataDir} (null: {@code agent} in
+   * the server's data dir). A second {@code agent.dataDir} override would not replace the first.
+   */
+  CastServerHarness(Path agentDataDir, ConfigOverride... extra) {
     dataDir = TempDirs.create("cast-e2e-");
+    Path agentDir = agentDataDir != null ? agentDataDir : dataDir.resolve("agent");
     app =
         new DropwizardAppExtension<>(
             ServerApplication.class,
@@ -33,8 +42,7 @@ final class CastServerHarness {
             java.util.stream.Stream.concat(
                     java.util.stream.Stream.of(
                         ConfigOverride.config("dataDir", dataDir.toString()),
-                        ConfigOverride.config(
-                            "agent.dataDir", dataDir.resolve("agent").toString())),
+                        ConfigOverride.config("agent.dataDir", agentDir.toString())),
                     java.util.Arrays.stream(extra))
                 .toArray(ConfigOverride[]::new));
   }

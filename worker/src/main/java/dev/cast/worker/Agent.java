@@ -65,7 +65,7 @@ public final class Agent implements AutoCloseable {
             logs.url(),
             config.getToken(),
             config.getLabels(),
-            HostFacts.of(settings.dataDir()),
+            () -> HostFacts.of(settings.dataDir()),
             host.supervisor()::statuses);
     host.supervisor().addListener(status -> registration.changed());
     host.releaseActivities().reportServicesWith(registration::reportNow);

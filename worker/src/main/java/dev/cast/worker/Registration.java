@@ -43,7 +43,8 @@ final class Registration implements AutoCloseable {
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final URI host;
   private final URI services;
-  private final String body;
+  private final Map<String, Object> identity;
+  private final Supplier<Map<String, Object>> facts;
   private final Supplier<List<ServiceStatus>> statuses;
   private volatile boolean registered;
 
@@ -56,27 +57,32 @@ final class Registration implements AutoCloseable {
       String logsUrl,
       String token,
       Map<String, String> labels,
-      Map<String, Object> facts,
+      Supplier<Map<String, Object>> facts,
       Supplier<List<ServiceStatus>> statuses) {
     String base = apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name;
     this.host = URI.create(base);
     this.services = URI.create(base + "/services");
     this.statuses = statuses;
     this.authorization = "Bearer " + (token == null ? "" : token);
+    this.identity =
+        Map.of(
+            "address",
+            address,
+            "agentVersion",
+            AGENT_VERSION,
+            "logsUrl",
+            logsUrl,
+            "labels",
+            labels);
+    this.facts = facts;
+  }
+
+  /** The registration, with facts read now: free disk changes between heartbeats. */
+  private String body() {
+    Map<String, Object> body = new java.util.LinkedHashMap<>(identity);
+    body.put("facts", facts.get());
     try {
-      this.body =
-          json.writeValueAsString(
-              Map.of(
-                  "address",
-                  address,
-                  "agentVersion",
-                  AGENT_VERSION,
-                  "logsUrl",
-                  logsUrl,
-                  "labels",
-                  labels,
-                  "facts",
-                  facts));
+      return json.writeValueAsString(body);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -109,7 +115,7 @@ final class Registration implements AutoCloseable {
   }
 
   private void beat() {
-    if (put(host, body) && !registered) {
+    if (put(host, body()) && !registered) {
       registered = true;
       log.info("registered with the api at {}", host);
     }

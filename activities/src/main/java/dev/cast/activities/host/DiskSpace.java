@@ -4,6 +4,7 @@ import static java.util.stream.Collectors.joining;
 
 import dev.cast.workflows.shared.DeployFailure;
 import io.temporal.client.ActivityCanceledException;
+import io.temporal.client.ActivityNotExistsException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -100,12 +101,17 @@ public final class DiskSpace {
 
   /**
    * Whether a staging that failed with {@code t} will not be retried as it stands, so its partial
-   * files serve no retry: a permanent failure, ENOSPC, or a cancelled activity. A transient failure
-   * (network, agent stopped, activity timed out) keeps them for the retry to resume.
+   * files serve no retry: a permanent failure, ENOSPC, or an activity whose heartbeat says it was
+   * cancelled or no longer exists. The last is what a cancelled activity sees when its workflow has
+   * already ended (workflows do not wait for a cancelled activity), and also what an attempt that
+   * timed out sees: its retry then fetches again from the start, the price of not leaving the disk
+   * full. Other failures (network, the agent stopping or being killed) keep the partial file for
+   * the retry to resume.
    */
   public static boolean ends(Throwable t) {
     return isFull(t)
         || t instanceof ActivityCanceledException
+        || t instanceof ActivityNotExistsException
         || (t instanceof ApplicationFailure failure && failure.isNonRetryable());
   }
 

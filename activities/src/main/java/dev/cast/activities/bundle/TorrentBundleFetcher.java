@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * a download from the tracker's peers and the api's web seed into {@code bundles/partial/}, which
  * is moved to the target once every piece is verified. The partial file stays across attempts and
  * agent restarts, so the next attempt resumes it; it is removed when the activity is cancelled,
- * when the disk is full, and before falling back to HTTP.
+ * when the disk is full, and once HTTP took over (before, where the disk cannot hold both).
  *
  * <p>Falls back to {@link HttpBundleFetcher}, with a warning naming why, when the api has no
  * torrent for the release (404: pushed before BitTorrent, or an api without it), when the torrent
@@ -88,9 +88,11 @@ public final class TorrentBundleFetcher implements BundleFetcher {
       return;
     }
     Path partial = partialDir.resolve(meta.name());
-    String failure;
     try {
-      failure = download(meta, target, share, progress);
+      String failure = download(meta, target, share, progress);
+      if (failure != null) {
+        fallBackAfter(failure, meta, partial, bundlePath, target, progress);
+      }
     } catch (IOException | RuntimeException | Error e) {
       // Cancelled, or the disk is full: no retry resumes the partial file, so it goes now rather
       // than keeping the disk full. Other failures keep it for the retry.
@@ -99,15 +101,29 @@ public final class TorrentBundleFetcher implements BundleFetcher {
       }
       throw e;
     }
-    if (failure != null) {
-      // Removed before HTTP writes a second copy of the bundle: on a nearly full disk the two
-      // would not fit side by side.
-      discard(meta, partial);
-      if (DiskSpace.isFull(failure)) {
-        throw new IOException("BitTorrent download of " + meta.name() + " failed: " + failure);
-      }
-      fallBack(bundlePath, target, progress, failure);
+  }
+
+  /**
+   * HTTP after a failed download. The partial file goes once HTTP has the bundle; before, when the
+   * disk could not hold the HTTP copy beside it (the check before the fetch counted on reusing it).
+   * Otherwise it stays until then, so a retry can still resume it if HTTP fails too.
+   */
+  private void fallBackAfter(
+      String failure,
+      Metainfo meta,
+      Path partial,
+      String bundlePath,
+      Path target,
+      Consumer<FetchProgress> progress)
+      throws IOException {
+    if (DiskSpace.isFull(failure)) {
+      throw new IOException("BitTorrent download of " + meta.name() + " failed: " + failure);
     }
+    if (Files.exists(partial) && Files.getFileStore(partial).getUsableSpace() < meta.length()) {
+      discard(meta, partial);
+    }
+    fallBack(bundlePath, target, progress, failure);
+    discard(meta, partial);
   }
 
   /** Takes the download out of the session (which closes its file) and deletes its file. */

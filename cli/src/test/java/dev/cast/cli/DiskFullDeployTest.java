@@ -51,10 +51,17 @@ class DiskFullDeployTest {
     String url = CAST.instanceUrl("hello");
     assertThat(CAST.fetch(url)).startsWith("hello from version 1.0.0");
     JsonNode host = CAST.api().get("/v1/hosts/local").body();
-    assertThat(host.path("freeDiskBytes").asLong())
+    long free = host.path("freeDiskBytes").asLong();
+    assertThat(free)
         .as("free disk of the host, top-level: %s", host)
         .isPositive()
         .isLessThanOrEqualTo(20 * MIB);
+    Path ballast = AGENT_DIR.resolve("ballast");
+    Files.write(ballast, new byte[(int) (2 * MIB)]);
+    assertThat(awaitFreeDiskBelow(free - MIB))
+        .as("the next heartbeat tells of the 2 MiB written")
+        .isLessThan(free - MIB);
+    Files.delete(ballast);
     Path v2 = packWithBlob("2.0.0", 25 * MIB);
     ApiClient.Reply pushed = CAST.api().pushBundle("hello", v2);
     assertThat(pushed.status()).as(pushed.body().toString()).isEqualTo(201);
@@ -87,6 +94,17 @@ class DiskFullDeployTest {
           .containsExactlyInAnyOrder("1.0.0", ".1.0.0.sha256");
     }
     assertThat(CAST.fetch(url)).startsWith("hello from version 1.0.0");
+  }
+
+  /** The host's free disk as GET /v1/hosts shows it, once below {@code bytes} (10 s at most). */
+  private static long awaitFreeDiskBelow(long bytes) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long free;
+    do {
+      Thread.sleep(200);
+      free = CAST.api().get("/v1/hosts").body().get(0).path("freeDiskBytes").asLong();
+    } while (free >= bytes && System.nanoTime() < end);
+    return free;
   }
 
   /** examples/hello with a file of random bytes, which no gzip makes smaller. */

@@ -90,6 +90,22 @@ class DiskFullStagingTest {
   }
 
   @Test
+  void thePartialDownloadOfAReleaseThatCannotFitIsRemovedAndCountedAsHeld() throws Exception {
+    BundleInfo info = packWith("2.0.0", "blob.bin", random(25 * MIB));
+    // What an earlier attempt's BitTorrent download left, kept for a resume.
+    Path partial = host.settings.layout().partialBundle(info.sha256());
+    Files.createDirectories(partial.getParent());
+    Files.write(partial, random(MIB));
+
+    ApplicationFailure failure = applicationFailure(() -> stage(info, "2.0.0"));
+
+    assertThat(failure.getType()).isEqualTo("INSUFFICIENT_DISK");
+    assertThat(failure.getOriginalMessage()).contains("needs 49.0 MiB in ");
+    assertThat(partial).doesNotExist();
+    assertNothingHalfWritten(info.sha256());
+  }
+
+  @Test
   void aReleaseThatUnpacksBeyondTheDiskFailsBeforeUnpacking() throws Exception {
     // 24 MiB of zeros: a bundle of some 25 KiB that passes the check before the fetch.
     BundleInfo info = packWith("2.0.0", "zeros.bin", new byte[(int) (24 * MIB)]);

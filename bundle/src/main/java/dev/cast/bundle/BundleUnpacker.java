@@ -84,6 +84,37 @@ public final class BundleUnpacker {
     return unpack(tarGz, targetDir, maxBytes, maxEntries, false, directWrites);
   }
 
+  /**
+   * About how many bytes {@code tarGz} unpacks to, without reading it: the uncompressed length the
+   * gzip trailer records (ISIZE, its last 4 bytes), which for a tar is the files' contents plus 512
+   * bytes of header per entry, padding and end blocks: a little more than the files take. It is
+   * exact for a single gzip member under 4 GiB, which is what {@link BundlePacker} and {@code tar
+   * czf} write. ISIZE counts only the last member of a multi-member gzip and wraps past 4 GiB, so
+   * the estimate is never taken below the compressed size; a bundle that still unpacks to more
+   * fails with ENOSPC in the unpack, which removes what it wrote.
+   *
+   * <p>Reading every tar header instead would be exact for any gzip, but means inflating the whole
+   * archive once more before unpacking it (seconds for a large bundle, on the host that is about to
+   * serve it); the trailer costs one 4-byte read.
+   */
+  public static long estimatedUnpackedBytes(Path tarGz) throws IOException {
+    try (var channel = Files.newByteChannel(tarGz)) {
+      long size = channel.size();
+      if (size < 18) {
+        return size;
+      }
+      java.nio.ByteBuffer trailer =
+          java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      channel.position(size - 4);
+      while (trailer.hasRemaining() && channel.read(trailer) >= 0) {
+        // read the 4 bytes
+      }
+      trailer.flip();
+      long isize = trailer.remaining() == 4 ? Integer.toUnsignedLong(trailer.getInt()) : 0;
+      return Math.max(isize, size);
+    }
+  }
+
   private static Manifest unpack(
       Path tarGz,
       Path targetDir,

@@ -147,6 +147,33 @@ class BundleUnpackerTest {
   }
 
   @Test
+  void estimatesTheUnpackedSizeFromTheGzipTrailerWithoutReadingTheArchive() throws Exception {
+    Path bundle =
+        TarBuilder.withManifest()
+            .file("data/zeros", new byte[3_000_000], 0644)
+            .file("data/more", new byte[1_000_000], 0644)
+            .writeTo(dir.resolve("b.tar.gz"));
+    assertThat(Files.size(bundle)).isLessThan(100_000);
+
+    long estimate = BundleUnpacker.estimatedUnpackedBytes(bundle);
+
+    // The tar: contents, a 512-byte header per entry, padding, end blocks.
+    assertThat(estimate).isBetween(4_000_000L, 4_000_000L + 8 * 1024);
+  }
+
+  @Test
+  void theEstimateIsNeverBelowTheBundlesSize() throws Exception {
+    byte[] random = new byte[200_000];
+    new Random(9).nextBytes(random);
+    // A second gzip member appended: the trailer tells of that member alone (5 bytes).
+    Path bundle = dir.resolve("two.tar.gz");
+    Files.write(bundle, TarBuilder.gzip(random));
+    Files.write(bundle, TarBuilder.gzip(new byte[5]), java.nio.file.StandardOpenOption.APPEND);
+
+    assertThat(BundleUnpacker.estimatedUnpackedBytes(bundle)).isEqualTo(Files.size(bundle));
+  }
+
+  @Test
   void keepsExecutableBitOnlyWhereSet() throws Exception {
     Path bundle =
         TarBuilder.withManifest()

@@ -231,6 +231,29 @@ class BadInputTest {
   }
 
   @Test
+  void errorsJettyAnswersItselfAreProblemsToo() throws Exception {
+    String base = "http://127.0.0.1:" + APP.getLocalPort();
+    for (String[] request :
+        new String[][] {
+          {"/v1/apps/" + "a".repeat(20_000), "414"},
+          {"/v1/apps/a%2Fb/releases", "400"},
+          {"/v1/apps/%2e%2e/releases", "400"}
+        }) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + request[0])).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(request[0]).isEqualTo(Integer.parseInt(request[1]));
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValue("application/problem+json");
+      JsonNode problem =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+      assertThat(problem.path("status").asInt()).isEqualTo(Integer.parseInt(request[1]));
+      assertThat(problem.path("detail").asText()).isNotBlank();
+    }
+  }
+
+  @Test
   void answersUnknownDeploymentsWithProblem404() throws Exception {
     ApiClient.Reply reply = CAST.api().get("/v1/deployments/d-nope");
     assertThat(reply.status()).isEqualTo(404);

@@ -25,12 +25,26 @@ final class CastServerHarness {
   private final HttpClient http = HttpClient.newHttpClient();
 
   CastServerHarness(ConfigOverride... extra) {
-    this(ServerApplication.class, extra);
+    this(ServerApplication.class, null, extra);
   }
 
   /** A server of a subclass of the application, e.g. one that injects faults. */
   CastServerHarness(Class<? extends ServerApplication> application, ConfigOverride... extra) {
+    this(application, null, extra);
+  }
+
+  /**
+   * A server whose embedded agent keeps its data in {@code agentDataDir} (null: {@code agent} in
+   * the server's data dir). A second {@code agent.dataDir} override would not replace the first.
+   */
+  CastServerHarness(Path agentDataDir, ConfigOverride... extra) {
+    this(ServerApplication.class, agentDataDir, extra);
+  }
+
+  private CastServerHarness(
+      Class<? extends ServerApplication> application, Path agentDataDir, ConfigOverride... extra) {
     dataDir = TempDirs.create("cast-e2e-");
+    Path agentDir = agentDataDir != null ? agentDataDir : dataDir.resolve("agent");
     app =
         new DropwizardAppExtension<>(
             application,
@@ -38,8 +52,7 @@ final class CastServerHarness {
             java.util.stream.Stream.concat(
                     java.util.stream.Stream.of(
                         ConfigOverride.config("dataDir", dataDir.toString()),
-                        ConfigOverride.config(
-                            "agent.dataDir", dataDir.resolve("agent").toString())),
+                        ConfigOverride.config("agent.dataDir", agentDir.toString())),
                     java.util.Arrays.stream(extra))
                 .toArray(ConfigOverride[]::new));
   }

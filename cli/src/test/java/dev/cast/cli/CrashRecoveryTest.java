@@ -7,16 +7,18 @@ import dev.cast.testkit.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server is killed with {@code kill -9} while its host is switching to a new release whose
- * health takes seconds. After the restart the catalog says what the host runs (not what the dead
- * workflow last recorded), deploying the same release again works, and a rollback really puts the
- * release before it back.
+ * The server (api, embedded Temporal, embedded agent: one process) is killed with {@code kill -9}
+ * at staging, while its host switches to a new release, and while it reverts a failed one. After
+ * each restart the deployment is INTERRUPTED, the catalog says what the host runs (not what the
+ * dead workflow last recorded), deploying again finishes the job, and a rollback goes where it
+ * should: the release before, never a failed one.
  */
 class CrashRecoveryTest {
   private static final Path EXAMPLE = Path.of("../examples/hello");
@@ -37,7 +39,9 @@ class CrashRecoveryTest {
                 "command: [\"sh\", \"-c\", \"sleep 8; exec java -Xshare:auto"
                     + " -XX:TieredStopAtLevel=1 Hello.java\"]\n    #"));
     Main.Bundles.pack(EXAMPLE, slow, "2.0.0", bundles.resolve("v2.tar.gz"));
-    server = new ServerProcess();
+    // Bundles leave the api at 512 KiB/s (seeder and web seed each): a 12 MiB one stages for
+    // seconds, time to kill the server mid-download.
+    server = new ServerProcess("bundles: {maxSize: 64MiB, uploadRate: 512KiB}");
     server.start();
   }
 
@@ -119,15 +123,145 @@ class CrashRecoveryTest {
         .contains("releases on them: 1.0.0, 2.0.0");
   }
 
+  @Test
+  void afterAKillMidStagingTheHostKeepsItsReleaseAndDeployingAgainResumes() throws Exception {
+    ApiClient api = server.api();
+    Path source = TempDirs.create("cast-crash-big-");
+    for (String file : List.of("Hello.java", "cast.yml")) {
+      Files.copy(EXAMPLE.resolve(file), source.resolve(file));
+    }
+    Files.writeString(
+        source.resolve("cast.yml"),
+        Files.readString(source.resolve("cast.yml")).replace("name: hello", "name: big"));
+    Main.Bundles.pack(source, null, "1.0.0", bundles.resolve("big-1.tar.gz"));
+    byte[] blob = new byte[12 << 20];
+    new java.util.Random(12).nextBytes(blob);
+    Files.write(source.resolve("blob.bin"), blob);
+    Main.Bundles.pack(source, null, "2.0.0", bundles.resolve("big-2.tar.gz"));
+    assertThat(api.pushBundle("big", bundles.resolve("big-1.tar.gz")).status()).isEqualTo(201);
+    assertThat(api.pushBundle("big", bundles.resolve("big-2.tar.gz")).status()).isEqualTo(201);
+    assertThat(deploy(api, "big", "1.0.0").path("state").asText()).isEqualTo("SUCCEEDED");
+
+    String id =
+        api.postJson("/v1/apps/big/deployments", Map.of("version", "2.0.0"))
+            .body()
+            .path("id")
+            .asText();
+    awaitTrue(() -> hostState(api, id).equals("staging"), "the host stages 2.0.0");
+    Thread.sleep(3000);
+    assertThat(hostState(api, id)).as("still downloading at 512 KiB/s").isEqualTo("staging");
+    server.kill9();
+    server.start();
+
+    awaitTrue(() -> hostState(api, id).equals("unchanged"), "the host's part is settled");
+    JsonNode interrupted = api.get("/v1/deployments/" + id).body();
+    assertThat(interrupted.path("state").asText()).isEqualTo("INTERRUPTED");
+    assertThat(interrupted.path("hosts").get(0).path("message").asText())
+        .contains("interrupted while staging")
+        .contains("1.0.0 current");
+    JsonNode host = api.get("/v1/apps/big").body().path("current").get(0);
+    assertThat(host.path("version").asText()).as(host.toString()).isEqualTo("1.0.0");
+    assertThat(fetch(instanceUrl(api, "big"))).startsWith("hello from version 1.0.0");
+
+    JsonNode again = deploy(api, "big", "2.0.0");
+    assertThat(again.path("state").asText()).as(again.toString()).isEqualTo("SUCCEEDED");
+    assertThat(fetch(instanceUrl(api, "big"))).startsWith("hello from version 2.0.0");
+    ApiClient.Reply rollback = api.postJson("/v1/apps/big/rollback", Map.of());
+    assertThat(rollback.status()).as(rollback.body().toString()).isEqualTo(202);
+    JsonNode back = api.awaitDeployment(rollback.body().path("id").asText(), Duration.ofMinutes(2));
+    assertThat(back.path("state").asText()).as(back.toString()).isEqualTo("SUCCEEDED");
+    assertThat(fetch(instanceUrl(api, "big"))).startsWith("hello from version 1.0.0");
+  }
+
+  @Test
+  void afterAKillMidRevertTheFailedReleaseIsNeverTheRollbackTarget() throws Exception {
+    ApiClient api = server.api();
+    String manifest =
+        Files.readString(EXAMPLE.resolve("cast.yml"))
+            .replace("name: hello", "name: rev")
+            // 6 s to start: the revert's wait for 1.0.0 to be healthy again is the window.
+            .replace(
+                "command: [\"java\",",
+                "command: [\"sh\", \"-c\", \"sleep 6; exec java -Xshare:auto"
+                    + " -XX:TieredStopAtLevel=1 Hello.java\"]\n    #");
+    Path good = bundles.resolve("rev.yml");
+    Files.writeString(good, manifest);
+    Path broken = bundles.resolve("rev-broken.yml");
+    Files.writeString(broken, manifest.replace("path: /health", "path: /not-ready"));
+    Main.Bundles.pack(EXAMPLE, good, "1.0.0", bundles.resolve("rev-1.tar.gz"));
+    Main.Bundles.pack(EXAMPLE, broken, "2.0.0", bundles.resolve("rev-2.tar.gz"));
+    assertThat(api.pushBundle("rev", bundles.resolve("rev-1.tar.gz")).status()).isEqualTo(201);
+    assertThat(api.pushBundle("rev", bundles.resolve("rev-2.tar.gz")).status()).isEqualTo(201);
+    assertThat(deploy(api, "rev", "1.0.0").path("state").asText()).isEqualTo("SUCCEEDED");
+
+    String id =
+        api.postJson(
+                "/v1/apps/rev/deployments", Map.of("version", "2.0.0", "healthyDeadline", "9s"))
+            .body()
+            .path("id")
+            .asText();
+    Path current = server.dataDir.resolve("agent/apps/rev/current");
+    awaitTrue(
+        () -> hostState(api, id).equals("reverting") && linkTo(current).equals("1.0.0"),
+        "the host reverts: current points at 1.0.0 again while it starts");
+    server.kill9();
+    server.start();
+
+    awaitTrue(
+        () -> api.get("/v1/deployments/" + id).body().path("state").asText().equals("INTERRUPTED"),
+        "the deployment is interrupted");
+    awaitTrue(
+        () ->
+            api.get("/v1/apps/rev")
+                .body()
+                .path("current")
+                .get(0)
+                .path("version")
+                .asText()
+                .equals(linkTo(current)),
+        "the catalog says what the host's current link says");
+    JsonNode host = api.get("/v1/apps/rev").body().path("current").get(0);
+    assertThat(host.path("previousVersion").isNull())
+        .as("the failed 2.0.0 is not the previous release: " + host)
+        .isTrue();
+    ApiClient.Reply rollback = api.postJson("/v1/apps/rev/rollback", Map.of());
+    assertThat(rollback.status()).as(rollback.body().toString()).isEqualTo(409);
+    assertThat(rollback.body().path("detail").asText())
+        .contains("no previous release")
+        .contains("releases on them: 1.0.0, 2.0.0");
+
+    JsonNode again = deploy(api, "rev", "1.0.0");
+    assertThat(again.path("state").asText()).as(again.toString()).isEqualTo("SUCCEEDED");
+    assertThat(fetch(instanceUrl(api, "rev"))).startsWith("hello from version 1.0.0");
+  }
+
+  private static String hostState(ApiClient api, String id) throws Exception {
+    return api.get("/v1/deployments/" + id).body().path("hosts").get(0).path("state").asText();
+  }
+
+  private static String linkTo(Path link) throws java.io.IOException {
+    return Files.isSymbolicLink(link)
+        ? Files.readSymbolicLink(link).getFileName().toString()
+        : "none";
+  }
+
   private static JsonNode deploy(ApiClient api, String version) throws Exception {
+    return deploy(api, "hello", version);
+  }
+
+  private static JsonNode deploy(ApiClient api, String app, String version) throws Exception {
     ApiClient.Reply started =
-        api.postJson("/v1/apps/hello/deployments", Map.of("version", version));
+        api.postJson("/v1/apps/" + app + "/deployments", Map.of("version", version));
     assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
     return api.awaitDeployment(started.body().path("id").asText(), Duration.ofMinutes(2));
   }
 
   private static String instanceUrl(ApiClient api) throws Exception {
-    JsonNode instance = api.get("/v1/apps/hello/instances").body().get(0);
+    return instanceUrl(api, "hello");
+  }
+
+  private static String instanceUrl(ApiClient api, String app) throws Exception {
+    JsonNode instance = api.get("/v1/apps/" + app + "/instances").body().get(0);
     return "http://127.0.0.1:" + instance.path("port").asInt() + "/";
   }
 

@@ -19,7 +19,14 @@ final class ServerProcess implements AutoCloseable {
   private final Path config;
   private Process process;
 
-  ServerProcess(String... extraYaml) throws IOException {
+  ServerProcess() throws IOException {
+    this("bundles: {maxSize: 1MiB}");
+  }
+
+  /**
+   * @param bundlesYaml the {@code bundles:} section, e.g. {@code bundles: {maxSize: 64MiB}}
+   */
+  ServerProcess(String bundlesYaml) throws IOException {
     dataDir = TempDirs.create("cast-crash-");
     port = freePort();
     config = dataDir.resolve("config.yml");
@@ -29,7 +36,7 @@ final class ServerProcess implements AutoCloseable {
             "\n",
             "dataDir: " + dataDir,
             "temporal: {target: embedded, embeddedPort: 0}",
-            "bundles: {maxSize: 1MiB}",
+            bundlesYaml,
             "deploy: {healthyDeadline: 60s}",
             "agent:",
             "  enabled: true",
@@ -43,7 +50,6 @@ final class ServerProcess implements AutoCloseable {
             "  adminConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]",
             "  requestLog: {appenders: []}",
             "logging: {level: WARN, loggers: {dev.cast: INFO}}",
-            String.join("\n", extraYaml),
             ""));
   }
 

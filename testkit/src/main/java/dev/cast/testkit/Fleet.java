@@ -265,6 +265,21 @@ public final class Fleet implements AutoCloseable {
     network.limit(host.index, rate);
   }
 
+  /**
+   * Cuts a host off the network, as a pulled cable: its agent and services keep running but reach
+   * nothing and nothing reaches them. Needs isolation.
+   */
+  public void cut(Host host) throws IOException {
+    requireIsolated("cutting a link");
+    network.setLink(host.index, false);
+  }
+
+  /** Plugs a host {@link #cut} off back in. */
+  public void reconnect(Host host) throws IOException {
+    requireIsolated("cutting a link");
+    network.setLink(host.index, true);
+  }
+
   /** Lifts the cap {@link #limit} set. */
   public void unlimit(Host host) {
     requireIsolated("capping a link");

@@ -163,6 +163,14 @@ final class FleetNetwork implements AutoCloseable {
   }
 
   /**
+   * Takes host {@code index}'s link down (as a pulled cable: nothing in or out) or back up, at the
+   * switch's end of its veth.
+   */
+  void setLink(int index, boolean up) throws IOException {
+    check(ip("-n", names.switchNamespace(), "link", "set", port(index), up ? "up" : "down"));
+  }
+
+  /**
    * Caps the api's link (root namespace to switch) at {@code rate} in each direction, like a
    * host's: everything the api and Temporal send to or receive from the hosts shares it.
    */

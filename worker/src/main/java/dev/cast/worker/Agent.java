@@ -52,7 +52,8 @@ public final class Agent implements AutoCloseable {
             config.getPorts().getTo(),
             config.getMaxBundleSize().toBytes(),
             config.getMaxBundleEntries(),
-            config.isDirectWrites());
+            config.isDirectWrites(),
+            config.getDiskReserve().toBytes());
     bundles = BundleSharing.open(settings, config.getApi(), config.getTorrent());
     host = HostRuntime.open(settings, supervisorSettings(), bundles.cache());
     logs =
@@ -66,7 +67,7 @@ public final class Agent implements AutoCloseable {
             logs.url(),
             config.getToken(),
             config.getLabels(),
-            HostFacts.of(settings.dataDir()),
+            () -> HostFacts.of(settings.dataDir()),
             host.supervisor()::statuses,
             host.releases()::snapshot);
     host.supervisor().addListener(status -> registration.changed());

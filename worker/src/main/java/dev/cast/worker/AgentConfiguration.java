@@ -57,6 +57,13 @@ public class AgentConfiguration {
    */
   private boolean directWrites = true;
 
+  /**
+   * Free space staging leaves on the data dir's file system: a release that would leave less fails
+   * at once with {@code INSUFFICIENT_DISK}, so the agent's database and the logs can still be
+   * written. Modest, so that small disks (and test file systems) still take releases.
+   */
+  @NotNull private DataSize diskReserve = DataSize.mebibytes(16);
+
   /** Seconds between heartbeats (and full service reports) to the api. */
   @Min(1)
   private int heartbeatSeconds = 10;
@@ -203,6 +210,16 @@ public class AgentConfiguration {
   @JsonProperty
   public void setMaxBundleEntries(int maxBundleEntries) {
     this.maxBundleEntries = maxBundleEntries;
+  }
+
+  @JsonProperty
+  public DataSize getDiskReserve() {
+    return diskReserve;
+  }
+
+  @JsonProperty
+  public void setDiskReserve(DataSize diskReserve) {
+    this.diskReserve = diskReserve;
   }
 
   @JsonProperty

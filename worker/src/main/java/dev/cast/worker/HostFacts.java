@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What an agent tells the api about its machine when it registers. */
+/** What an agent tells the api about its machine, read again for every heartbeat. */
 final class HostFacts {
   private HostFacts() {}
 

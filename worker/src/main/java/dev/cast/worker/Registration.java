@@ -45,7 +45,8 @@ final class Registration implements AutoCloseable {
   private final URI host;
   private final URI services;
   private final URI apps;
-  private final String body;
+  private final Map<String, Object> identity;
+  private final Supplier<Map<String, Object>> facts;
   private final Supplier<List<ServiceStatus>> statuses;
   private final Supplier<List<AppReleases>> releases;
   private volatile boolean registered;
@@ -59,7 +60,7 @@ final class Registration implements AutoCloseable {
       String logsUrl,
       String token,
       Map<String, String> labels,
-      Map<String, Object> facts,
+      Supplier<Map<String, Object>> facts,
       Supplier<List<ServiceStatus>> statuses,
       Supplier<List<AppReleases>> releases) {
     String base = apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name;
@@ -69,20 +70,25 @@ final class Registration implements AutoCloseable {
     this.statuses = statuses;
     this.releases = releases;
     this.authorization = "Bearer " + (token == null ? "" : token);
+    this.identity =
+        Map.of(
+            "address",
+            address,
+            "agentVersion",
+            AGENT_VERSION,
+            "logsUrl",
+            logsUrl,
+            "labels",
+            labels);
+    this.facts = facts;
+  }
+
+  /** The registration, with facts read now: free disk changes between heartbeats. */
+  private String body() {
+    Map<String, Object> body = new java.util.LinkedHashMap<>(identity);
+    body.put("facts", facts.get());
     try {
-      this.body =
-          json.writeValueAsString(
-              Map.of(
-                  "address",
-                  address,
-                  "agentVersion",
-                  AGENT_VERSION,
-                  "logsUrl",
-                  logsUrl,
-                  "labels",
-                  labels,
-                  "facts",
-                  facts));
+      return json.writeValueAsString(body);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -115,7 +121,7 @@ final class Registration implements AutoCloseable {
   }
 
   private void beat() {
-    if (put(host, body) && !registered) {
+    if (put(host, body()) && !registered) {
       registered = true;
       log.info("registered with the api at {}", host);
     }

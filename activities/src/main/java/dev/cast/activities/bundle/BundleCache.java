@@ -1,5 +1,6 @@
 package dev.cast.activities.bundle;
 
+import dev.cast.activities.host.DiskSpace;
 import dev.cast.activities.host.Failures;
 import dev.cast.activities.host.HostLayout;
 import dev.cast.bundle.Digests;
@@ -97,30 +98,72 @@ public final class BundleCache {
     }
   }
 
+  /**
+   * Bytes a fetch of this bundle would not need to write again: what a BitTorrent download an
+   * earlier attempt left in {@code bundles/partial/} holds, at most {@code size}. It is the partial
+   * file's length, which libtorrent may have left sparse, so it can overstate what is on disk; an
+   * ENOSPC during the download then fails the staging just the same.
+   */
+  public long partialBytes(String sha256, long size) throws IOException {
+    Path partial = layout.partialBundle(sha256);
+    return Files.isRegularFile(partial) ? Math.min(size, Files.size(partial)) : 0;
+  }
+
+  /**
+   * Removes whatever a fetch of this bundle left half-written: the BitTorrent partial file (which
+   * otherwise stays for a retry to resume) and the {@code .part} file a fetcher writes the bundle
+   * to. For a staging that will not be retried: a permanent failure or a cancellation.
+   */
+  public void discardPartials(String sha256) throws IOException {
+    Path part = partFile(sha256);
+    Files.deleteIfExists(part);
+    Files.deleteIfExists(BundleFetcher.torrentFile(part));
+    if (Files.deleteIfExists(layout.partialBundle(sha256))) {
+      LOG.info("removed the partial download of bundle {}", sha256);
+    }
+  }
+
+  private Path partFile(String sha256) {
+    Path cached = layout.bundle(sha256);
+    return cached.resolveSibling(cached.getFileName() + ".part");
+  }
+
   private Path fetchAndVerify(
       String bundlePath, String sha256, Share share, Consumer<FetchProgress> progress)
       throws IOException {
     Path cached = layout.bundle(sha256);
-    Path part = cached.resolveSibling(cached.getFileName() + ".part");
+    Path part = partFile(sha256);
     Path partTorrent = BundleFetcher.torrentFile(part);
     Files.createDirectories(layout.bundlesDir());
     Files.deleteIfExists(partTorrent);
     try {
       fetcher.fetch(bundlePath, part, share, progress);
     } catch (BundleNotFoundException e) {
-      Files.deleteIfExists(part);
-      Files.deleteIfExists(partTorrent);
+      discardPartials(sha256);
       throw Failures.permanent(
           DeployFailure.RELEASE_NOT_FOUND, "bundle " + bundlePath + " not found", e);
     } catch (StoredBundleCorruptException e) {
       Files.deleteIfExists(part);
       Files.deleteIfExists(partTorrent);
+      discardPartials(sha256);
       throw Failures.permanent(DeployFailure.BUNDLE_CHECKSUM_MISMATCH, e.getMessage(), e);
+    } catch (IOException | RuntimeException | Error e) {
+      // The .part file is never resumed (an HTTP fetch starts over), so it goes on any failure;
+      // the BitTorrent partial file only when no retry will resume it.
+      try {
+        Files.deleteIfExists(part);
+        Files.deleteIfExists(partTorrent);
+        if (DiskSpace.ends(e)) {
+          discardPartials(sha256);
+        }
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
     }
     String actual = Digests.sha256(part);
     if (!actual.equals(sha256)) {
-      Files.deleteIfExists(part);
-      Files.deleteIfExists(partTorrent);
+      discardPartials(sha256);
       throw Failures.permanent(
           DeployFailure.BUNDLE_CHECKSUM_MISMATCH,
           "bundle " + bundlePath + " has sha256 " + actual + ", expected " + sha256);

@@ -1,6 +1,7 @@
 package dev.cast.activities.bundle;
 
 import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.host.DiskSpace;
 import dev.cast.activities.host.Failures;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseLinks;
@@ -52,22 +53,89 @@ public final class ReleaseStager {
       }
       long start = System.nanoTime();
       fetched = !cache.isCached(request.sha256());
-      Path bundle =
-          fetched
-              ? cache.fetch(request.bundlePath(), request.sha256(), shareOf(request), progress)
-              : settings.layout().bundle(request.sha256());
-      long unpacking = System.nanoTime();
-      unpack(app, request, bundle);
-      writeMarker(app.marker(request.version()), request.sha256());
-      LOG.info(
-          "staged {} {}: bundle {} in {} ms, unpacked in {} ms",
-          request.app(),
-          request.version(),
-          fetched ? "fetched and checked" : "from the cache",
-          (unpacking - start) / 1_000_000,
-          (System.nanoTime() - unpacking) / 1_000_000);
+      String what = "staging " + request.app() + "@" + request.version();
+      Path bundle = null;
+      try {
+        bundle =
+            fetched ? fetch(request, what, progress) : settings.layout().bundle(request.sha256());
+        long unpacking = System.nanoTime();
+        DiskSpace.require(
+            what,
+            settings.diskReserveBytes(),
+            new DiskSpace.Need(app.releasesDir(), BundleUnpacker.estimatedUnpackedBytes(bundle)));
+        unpack(app, request, bundle);
+        writeMarker(app.marker(request.version()), request.sha256());
+        LOG.info(
+            "staged {} {}: bundle {} in {} ms, unpacked in {} ms",
+            request.app(),
+            request.version(),
+            fetched ? "fetched and checked" : "from the cache",
+            (unpacking - start) / 1_000_000,
+            (System.nanoTime() - unpacking) / 1_000_000);
+      } catch (IOException | RuntimeException | Error e) {
+        throw failed(app, request, what, bundle, e);
+      }
     }
     return new StagedRelease(request.version(), ReleaseLinks.version(app.current()), fetched);
+  }
+
+  /**
+   * Checks that the bundle fits before fetching it, then fetches it into the cache. The unpacked
+   * size is not known until the bundle is here; the bundle's own size stands in for it (a gzipped
+   * release practically never unpacks to less), so a host that cannot hold both fails before it
+   * downloads anything. The unpack is checked again once the bundle is here.
+   */
+  private Path fetch(StageRequest request, String what, Consumer<FetchProgress> progress)
+      throws IOException {
+    long bundleNeed = request.size() - cache.partialBytes(request.sha256(), request.size());
+    DiskSpace.require(
+        what,
+        settings.diskReserveBytes(),
+        new DiskSpace.Need(settings.layout().bundlesDir(), bundleNeed),
+        new DiskSpace.Need(
+            settings.layout().app(request.app()).releasesDir(), Math.max(0, request.size())));
+    return cache.fetch(request.bundlePath(), request.sha256(), shareOf(request), progress);
+  }
+
+  /**
+   * What a failed staging throws, after cleaning up: ENOSPC becomes INSUFFICIENT_DISK; when no
+   * retry will follow (a permanent failure, ENOSPC, a cancellation) the partial downloads go, and
+   * after ENOSPC the half-written release too (the unpack already removed its temp dir).
+   */
+  private RuntimeException failed(
+      AppLayout app, StageRequest request, String what, Path bundle, Throwable e)
+      throws IOException {
+    boolean full = DiskSpace.isFull(e);
+    if (DiskSpace.ends(e)) {
+      try {
+        cache.discardPartials(request.sha256());
+        if (full && !alreadyMarked(app, request)) {
+          FileTrees.deleteRecursively(app.releaseDir(request.version()));
+          Path marker = app.marker(request.version());
+          Files.deleteIfExists(marker.resolveSibling(marker.getFileName() + ".tmp"));
+        }
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+    }
+    if (full) {
+      Path where =
+          bundle == null ? settings.layout().bundlesDir() : app.releaseDir(request.version());
+      LOG.warn("{} ran out of disk space in {}", what, where, e);
+      throw DiskSpace.full(what, where, e);
+    }
+    if (e instanceof IOException io) {
+      throw io;
+    }
+    if (e instanceof Error error) {
+      throw error;
+    }
+    return (RuntimeException) e;
+  }
+
+  private static boolean alreadyMarked(AppLayout app, StageRequest request) throws IOException {
+    Path marker = app.marker(request.version());
+    return Files.exists(marker) && request.sha256().equals(Files.readString(marker).strip());
   }
 
   /** The host's share among those staging the release together; the whole when it is alone. */

@@ -1,5 +1,6 @@
 package dev.cast.activities.bundle;
 
+import dev.cast.activities.host.DiskSpace;
 import dev.cast.torrent.Download;
 import dev.cast.torrent.Metainfo;
 import dev.cast.torrent.Progress;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Fetches bundles over BitTorrent: {@code GET <api>/v1/apps/<app>/releases/<version>/torrent}, then
  * a download from the tracker's peers and the api's web seed into {@code bundles/partial/}, which
  * is moved to the target once every piece is verified. The partial file stays across attempts and
- * agent restarts, so the next attempt resumes it.
+ * agent restarts, so the next attempt resumes it; it is removed when the activity is cancelled,
+ * when the disk is full, and once HTTP took over (before, where the disk cannot hold both).
  *
  * <p>Falls back to {@link HttpBundleFetcher}, with a warning naming why, when the api has no
  * torrent for the release (404: pushed before BitTorrent, or an api without it), when the torrent
@@ -85,10 +87,50 @@ public final class TorrentBundleFetcher implements BundleFetcher {
       fallBack(bundlePath, target, progress, "its torrent names the file " + meta.name());
       return;
     }
-    String failure = download(meta, target, share, progress);
-    if (failure != null) {
-      fallBack(bundlePath, target, progress, failure);
-      Files.deleteIfExists(partialDir.resolve(meta.name()));
+    Path partial = partialDir.resolve(meta.name());
+    try {
+      String failure = download(meta, target, share, progress);
+      if (failure != null) {
+        fallBackAfter(failure, meta, partial, bundlePath, target, progress);
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      // Cancelled, or the disk is full: no retry resumes the partial file, so it goes now rather
+      // than keeping the disk full. Other failures keep it for the retry.
+      if (DiskSpace.ends(e)) {
+        discard(meta, partial);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * HTTP after a failed download. The partial file goes once HTTP has the bundle; before, when the
+   * disk could not hold the HTTP copy beside it (the check before the fetch counted on reusing it).
+   * Otherwise it stays until then, so a retry can still resume it if HTTP fails too.
+   */
+  private void fallBackAfter(
+      String failure,
+      Metainfo meta,
+      Path partial,
+      String bundlePath,
+      Path target,
+      Consumer<FetchProgress> progress)
+      throws IOException {
+    if (DiskSpace.isFull(failure)) {
+      throw new IOException("BitTorrent download of " + meta.name() + " failed: " + failure);
+    }
+    if (Files.exists(partial) && Files.getFileStore(partial).getUsableSpace() < meta.length()) {
+      discard(meta, partial);
+    }
+    fallBack(bundlePath, target, progress, failure);
+    discard(meta, partial);
+  }
+
+  /** Takes the download out of the session (which closes its file) and deletes its file. */
+  private void discard(Metainfo meta, Path partial) throws IOException {
+    peer.remove(meta.infoHash());
+    if (Files.deleteIfExists(partial)) {
+      LOG.info("removed the partial download {}", partial);
     }
   }
 

@@ -27,6 +27,14 @@ public record HostLayout(Path dataDir) {
     return bundlesDir().resolve("partial");
   }
 
+  /**
+   * A bundle's BitTorrent download in progress: the api names a release's torrent {@code
+   * <sha256>.tar.gz} (its {@code Distribution}), and libtorrent writes it under that name.
+   */
+  public Path partialBundle(String sha256) {
+    return partialBundlesDir().resolve(sha256 + ".tar.gz");
+  }
+
   public Path databaseFile() {
     return dataDir.resolve("agent.db");
   }

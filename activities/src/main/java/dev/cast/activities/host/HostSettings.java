@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * @param maxBundleBytes the largest bundle (and unpacked release) the agent accepts
  * @param maxBundleEntries the most entries (files, directories, links) a bundle may have
  * @param directWrites whether a release's large files are written past the page cache
+ * @param diskReserveBytes free space staging leaves on the data dir's file systems, so the agent's
+ *     database, its logs and the services' logs can still be written when a release does not fit
  */
 public record HostSettings(
     String hostName,
@@ -22,9 +24,16 @@ public record HostSettings(
     int portTo,
     long maxBundleBytes,
     int maxBundleEntries,
-    boolean directWrites) {
+    boolean directWrites,
+    long diskReserveBytes) {
+
+  /** The default {@code diskReserveBytes}: 16 MiB. */
+  public static final long DEFAULT_DISK_RESERVE = 16L * 1024 * 1024;
 
   public HostSettings {
+    if (diskReserveBytes < 0) {
+      throw new IllegalArgumentException("negative disk reserve " + diskReserveBytes);
+    }
     if (portFrom < 1 || portTo > 65535 || portFrom > portTo) {
       throw new IllegalArgumentException("bad port range " + portFrom + "-" + portTo);
     }

@@ -2,6 +2,7 @@ package dev.cast.activities.bundle;
 
 import static dev.cast.activities.testing.Failures.applicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -20,6 +21,7 @@ import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -73,6 +75,7 @@ class TorrentStagingTest {
   private BundleSeeder agentSeeder;
   private TestHost host;
   private Duration stallTimeout = Duration.ofSeconds(20);
+  private Path mounted;
 
   @BeforeAll
   static void loadNative() {
@@ -89,7 +92,7 @@ class TorrentStagingTest {
   }
 
   @AfterEach
-  void tearDown() throws IOException {
+  void tearDown() throws Exception {
     if (host != null) {
       host.close();
     }
@@ -99,6 +102,9 @@ class TorrentStagingTest {
     agentPeer.close();
     seeder.close();
     api.close();
+    if (mounted != null && run("umount", mounted.toString()) != 0) {
+      run("umount", "-l", mounted.toString());
+    }
   }
 
   private void startHost() throws IOException {
@@ -316,6 +322,76 @@ class TorrentStagingTest {
       joiner.shutdownNow();
       bad.forEach(TorrentPeer::close);
     }
+  }
+
+  @Test
+  void aDiskThatFillsDuringTheDownloadIsInsufficientDiskWithoutHttpAndLeavesNoPartialFile()
+      throws Exception {
+    Path data = root.resolve("data");
+    Files.createDirectories(data);
+    assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small tmpfs needs root");
+    assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", data.toString()) == 0,
+        "mount -t tmpfs failed");
+    mounted = data;
+    seeder.close();
+    // About 1 MiB at 128 KiB/s: the download takes seconds, time to fill the disk under it.
+    seeder =
+        TorrentPeer.start(
+            TorrentPeer.Options.defaults()
+                .withListenInterfaces("127.0.0.1:0")
+                .withUploadRateLimit(128 * 1024));
+    BundleInfo info = pack();
+    Metainfo torrent = torrentOf(api.bundle);
+    seeder.seed(torrent.bytes(), api.bundle.getParent());
+    // Once libtorrent has written into its partial file, the disk fills up under it.
+    Path partial = host.settings.layout().partialBundle(info.sha256());
+    CompletableFuture<Void> filler =
+        CompletableFuture.runAsync(
+            () -> {
+              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+              while (!written(partial) && System.nanoTime() < end) {
+                Thread.onSpinWait();
+              }
+              fill(data.resolve("ballast"));
+            });
+
+    ApplicationFailure failure = applicationFailure(() -> stage(info));
+
+    assertThat(failure.getType()).isEqualTo("INSUFFICIENT_DISK");
+    assertThat(failure.getOriginalMessage())
+        .contains("staging x@1 ran out of space in " + host.settings.layout().bundlesDir())
+        .contains("No space left on device");
+    assertThat(api.bundleRequests.get()).as("HTTP would only fill the disk again").isZero();
+    assertThat(host.settings.layout().partialBundle(info.sha256())).doesNotExist();
+    assertThat(agentPeer.torrents()).isEmpty();
+    filler.get(30, TimeUnit.SECONDS);
+  }
+
+  private static boolean written(Path file) {
+    try {
+      return Files.size(file) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Writes {@code file} until the file system is full. */
+  private static void fill(Path file) {
+    byte[] chunk = new byte[64 * 1024];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(chunk);
+      }
+    } catch (IOException full) {
+      // full
+    }
+  }
+
+  private static int run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor();
   }
 
   @Test

@@ -90,7 +90,8 @@ public final class TestHost implements AutoCloseable {
             PORT_TO,
             1 << 26,
             BundleInspector.DEFAULT_MAX_ENTRIES,
-            true);
+            true,
+            HostSettings.DEFAULT_DISK_RESERVE);
     this.caches = caches != null ? caches : s -> new BundleCache(s.layout(), fetcher);
     openAgent();
   }

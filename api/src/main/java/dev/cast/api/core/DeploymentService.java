@@ -257,9 +257,10 @@ public final class DeploymentService {
           "NO_PREVIOUS_RELEASE",
           (noPrevious.size() == 1 ? "host " : "hosts ")
               + String.join(", ", noPrevious)
-              + " of "
+              + (noPrevious.size() == 1 ? " has" : " have")
+              + " no previous release of "
               + app
-              + " have no previous release to roll back to"
+              + " to roll back to"
               + (held.isEmpty() ? "" : " (releases on them: " + String.join(", ", held) + ")")
               + "; name one: {\"version\": ...}");
     }

@@ -8,6 +8,8 @@ import java.util.Map;
  * @param state up | down (no heartbeat for a while)
  * @param drained a drained host takes no new deploys
  * @param labels the labels its agent registered, e.g. {@code role: web}
+ * @param freeDiskBytes free space on the file system of the agent's data dir, as of its last
+ *     heartbeat (where releases are staged); null when the agent did not say
  * @param facts what its agent found: os, arch, cpus, memoryBytes, freeDiskBytes, agentVersion
  */
 public record HostView(
@@ -19,4 +21,31 @@ public record HostView(
     String registeredAt,
     String lastSeenAt,
     Map<String, String> labels,
-    Map<String, Object> facts) {}
+    Long freeDiskBytes,
+    Map<String, Object> facts) {
+
+  /** A view whose {@code freeDiskBytes} is the one in {@code facts}. */
+  public static HostView of(
+      String name,
+      String address,
+      String state,
+      boolean drained,
+      String agentVersion,
+      String registeredAt,
+      String lastSeenAt,
+      Map<String, String> labels,
+      Map<String, Object> facts) {
+    Object free = facts == null ? null : facts.get("freeDiskBytes");
+    return new HostView(
+        name,
+        address,
+        state,
+        drained,
+        agentVersion,
+        registeredAt,
+        lastSeenAt,
+        labels,
+        free instanceof Number n ? n.longValue() : null,
+        facts);
+  }
+}

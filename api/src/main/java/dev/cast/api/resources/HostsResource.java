@@ -166,7 +166,7 @@ public class HostsResource {
   }
 
   private HostView view(HostRow h, long now) {
-    return new HostView(
+    return HostView.of(
         h.name(),
         h.address(),
         now - h.lastSeenAt() < downAfterMillis ? "up" : "down",

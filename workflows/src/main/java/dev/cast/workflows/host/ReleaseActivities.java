@@ -14,10 +14,13 @@ public interface ReleaseActivities {
   /**
    * Fetches the bundle (unless {@code bundles/<sha256>.tar.gz} is already cached), checks its
    * sha256 and unpacks it to {@code releases/<version>/}. Idempotency key: (app, version, sha256).
-   * Heartbeats the bytes fetched. Profile: bundleFetch.
+   * Heartbeats the bytes fetched. Checks free disk before the fetch and before the unpack, keeping
+   * the agent's reserve. Partial files go on a permanent failure and on cancellation; a transient
+   * failure keeps a BitTorrent download's partial file for the retry to resume. Profile:
+   * bundleFetch.
    *
    * @throws io.temporal.failure.ApplicationFailure BUNDLE_CHECKSUM_MISMATCH, INVALID_BUNDLE,
-   *     RELEASE_NOT_FOUND
+   *     RELEASE_NOT_FOUND, INSUFFICIENT_DISK (too little free space, or ENOSPC while staging)
    */
   @ActivityMethod
   StagedRelease stageRelease(StageRequest request);

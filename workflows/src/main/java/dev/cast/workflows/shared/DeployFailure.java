@@ -28,7 +28,13 @@ public enum DeployFailure {
   /** No such app or service on the host. Permanent. */
   SERVICE_NOT_FOUND,
   /** The operation needs an enabled service. Permanent. */
-  SERVICE_DISABLED;
+  SERVICE_DISABLED,
+  /**
+   * The host's disk cannot hold the release (bundle download or unpack), checked before staging or
+   * met as ENOSPC during it; the message names the need, the free space and where. Permanent: a
+   * retry would only fill the disk again.
+   */
+  INSUFFICIENT_DISK;
 
   /** Every type; all of them are permanent for an activity retry. */
   public static String[] all() {

@@ -1,0 +1,176 @@
+package dev.cast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.Fleet;
+import dev.cast.testkit.TempDirs;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A host's network is cut in the middle of a rollout (its link taken down at the test switch, as a
+ * pulled cable; its agent and services keep running): it becomes unreachable, and the rollout goes
+ * on without it within {@code maxUnavailable}, or stops and reverts beyond it. Needs the fleet's
+ * network namespaces (root).
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NetworkCutTest {
+  private static final CastServerHarness CAST =
+      new CastServerHarness(
+          ConfigOverride.config("deploy.unreachableAfter", "6s"),
+          ConfigOverride.config("deploy.healthyDeadline", "30s"));
+  static final DropwizardAppExtension<ServerConfiguration> APP = CAST.app;
+  private static final Path EXAMPLE = Path.of("../examples/hello");
+  private static final Map<String, Fleet.Host> hosts = new LinkedHashMap<>();
+  private static Fleet fleet;
+  private static Path bundles;
+
+  @BeforeAll
+  static void startFleet() throws Exception {
+    CAST.awaitHost();
+    fleet = CAST.fleet();
+    assumeTrue(
+        fleet.isolated(),
+        "cutting a host's link needs network namespaces: " + fleet.whyNotIsolated());
+    for (String name : List.of("cut-1", "cut-2")) {
+      hosts.put(name, fleet.add(name, Map.of("role", "cut")));
+    }
+    for (Fleet.Host host : hosts.values()) {
+      fleet.awaitRegistered(host);
+    }
+    bundles = TempDirs.create("cast-cut-");
+    for (String version : List.of("1.0.0", "2.0.0", "3.0.0")) {
+      Path bundle = bundles.resolve(version + ".tar.gz");
+      Main.Bundles.pack(EXAMPLE, null, version, bundle);
+      assertThat(CAST.api().pushBundle("hello", bundle).status()).isEqualTo(201);
+    }
+    JsonNode first = CAST.api().awaitDeployment(start("1.0.0", 0), Duration.ofMinutes(2));
+    assertThat(first.path("state").asText()).as(first.toString()).isEqualTo("SUCCEEDED");
+  }
+
+  @AfterAll
+  static void stopFleet() throws Exception {
+    if (fleet != null) {
+      fleet.close();
+    }
+    CAST.killServices();
+  }
+
+  @Test
+  @Order(1)
+  void aHostCutOffMidRolloutIsUnreachableAndTheRestGoesOnWithinMaxUnavailable() throws Exception {
+    String id = start("2.0.0", 1);
+    cutSecondHostOnceTheFirstSwitches(id);
+    try {
+      JsonNode done = CAST.api().awaitDeployment(id, Duration.ofMinutes(2));
+
+      assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+      assertThat(states(done))
+          .containsEntry("cut-1", "healthy")
+          .containsEntry("cut-2", "unreachable");
+      assertThat(done.path("cause").asText()).contains("1 host unreachable (cut-2)");
+      assertThat(versions()).containsEntry("cut-1", "2.0.0").containsEntry("cut-2", "1.0.0");
+    } finally {
+      reconnect(hosts.get("cut-2"));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aHostCutOffBeyondMaxUnavailableStopsTheRolloutAndRevertsTheRest() throws Exception {
+    String id = start("3.0.0", 0);
+    cutSecondHostOnceTheFirstSwitches(id);
+    try {
+      JsonNode done = CAST.api().awaitDeployment(id, Duration.ofMinutes(2));
+
+      assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("ROLLED_BACK");
+      assertThat(done.path("cause").asText())
+          .contains("1 host unreachable (cut-2)", "more than maxUnavailable 0");
+      assertThat(states(done))
+          .containsEntry("cut-1", "reverted")
+          .containsEntry("cut-2", "unreachable");
+      assertThat(versions()).containsEntry("cut-1", "2.0.0");
+    } finally {
+      reconnect(hosts.get("cut-2"));
+    }
+  }
+
+  /** With one host per batch, cut the second while the first switches: its switch is next. */
+  private static void cutSecondHostOnceTheFirstSwitches(String id) throws Exception {
+    long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!"activating"
+        .equals(states(CAST.api().get("/v1/deployments/" + id).body()).get("cut-1"))) {
+      assertThat(System.nanoTime()).as("cut-1 starts switching").isLessThan(end);
+      Thread.sleep(20);
+    }
+    fleet.cut(hosts.get("cut-2"));
+  }
+
+  private static void reconnect(Fleet.Host host) throws Exception {
+    fleet.reconnect(host);
+    long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!"up".equals(CAST.api().get("/v1/hosts/" + host.name()).body().path("state").asText())
+        || fetchHost(host) == null) {
+      assertThat(System.nanoTime()).as(host.name() + " is back").isLessThan(end);
+      Thread.sleep(200);
+    }
+  }
+
+  private static String fetchHost(Fleet.Host host) throws Exception {
+    for (JsonNode instance : CAST.api().get("/v1/apps/hello/instances").body()) {
+      if (instance.path("host").asText().equals(host.name())) {
+        return CAST.fetch(
+            "http://"
+                + instance.path("address").asText()
+                + ":"
+                + instance.path("port").asInt()
+                + "/");
+      }
+    }
+    return null;
+  }
+
+  private static String start(String version, int maxUnavailable) throws Exception {
+    Map<String, Object> body = new HashMap<>();
+    body.put("version", version);
+    body.put("selector", Map.of("role", "cut"));
+    body.put("strategy", Map.of("maxParallel", 1, "maxUnavailable", maxUnavailable));
+    ApiClient.Reply started = CAST.api().postJson("/v1/apps/hello/deployments", body);
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    return started.body().path("id").asText();
+  }
+
+  private static Map<String, String> states(JsonNode deployment) {
+    Map<String, String> states = new HashMap<>();
+    for (JsonNode host : deployment.path("hosts")) {
+      states.put(host.path("host").asText(), host.path("state").asText());
+    }
+    return states;
+  }
+
+  /** What each host's agent last reported as current. */
+  private static Map<String, String> versions() throws Exception {
+    Map<String, String> versions = new HashMap<>();
+    for (JsonNode host : CAST.api().get("/v1/apps/hello").body().path("current")) {
+      versions.put(host.path("host").asText(), host.path("version").asText());
+    }
+    return versions;
+  }
+}

@@ -133,6 +133,17 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             json,
             config.getDeploy());
 
+    // A host silent for longer than both the api shows it up and a rollout waits for an agent
+    // to pick up work is unreachable for the rollouts that wait on it.
+    Duration silentAfter =
+        Duration.ofMillis(
+            Math.max(
+                config.getAgents().getDownAfter().toMilliseconds(),
+                config.getDeploy().getUnreachableAfter().toMilliseconds()));
+    env.lifecycle()
+        .manage(
+            new dev.cast.api.core.HostWatchdog(
+                temporal::client, deploymentDao, hostDao, json, silentAfter));
     env.jersey()
         .register(
             new AppsResource(releases, deployments, instanceDao, statusDao, json, distribution));

@@ -160,6 +160,34 @@ class DeployLifecycleTest {
     CAST.api().awaitDeployment(first.body().path("id").asText(), Duration.ofMinutes(2));
   }
 
+  @Test
+  @Order(6)
+  void aReleaseThatCrashLoopsAfterPassingItsChecksIsReverted() throws Exception {
+    Path manifest = bundles.resolve("crashy.yml");
+    // Healthy for about 4 s, then exits 1 on every start: the supervisor's crash loop.
+    Files.writeString(
+        manifest,
+        Files.readString(EXAMPLE.resolve("cast.yml"))
+            .replace(
+                "command: [\"java\",",
+                "command: [\"sh\", \"-c\", \"timeout 4 java -Xshare:auto"
+                    + " -XX:TieredStopAtLevel=1 Hello.java; exit 1\"]\n    #"));
+    Main.Bundles.pack(EXAMPLE, manifest, "4.0.0", bundles.resolve("v4.tar.gz"));
+    assertThat(CAST.api().pushBundle("hello", bundles.resolve("v4.tar.gz")).status())
+        .isEqualTo(201);
+
+    JsonNode done = deploy("4.0.0", Map.of("strategy", Map.of("minHealthyTime", "10s")));
+
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("ROLLED_BACK");
+    assertThat(done.path("cause").asText()).contains("SERVICE_");
+    assertThat(CAST.fetch(CAST.instanceUrl("hello"))).startsWith("hello from version 2.0.0");
+    JsonNode app = CAST.api().get("/v1/apps/hello").body().path("current").get(0);
+    assertThat(app.path("version").asText()).isEqualTo("2.0.0");
+    assertThat(app.path("previousVersion").asText())
+        .as("the crash-looping release is not a rollback target")
+        .isNotEqualTo("4.0.0");
+  }
+
   private void watch(String url, AtomicBoolean watching, AtomicLong longestOutage) {
     long downSince = 0;
     while (watching.get()) {

@@ -35,6 +35,9 @@ class NetworkCutTest {
   private static final CastServerHarness CAST =
       new CastServerHarness(
           ConfigOverride.config("deploy.unreachableAfter", "6s"),
+          // A host not heard from for 6 s is down, and unreachable for the rollouts that wait on
+          // it.
+          ConfigOverride.config("agents.downAfter", "6s"),
           ConfigOverride.config("deploy.healthyDeadline", "30s"));
   static final DropwizardAppExtension<ServerConfiguration> APP = CAST.app;
   private static final Path EXAMPLE = Path.of("../examples/hello");
@@ -108,7 +111,20 @@ class NetworkCutTest {
           .containsEntry("cut-2", "unreachable");
       assertThat(versions()).containsEntry("cut-1", "2.0.0");
     } finally {
-      reconnect(hosts.get("cut-2"));
+      fleet.reconnect(hosts.get("cut-2"));
+    }
+    // Back on the network, cut-2 reports again and the catalog says what its links say (a switch
+    // it took before the cut may have finished after it: what it runs is what it reports).
+    Fleet.Host cut2 = hosts.get("cut-2");
+    Path current = cut2.dataDir().resolve("apps/hello/current");
+    long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!java.nio.file.Files.isSymbolicLink(current)
+        || !java.nio.file.Files.readSymbolicLink(current)
+            .getFileName()
+            .toString()
+            .equals(versions().get("cut-2"))) {
+      assertThat(System.nanoTime()).as("the catalog follows cut-2 once it is back").isLessThan(end);
+      Thread.sleep(200);
     }
   }
 

@@ -13,6 +13,7 @@ import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.HealthRequest;
 import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
+import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.HostProgress;
@@ -118,6 +119,52 @@ class DeployPolicyTest extends RolloutTestBase {
     assertThat(result.state()).isEqualTo(DeploymentState.ROLLED_BACK);
     assertThat(result.cause()).contains("host a", "SERVICE_RESTARTED");
     verify(a).revertRelease(new RevertRequest("d-1", "hello", "2.0.0", "1.0.0"));
+    verify(b, never()).activateRelease(any());
+  }
+
+  @Test
+  void theLastBatchMustStayHealthyForMinHealthyTimeToo() {
+    ReleaseActivities a = host("a", "1.0.0");
+    when(a.awaitHealthy(new HealthRequest("hello", "2.0.0", 30_000)))
+        .thenReturn(null)
+        .thenThrow(failure("SERVICE_RESTARTED", "web restarted 3 times since the switch"));
+
+    DeploymentProgress result = deploy(new Strategy(1, 0, false, 10_000), "a");
+
+    assertThat(result.state()).isEqualTo(DeploymentState.ROLLED_BACK);
+    assertThat(result.cause()).contains("host a", "SERVICE_RESTARTED");
+    verify(a).revertRelease(new RevertRequest("d-1", "hello", "2.0.0", "1.0.0"));
+  }
+
+  @Test
+  void aHostTheApiFindsSilentMidStepIsUnreachableAndTheRestGoesOn() throws Exception {
+    ReleaseActivities a = host("a", "1.0.0");
+    ReleaseActivities b = host("b", "1.0.0");
+    java.util.concurrent.CountDownLatch cutOff = new java.util.concurrent.CountDownLatch(1);
+    when(b.stageRelease(any()))
+        .thenAnswer(
+            call -> {
+              cutOff.await(); // an agent that took the step and then went silent
+              return new StagedRelease("2.0.0", "1.0.0", true);
+            });
+    env.start();
+    DeployWorkflow workflow = stub(DeployWorkflow.class, WorkflowIds.deploy("hello"));
+    io.temporal.client.WorkflowClient.start(
+        workflow::run,
+        new DeployRequest("d-1", V2, List.of("a", "b"), 30_000, 5, strategy(1, 0, true, 1)));
+    while (!"staging".equals(host(workflow.progress(), "b").state())) {
+      Thread.sleep(10);
+    }
+
+    workflow.hostUnreachable("b");
+    DeploymentProgress result =
+        io.temporal.client.WorkflowStub.fromTyped(workflow).getResult(DeploymentProgress.class);
+    cutOff.countDown();
+
+    assertThat(result.state()).isEqualTo(DeploymentState.SUCCEEDED);
+    assertThat(host(result, "b").state()).isEqualTo("unreachable");
+    assertThat(host(result, "b").message()).contains("stopped reporting to the api");
+    assertThat(host(result, "a").state()).isEqualTo("healthy");
     verify(b, never()).activateRelease(any());
   }
 

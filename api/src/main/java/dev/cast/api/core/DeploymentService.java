@@ -746,11 +746,13 @@ public final class DeploymentService {
       return new Picture(stored, null, null);
     }
     try {
-      return new Picture(
+      DeploymentProgress live =
           ProgressQueries.progress(
-              client.get(), row.workflowId(), row.runId(), TemporalEngine.QUERY_TIMEOUT),
-          null,
-          null);
+              client.get(), row.workflowId(), row.runId(), TemporalEngine.QUERY_TIMEOUT);
+      if (!live.state().terminal()) {
+        deployments.updateLiveHosts(row.id(), write(live.hosts()));
+      }
+      return new Picture(live, null, null);
     } catch (ProgressQueries.NotFound e) {
       String cause = "its workflow no longer exists (the Temporal server restarted?); deploy again";
       deployments.updateState(

@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostReports {
   private static final Logger log = LoggerFactory.getLogger(HostReports.class);
+  private static final Log INFO = log::info;
+  private static final Log DEBUG = log::debug;
+
+  private interface Log {
+    void log(String format, Object... args);
+  }
 
   /** Per-host states of a deployment that say nothing final about the host yet. */
   private static final Set<String> UNSETTLED =
@@ -89,14 +95,21 @@ public final class HostReports {
     if (before.isPresent()
         && (!Objects.equals(was, report.current())
             || !Objects.equals(wasPrevious, report.previous()))) {
-      log.info(
-          "catalog corrected from host {}: {} current {} (was {}), previous {} (was {})",
-          host,
-          app,
-          report.current(),
-          was,
-          report.previous(),
-          wasPrevious);
+      // While a deployment of the app runs, hosts report its switches before it records them.
+      boolean running =
+          deployments
+              .latestByApp(app)
+              .map(d -> !DeploymentState.valueOf(d.state()).terminal())
+              .orElse(false);
+      (running ? DEBUG : INFO)
+          .log(
+              "catalog corrected from host {}: {} current {} (was {}), previous {} (was {})",
+              host,
+              app,
+              report.current(),
+              was,
+              report.previous(),
+              wasPrevious);
     }
     settleInterrupted(app, host, report.current());
   }

@@ -67,6 +67,21 @@ public final class DeploymentDao {
                 .execute());
   }
 
+  /**
+   * Keeps the per-host progress last seen live, while the deployment runs: should its workflow
+   * vanish, the catalog still knows how far each host got. A final state is never overwritten.
+   */
+  public void updateLiveHosts(String id, String hosts) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE deployments SET hosts = :hosts WHERE id = :id AND hosts IS NOT :hosts"
+                        + " AND state IN ('PENDING', 'RUNNING')")
+                .bind("id", id)
+                .bind("hosts", hosts)
+                .execute());
+  }
+
   public void delete(String id) {
     jdbi.useHandle(
         h -> h.createUpdate("DELETE FROM deployments WHERE id = ?").bind(0, id).execute());

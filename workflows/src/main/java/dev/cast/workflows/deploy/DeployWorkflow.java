@@ -1,6 +1,7 @@
 package dev.cast.workflows.deploy;
 
 import dev.cast.workflows.shared.DeploymentProgress;
+import dev.cast.workflows.shared.HostWatch;
 import dev.cast.workflows.shared.ProgressQuery;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -16,7 +17,7 @@ import io.temporal.workflow.WorkflowMethod;
  * one deploy per app at a time.
  */
 @WorkflowInterface
-public interface DeployWorkflow extends ProgressQuery {
+public interface DeployWorkflow extends ProgressQuery, HostWatch {
   String TYPE = "Deploy";
 
   @WorkflowMethod(name = TYPE)

@@ -40,7 +40,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
             String phase = i == 0 && canary ? "canary" : "rolling out";
             rollout.phase(phase, i + 1, batches.size());
             activate(batches.get(i));
-            if (strategy.minHealthyMillis() > 0 && i < batches.size() - 1) {
+            if (strategy.minHealthyMillis() > 0
+                && (i < batches.size() - 1 || lastBatchStaysHealthy())) {
               rollout.phase(phase + ", staying healthy", i + 1, batches.size());
               Workflow.sleep(Duration.ofMillis(strategy.minHealthyMillis()));
               rollout.confirmHealthy(batches.get(i));
@@ -52,6 +53,15 @@ public class DeployWorkflowImpl implements DeployWorkflow {
           rollout.phase("pruning old releases", batches.size(), batches.size());
           rollout.pruneAll(request.keepReleases());
         });
+  }
+
+  /**
+   * Whether the last batch, too, must stay healthy for {@code minHealthyTime} before the deploy
+   * succeeds: a release that passes its checks and then crash-loops is reverted rather than
+   * reported SUCCEEDED. Runs recorded before this was so end right after their last switch.
+   */
+  private static boolean lastBatchStaysHealthy() {
+    return Workflow.getVersion("last-batch-stays-healthy", Workflow.DEFAULT_VERSION, 1) == 1;
   }
 
   /** Waits for a person's signal with the progress clock stopped. */
@@ -109,6 +119,13 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   @Override
   public void resume() {
     paused = false;
+  }
+
+  @Override
+  public void hostUnreachable(String host) {
+    if (rollout != null) {
+      rollout.hostLost(host);
+    }
   }
 
   @Override

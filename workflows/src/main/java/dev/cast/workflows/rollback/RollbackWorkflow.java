@@ -1,6 +1,7 @@
 package dev.cast.workflows.rollback;
 
 import dev.cast.workflows.shared.DeploymentProgress;
+import dev.cast.workflows.shared.HostWatch;
 import dev.cast.workflows.shared.ProgressQuery;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -11,7 +12,7 @@ import io.temporal.workflow.WorkflowMethod;
  * {@code rollback/<app>}.
  */
 @WorkflowInterface
-public interface RollbackWorkflow extends ProgressQuery {
+public interface RollbackWorkflow extends ProgressQuery, HostWatch {
   String TYPE = "Rollback";
 
   @WorkflowMethod(name = TYPE)

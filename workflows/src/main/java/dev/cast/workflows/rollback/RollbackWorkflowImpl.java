@@ -46,6 +46,13 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
   }
 
   @Override
+  public void hostUnreachable(String host) {
+    if (rollout != null) {
+      rollout.hostLost(host);
+    }
+  }
+
+  @Override
   public DeploymentProgress progress() {
     return rollout.snapshot();
   }

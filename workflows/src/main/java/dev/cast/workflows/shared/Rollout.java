@@ -23,6 +23,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +47,9 @@ public final class Rollout {
   private final Map<String, HostProgress> hosts = new LinkedHashMap<>();
   private final Map<String, StagedRelease> staged = new HashMap<>();
   private final Set<String> unreachable = new LinkedHashSet<>();
+  // Hosts the api reported silent, and the scope of each host's step in progress.
+  private final Set<String> lost = new HashSet<>();
+  private final Map<String, CancellationScope> steps = new HashMap<>();
   private final Saga saga =
       new Saga(new Saga.Options.Builder().setParallelCompensation(true).build());
   private final CatalogActivities catalog =
@@ -279,23 +283,22 @@ public final class Rollout {
    * {@link Abort} beyond it.
    */
   private <T> T onHost(String host, java.util.function.Supplier<T> step) {
+    if (lost.contains(host) && !finished) {
+      throw unreachableNow(host, "its agent stopped reporting to the api");
+    }
     try {
-      return step.get();
-    } catch (ActivityFailure failure) {
-      if (Failures.unreachable(failure) && !finished) {
-        unreachable.add(host);
-        mark(host, "unreachable", "its agent picked up no work in time: " + failedStep(failure));
-        if (unreachable.size() > policy.maxUnavailable() || unreachable.size() == hosts.size()) {
-          if (cause == null) {
-            cause =
-                unreachableSummary()
-                    + ", more than maxUnavailable "
-                    + policy.maxUnavailable()
-                    + " allows";
-          }
-          throw new Abort();
-        }
-        throw new SkipHost();
+      return inScope(host, step);
+    } catch (ActivityFailure | CanceledFailure failure) {
+      if (lost.contains(host) && !finished && canceled(failure)) {
+        throw unreachableNow(host, "its agent stopped reporting to the api during " + phase);
+      }
+      if (failure instanceof ActivityFailure activity
+          && Failures.unreachable(activity)
+          && !finished) {
+        throw unreachableNow(host, "its agent picked up no work in time: " + failedStep(activity));
+      }
+      if (failure instanceof CanceledFailure canceled) {
+        throw canceled;
       }
       String what = Failures.describe(failure);
       mark(host, "failed", what);
@@ -303,6 +306,65 @@ public final class Rollout {
         cause = "host " + host + ": " + what;
       }
       throw failure;
+    }
+  }
+
+  /** Runs a host's step in a scope of its own, which {@link #hostLost} cancels. */
+  private <T> T inScope(String host, java.util.function.Supplier<T> step) {
+    List<T> result = new ArrayList<>(1);
+    CancellationScope scope = Workflow.newCancellationScope(() -> result.add(step.get()));
+    steps.put(host, scope);
+    try {
+      scope.run();
+    } finally {
+      steps.remove(host, scope);
+    }
+    return result.get(0);
+  }
+
+  private static boolean canceled(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof CanceledFailure) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Marks the host unreachable: {@link SkipHost} within maxUnavailable, {@link Abort} beyond it (or
+   * when no host is left).
+   */
+  private RuntimeException unreachableNow(String host, String why) {
+    unreachable.add(host);
+    mark(host, "unreachable", why);
+    if (unreachable.size() > policy.maxUnavailable() || unreachable.size() == hosts.size()) {
+      if (cause == null) {
+        cause =
+            unreachableSummary()
+                + ", more than maxUnavailable "
+                + policy.maxUnavailable()
+                + " allows";
+      }
+      return new Abort();
+    }
+    return new SkipHost();
+  }
+
+  /**
+   * The api heard nothing from the host's agent for too long: the step it runs is cancelled and it
+   * counts as unreachable. Ignored once the rollout is over or reverting, and for a host already
+   * unreachable.
+   */
+  public void hostLost(String host) {
+    if (!hosts.containsKey(host) || unreachable.contains(host) || finished) {
+      return;
+    }
+    log.warn("deployment {}: host {} stopped reporting to the api", deploymentId, host);
+    lost.add(host);
+    CancellationScope step = steps.get(host);
+    if (step != null) {
+      step.cancel("host " + host + " stopped reporting to the api");
     }
   }
 
@@ -480,7 +542,7 @@ public final class Rollout {
   }
 
   private void revert(String host, String previous) {
-    if (unreachable.contains(host)) {
+    if (unreachable.contains(host) || lost.contains(host)) {
       // Its agent takes no work: a revert would only wait. It is reported unreachable.
       return;
     }

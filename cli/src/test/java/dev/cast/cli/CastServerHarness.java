@@ -108,6 +108,11 @@ final class CastServerHarness {
    * where the machine allows).
    */
   dev.cast.testkit.Fleet fleet() throws IOException {
+    return fleet("");
+  }
+
+  /** A fleet whose agents' {@code agent.yml} holds {@code agentYaml}. */
+  dev.cast.testkit.Fleet fleet(String agentYaml) throws IOException {
     var runtime = app.<ServerApplication>getApplication().runtime();
     return dev.cast.testkit.Fleet.builder()
         .classpath(System.getProperty("java.class.path"))
@@ -115,6 +120,7 @@ final class CastServerHarness {
         .temporal(runtime.temporal().target())
         .token(runtime.agentToken())
         .baseDir(dataDir.resolve("fleet"))
+        .agentSettings(agentYaml)
         .build();
   }
 

@@ -48,7 +48,8 @@ class NetworkCutTest {
   @BeforeAll
   static void startFleet() throws Exception {
     CAST.awaitHost();
-    fleet = CAST.fleet();
+    // Heartbeats every second, well inside the 6 s after which a silent host is unreachable.
+    fleet = CAST.fleet("heartbeatSeconds: 1\n");
     assumeTrue(
         fleet.isolated(),
         "cutting a host's link needs network namespaces: " + fleet.whyNotIsolated());

@@ -5,8 +5,10 @@ import static org.mockito.Mockito.when;
 
 import dev.cast.workflows.deploy.DeployRequest;
 import dev.cast.workflows.deploy.DeployWorkflow;
+import dev.cast.workflows.deploy.Strategy;
 import dev.cast.workflows.host.HealthRequest;
 import dev.cast.workflows.host.ReleaseActivities;
+import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.rollback.RollbackRequest;
 import dev.cast.workflows.rollback.RollbackWorkflow;
 import dev.cast.workflows.shared.WorkflowIds;
@@ -54,6 +56,33 @@ class HistoryRecorder extends RolloutTestBase {
     stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"))
         .run(new RollbackRequest("r-1", V2, List.of("a"), 10_000));
     save("rollback/success.json", WorkflowIds.rollback("hello"));
+  }
+
+  @Test
+  void recordDeployWithMinHealthyTime() throws Exception {
+    host("a", "1.0.0");
+    env.start();
+    stub(DeployWorkflow.class, WorkflowIds.deploy("hello"))
+        .run(
+            new DeployRequest(
+                "d-1", V2, List.of("a"), 30_000, 5, new Strategy(1, 0, false, 5_000)));
+    save("deploy/min-healthy.json", WorkflowIds.deploy("hello"));
+  }
+
+  @Test
+  void recordRollbackPerHost() throws Exception {
+    host("a", "3.0.0");
+    ReleaseActivities b = host("b", "3.1.0");
+    dev.cast.workflows.shared.ReleaseRef v21 =
+        new dev.cast.workflows.shared.ReleaseRef(
+            "hello", "2.1.0", "def456", 100, "/v1/apps/hello/releases/2.1.0/bundle");
+    when(b.stageRelease(any())).thenReturn(new StagedRelease("2.1.0", "3.1.0", false));
+    env.start();
+    stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"))
+        .run(
+            new RollbackRequest(
+                "r-1", V2, List.of("a", "b"), 10_000, 0, 0, java.util.Map.of("b", v21)));
+    save("rollback/per-host.json", WorkflowIds.rollback("hello"));
   }
 
   private void save(String name, String workflowId) throws Exception {

@@ -32,4 +32,14 @@ class ReplayTest {
   void rollbackReplays() throws Exception {
     replay("rollback/success.json", RollbackWorkflowImpl.class);
   }
+
+  @Test
+  void deployWithMinHealthyTimeReplays() throws Exception {
+    replay("deploy/min-healthy.json", DeployWorkflowImpl.class);
+  }
+
+  @Test
+  void rollbackToEachHostsOwnReleaseReplays() throws Exception {
+    replay("rollback/per-host.json", RollbackWorkflowImpl.class);
+  }
 }

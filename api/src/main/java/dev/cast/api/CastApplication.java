@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.auth.AgentTokenFilter;
 import dev.cast.api.auth.AgentTokens;
+import dev.cast.api.auth.Trust;
 import dev.cast.api.core.CatalogActivitiesImpl;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.Distribution;
@@ -43,10 +44,20 @@ import org.jdbi.v3.core.Jdbi;
  */
 public class CastApplication<C extends CastConfiguration> extends Application<C> {
   private volatile Runtime runtime;
+  private volatile Path dataDir;
+
+  /** The data dir of the running api (its catalog, bundles, admin-token). */
+  public Path dataDir() {
+    return dataDir;
+  }
 
   /** What a running api offers to code that extends it. */
   public record Runtime(
-      TemporalEngine temporal, Jdbi jdbi, DeploymentService deployments, String agentToken) {}
+      TemporalEngine temporal,
+      Jdbi jdbi,
+      DeploymentService deployments,
+      String agentToken,
+      dev.cast.api.auth.Tokens tokens) {}
 
   @Override
   public String getName() {
@@ -91,6 +102,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
             com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
     Path dataDir = Path.of(config.getDataDir()).toAbsolutePath();
+    this.dataDir = dataDir;
     Jdbi jdbi = Database.open(dataDir.resolve(config.getDatabase().getPath()), env.lifecycle());
     ReleaseDao releaseDao = new ReleaseDao(jdbi);
     DeploymentDao deploymentDao = new DeploymentDao(jdbi);
@@ -149,6 +161,9 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             new AppsResource(releases, deployments, instanceDao, statusDao, json, distribution));
     String agentToken = AgentTokens.resolve(config.getAgents().getToken(), dataDir);
     env.jersey().register(new AgentTokenFilter(agentToken));
+    Trust trust = Trust.install(config, env, jdbi, json, dataDir, agentToken, deploymentDao);
+    deployments.signBundlesWith(trust.caps());
+    distribution.signWith(trust.caps());
     LogProxy logs = new LogProxy(hostDao, agentToken);
     // Followers never finish by themselves: end them as soon as the server begins to stop,
     // before Jetty waits for in-flight requests.
@@ -185,7 +200,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
               }
             });
 
-    runtime = new Runtime(temporal, jdbi, deployments, agentToken);
+    runtime = new Runtime(temporal, jdbi, deployments, agentToken, trust.tokens());
     env.lifecycle()
         .addServerLifecycleListener(
             new ServerLifecycleListener() {

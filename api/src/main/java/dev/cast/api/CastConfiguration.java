@@ -2,6 +2,7 @@ package dev.cast.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cast.api.config.AgentsSettings;
+import dev.cast.api.config.AuthSettings;
 import dev.cast.api.config.BundleSettings;
 import dev.cast.api.config.DatabaseSettings;
 import dev.cast.api.config.DeploySettings;
@@ -19,6 +20,17 @@ public class CastConfiguration extends Configuration {
   @Valid @NotNull private BundleSettings bundles = new BundleSettings();
   @Valid @NotNull private DeploySettings deploy = new DeploySettings();
   @Valid @NotNull private AgentsSettings agents = new AgentsSettings();
+  @Valid @NotNull private AuthSettings auth = new AuthSettings();
+
+  @JsonProperty
+  public AuthSettings getAuth() {
+    return auth;
+  }
+
+  @JsonProperty
+  public void setAuth(AuthSettings auth) {
+    this.auth = auth;
+  }
 
   @JsonProperty
   public AgentsSettings getAgents() {

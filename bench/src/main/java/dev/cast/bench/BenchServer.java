@@ -22,7 +22,15 @@ final class BenchServer {
     this.dir = dir;
     this.app = app;
     this.port = port;
-    this.api = new ApiClient("http://127.0.0.1:" + port);
+    this.api = new ApiClient("http://127.0.0.1:" + port, adminToken(dir));
+  }
+
+  private static String adminToken(Path dir) {
+    try {
+      return Files.readString(dir.resolve("admin-token")).trim();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static BenchServer start() throws Exception {

@@ -19,9 +19,21 @@ public final class ApiClient {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private final String base;
+  private final String token;
 
   public ApiClient(String base) {
+    this(base, null);
+  }
+
+  /** A client that sends {@code Authorization: Bearer <token>} with every call. */
+  public ApiClient(String base, String token) {
     this.base = base.replaceAll("/+$", "");
+    this.token = token;
+  }
+
+  /** The {@code Authorization} header value this client sends, or null. */
+  public String authorization() {
+    return token == null ? null : "Bearer " + token;
   }
 
   /** A response: status and parsed JSON body. */
@@ -62,7 +74,14 @@ public final class ApiClient {
     return URI.create(base + path);
   }
 
+  public Reply delete(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE());
+  }
+
   private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    if (token != null) {
+      request.header("Authorization", authorization());
+    }
     HttpResponse<String> response =
         http.send(
             request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

@@ -45,7 +45,8 @@ final class Demo implements Callable<Integer> {
     runner.start();
     int port = server.ready().get(2, TimeUnit.MINUTES);
     String base = "http://127.0.0.1:" + port;
-    ApiClient api = new ApiClient(base);
+    Path tokenFile = server.dataDir().resolve("admin-token");
+    ApiClient api = new ApiClient(base, java.nio.file.Files.readString(tokenFile).trim());
 
     Path out = Path.of("data", "demo");
     Path v1 = out.resolve("hello-1.0.0.tar.gz");
@@ -78,6 +79,7 @@ final class Demo implements Callable<Integer> {
           instance.path("port").asInt());
     }
     say("the api is at %s/v1/apps; v2 and a broken v3 are packed in %s", base, out);
+    say("every call needs a token; the admin token: export CAST_TOKEN=$(cat %s)", tokenFile);
     say("Cast keeps running; press Ctrl-C to stop it (deployed services keep running).");
     return 0;
   }

@@ -57,6 +57,7 @@ class BadInputTest {
             HttpRequest.newBuilder(
                     URI.create(
                         "http://127.0.0.1:" + APP.getLocalPort() + "/v1/apps/hello/releases"))
+                .header("Authorization", CAST.authorization())
                 .header("Content-Type", "application/gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(),
@@ -403,12 +404,17 @@ class BadInputTest {
         URI.create(
             "http://127.0.0.1:" + APP.getLocalPort() + "/v1/apps/hello/releases/1.0.0/bundle");
     byte[] whole =
-        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray())
+        http.send(
+                HttpRequest.newBuilder(uri).header("Authorization", CAST.authorization()).build(),
+                HttpResponse.BodyHandlers.ofByteArray())
             .body();
 
     HttpResponse<byte[]> part =
         http.send(
-            HttpRequest.newBuilder(uri).header("Range", "bytes=100-199").build(),
+            HttpRequest.newBuilder(uri)
+                .header("Authorization", CAST.authorization())
+                .header("Range", "bytes=100-199")
+                .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(part.statusCode()).isEqualTo(206);
     assertThat(part.headers().firstValue("Content-Range"))
@@ -417,7 +423,10 @@ class BadInputTest {
 
     HttpResponse<byte[]> outside =
         http.send(
-            HttpRequest.newBuilder(uri).header("Range", "bytes=" + whole.length + "-").build(),
+            HttpRequest.newBuilder(uri)
+                .header("Authorization", CAST.authorization())
+                .header("Range", "bytes=" + whole.length + "-")
+                .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(outside.statusCode()).isEqualTo(416);
     assertThat(outside.headers().firstValue("Content-Range")).hasValue("bytes */" + whole.length);

@@ -57,8 +57,28 @@ final class CastServerHarness {
                 .toArray(ConfigOverride[]::new));
   }
 
+  /** A client with the server's first admin token. */
   ApiClient api() {
+    return new ApiClient("http://127.0.0.1:" + app.getLocalPort(), adminToken());
+  }
+
+  /** A client without a token. */
+  ApiClient anonymous() {
     return new ApiClient("http://127.0.0.1:" + app.getLocalPort());
+  }
+
+  /** The admin token the server made at its first start. */
+  String adminToken() {
+    try {
+      return Files.readString(dataDir.resolve("admin-token")).trim();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** {@code Authorization} with the admin token, for requests a test builds itself. */
+  String authorization() {
+    return "Bearer " + adminToken();
   }
 
   /** Waits until the embedded agent has registered its host. */
@@ -185,6 +205,7 @@ final class CastServerHarness {
         client.send(
             HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + app.getLocalPort() + pathAndQuery))
+                .header("Authorization", authorization())
                 .timeout(Duration.ofSeconds(20))
                 .build(),
             HttpResponse.BodyHandlers.ofLines());

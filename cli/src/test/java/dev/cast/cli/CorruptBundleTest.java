@@ -103,6 +103,7 @@ class CorruptBundleTest {
                             "http://127.0.0.1:"
                                 + APP.getLocalPort()
                                 + "/v1/apps/hello/releases/2.0.0/bundle"))
+                    .header("Authorization", CAST.authorization())
                     .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     assertThat(bundle.statusCode()).isEqualTo(200);

@@ -180,7 +180,18 @@ class DeployLifecycleTest {
 
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("ROLLED_BACK");
     assertThat(done.path("cause").asText()).contains("SERVICE_");
-    assertThat(CAST.fetch(CAST.instanceUrl("hello"))).startsWith("hello from version 2.0.0");
+    String url = CAST.instanceUrl("hello");
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String answer = CAST.fetch(url);
+    while (answer == null && System.nanoTime() < end) {
+      Thread.sleep(200);
+      answer = CAST.fetch(url);
+    }
+    assertThat(answer)
+        .as(
+            "2.0.0 serves again; the service: "
+                + CAST.api().get("/v1/apps/hello/services/web").body())
+        .startsWith("hello from version 2.0.0");
     JsonNode app = CAST.api().get("/v1/apps/hello").body().path("current").get(0);
     assertThat(app.path("version").asText()).isEqualTo("2.0.0");
     assertThat(app.path("previousVersion").asText())

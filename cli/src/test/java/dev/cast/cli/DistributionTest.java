@@ -57,6 +57,7 @@ class DistributionTest {
     byte[] bytes =
         HTTP.send(
                 HttpRequest.newBuilder(URI.create(base() + release.path("torrent").asText()))
+                    .header("Authorization", CAST.authorization())
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray())
             .body();
@@ -66,7 +67,10 @@ class DistributionTest {
     assertThat(torrent.name()).isEqualTo(release.path("sha256").asText() + ".tar.gz");
     assertThat(torrent.length()).isEqualTo(release.path("size").asLong());
     assertThat(torrent.announce()).isEqualTo(base() + "/announce");
-    assertThat(torrent.webSeeds()).containsExactly(base() + "/v1/apps/hello/releases/1.0.0/bundle");
+    // The web seed cannot send a token: its URL carries the release's capability instead.
+    assertThat(torrent.webSeeds()).hasSize(1);
+    assertThat(torrent.webSeeds().get(0))
+        .startsWith(base() + "/v1/apps/hello/releases/1.0.0/bundle?cap=");
     assertThat(release.path("magnet").asText())
         .startsWith("magnet:?xt=urn:btih:" + torrent.infoHash());
 
@@ -77,6 +81,19 @@ class DistributionTest {
             .body();
     assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(webSeeded)))
         .isEqualTo(release.path("sha256").asText());
+    for (String url :
+        java.util.List.of(
+            base() + "/v1/apps/hello/releases/1.0.0/bundle",
+            base() + "/v1/apps/hello/releases/1.0.0/bundle?cap=4102444800.forged",
+            base() + "/v1/apps/hello/releases/1.0.0/torrent")) {
+      assertThat(
+              HTTP.send(
+                      HttpRequest.newBuilder(URI.create(url)).build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode())
+          .as("a bundle is not for whoever asks: " + url)
+          .isEqualTo(401);
+    }
   }
 
   @Test

@@ -53,8 +53,14 @@ final class ServerProcess implements AutoCloseable {
             ""));
   }
 
+  /** A client with the server's admin token (made at its first start). */
   ApiClient api() {
-    return new ApiClient("http://127.0.0.1:" + port);
+    try {
+      return new ApiClient(
+          "http://127.0.0.1:" + port, Files.readString(dataDir.resolve("admin-token")).trim());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Starts the server and waits until its embedded agent has registered. */
@@ -80,8 +86,8 @@ final class ServerProcess implements AutoCloseable {
         if (api().get("/v1/hosts").body().size() > 0) {
           return;
         }
-      } catch (IOException notYet) {
-        // not listening yet
+      } catch (IOException | java.io.UncheckedIOException notYet) {
+        // not listening yet (or no admin token written yet)
       }
       if (System.nanoTime() > end) {
         throw new IllegalStateException("cast server never got ready: " + Files.readString(log()));

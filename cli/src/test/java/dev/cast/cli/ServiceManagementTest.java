@@ -165,6 +165,7 @@ class ServiceManagementTest {
     String tail =
         http.send(
                 HttpRequest.newBuilder(URI.create(base + "?tail=5"))
+                    .header("Authorization", CAST.authorization())
                     .timeout(Duration.ofSeconds(20))
                     .build(),
                 HttpResponse.BodyHandlers.ofString())

@@ -330,7 +330,9 @@ class TransmissionInteropTest {
   private static byte[] get(String url) throws Exception {
     HttpResponse<byte[]> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", CAST.authorization())
+                .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(response.statusCode()).as("GET " + url).isEqualTo(200);
     return response.body();

@@ -66,12 +66,16 @@ public final class TorrentBundleFetcher implements BundleFetcher {
   @Override
   public void fetch(String bundlePath, Path target, Share share, Consumer<FetchProgress> progress)
       throws IOException {
-    if (!bundlePath.endsWith(BUNDLE_SUFFIX)) {
+    // The path may carry the release's capability (?cap=…), which the torrent needs as well.
+    int query = bundlePath.indexOf('?');
+    String path = query < 0 ? bundlePath : bundlePath.substring(0, query);
+    String capability = query < 0 ? "" : bundlePath.substring(query);
+    if (!path.endsWith(BUNDLE_SUFFIX)) {
       fallBack(bundlePath, target, progress, "its path does not end in " + BUNDLE_SUFFIX);
       return;
     }
     String torrentPath =
-        bundlePath.substring(0, bundlePath.length() - BUNDLE_SUFFIX.length()) + "/torrent";
+        path.substring(0, path.length() - BUNDLE_SUFFIX.length()) + "/torrent" + capability;
     Metainfo meta;
     try {
       meta = Metainfo.parse(http.getSmall(torrentPath, MAX_TORRENT_BYTES));

@@ -70,6 +70,7 @@ public final class DeploymentService {
   private final Duration defaultProgressDeadline;
   private final Duration unreachableAfter;
   private final int keepReleases;
+  private volatile dev.cast.api.auth.BundleCaps caps;
   private volatile java.util.concurrent.CompletableFuture<?> hostsReady =
       java.util.concurrent.CompletableFuture.completedFuture(null);
 
@@ -606,13 +607,28 @@ public final class DeploymentService {
                 .build());
   }
 
-  private static ReleaseRef ref(ReleaseRow release) {
+  /**
+   * The release as a workflow carries it, with a capability in its bundle path: agents fetch the
+   * bundle and its torrent with it, without a user's token.
+   */
+  private ReleaseRef ref(ReleaseRow release) {
+    dev.cast.api.auth.BundleCaps signer = caps;
     return new ReleaseRef(
         release.app(),
         release.version(),
         release.sha256(),
         release.size(),
-        "/v1/apps/" + release.app() + "/releases/" + release.version() + "/bundle");
+        "/v1/apps/"
+            + release.app()
+            + "/releases/"
+            + release.version()
+            + "/bundle"
+            + (signer == null ? "" : signer.query(release.app(), release.version())));
+  }
+
+  /** Signs the bundle paths handed to agents from now on. */
+  public void signBundlesWith(dev.cast.api.auth.BundleCaps caps) {
+    this.caps = caps;
   }
 
   private List<String> targets(List<String> requested) {

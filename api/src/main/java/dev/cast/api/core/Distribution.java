@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * web seed listed in each torrent) and the reason is logged once.
  */
 public final class Distribution implements Managed {
+  private volatile dev.cast.api.auth.BundleCaps caps;
   private static final Logger log = LoggerFactory.getLogger(Distribution.class);
 
   private final ReleaseStore store;
@@ -101,7 +102,7 @@ public final class Distribution implements Managed {
       String local =
           localTracker.substring(0, localTracker.length() - Tracker.ANNOUNCE_PATH.length());
       peer.seed(
-          torrent.withUrls(localTracker, List.of(local + bundlePath(row))),
+          torrent.withUrls(localTracker, List.of(local + bundlePath(row) + capability(row))),
           store.bundleFile(row.sha256()).getParent());
     }
     return torrent;
@@ -141,7 +142,8 @@ public final class Distribution implements Managed {
     }
     String base = baseUrl.replaceAll("/+$", "");
     return Optional.of(
-        torrent.withUrls(base + Tracker.ANNOUNCE_PATH, List.of(base + bundlePath(row))));
+        torrent.withUrls(
+            base + Tracker.ANNOUNCE_PATH, List.of(base + bundlePath(row) + capability(row))));
   }
 
   /** The info-hash of a release's torrent, when it has one. */
@@ -190,6 +192,19 @@ public final class Distribution implements Managed {
 
   private Path torrentFile(String sha256) {
     return store.bundleFile(sha256).resolveSibling(sha256 + ".torrent");
+  }
+
+  /**
+   * The web seed's capability: libtorrent fetches the bundle URL without a token, so the URL
+   * carries one for this release.
+   */
+  private String capability(ReleaseRow row) {
+    return caps == null ? "" : caps.query(row.app(), row.version());
+  }
+
+  /** Signs web seed URLs from now on (none are signed before). */
+  public void signWith(dev.cast.api.auth.BundleCaps caps) {
+    this.caps = caps;
   }
 
   private static String bundlePath(ReleaseRow row) {

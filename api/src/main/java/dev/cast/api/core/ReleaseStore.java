@@ -99,6 +99,11 @@ public final class ReleaseStore {
   public record Pushed(ReleaseRow release, boolean created) {}
 
   public Pushed push(String app, InputStream body) throws IOException {
+    return push(app, body, null);
+  }
+
+  /** Checks and keeps a pushed bundle, recording who pushed it. */
+  public Pushed push(String app, InputStream body, String who) throws IOException {
     Names.app(app);
     Path upload = Files.createTempFile(bundleDir, ".push-", ".part");
     try {
@@ -116,13 +121,14 @@ public final class ReleaseStore {
                 + named
                 + "/releases");
       }
-      return record(app, info, upload);
+      return record(app, info, upload, who);
     } finally {
       Files.deleteIfExists(upload);
     }
   }
 
-  private synchronized Pushed record(String app, BundleInfo info, Path upload) throws IOException {
+  private synchronized Pushed record(String app, BundleInfo info, Path upload, String who)
+      throws IOException {
     String version = info.manifest().version();
     Optional<ReleaseRow> existing = dao.find(app, version);
     if (existing.isPresent()) {
@@ -160,7 +166,8 @@ public final class ReleaseStore {
             info.sha256(),
             info.size(),
             servicesJson(info),
-            System.currentTimeMillis());
+            System.currentTimeMillis(),
+            who);
     dao.insert(row);
     return new Pushed(row, true);
   }

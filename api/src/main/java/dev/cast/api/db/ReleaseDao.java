@@ -23,8 +23,9 @@ public final class ReleaseDao {
               .bind(1, row.createdAt())
               .execute();
           h.createUpdate(
-                  "INSERT INTO releases (app, version, sha256, size, services, created_at)"
-                      + " VALUES (:app, :version, :sha256, :size, :services, :createdAt)")
+                  "INSERT INTO releases (app, version, sha256, size, services, created_at,"
+                      + " pushed_by) VALUES (:app, :version, :sha256, :size, :services,"
+                      + " :createdAt, :pushedBy)")
               .bindMethods(row)
               .execute();
         });

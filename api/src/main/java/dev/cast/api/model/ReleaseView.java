@@ -9,6 +9,7 @@ public record ReleaseView(
     long size,
     List<String> services,
     String createdAt,
+    String pushedBy,
     String infoHash,
     String torrent,
     String magnet) {}

@@ -2,6 +2,7 @@ package dev.cast.api.resources;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.auth.BundleAccess;
 import dev.cast.api.core.ByteRange;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.Distribution;
@@ -29,6 +30,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +44,6 @@ import java.util.Map;
 @Path("/v1/apps")
 @Produces(MediaType.APPLICATION_JSON)
 public class AppsResource {
-  private static final String WHO = "X-Cast-User";
 
   private final ReleaseStore releases;
   private final Distribution distribution;
@@ -87,9 +88,13 @@ public class AppsResource {
   @POST
   @Path("/{app}/releases")
   @Consumes(MediaType.WILDCARD)
-  public Response push(@PathParam("app") String app, InputStream body, @Context UriInfo uri)
+  public Response push(
+      @PathParam("app") String app,
+      InputStream body,
+      @Context UriInfo uri,
+      @Context SecurityContext who)
       throws IOException {
-    ReleaseStore.Pushed pushed = releases.push(app, body);
+    ReleaseStore.Pushed pushed = releases.push(app, body, who(who));
     ReleaseRow row = pushed.release();
     distribution.publish(row);
     URI location = URI.create("/v1/apps/" + app + "/releases/" + row.version());
@@ -119,6 +124,7 @@ public class AppsResource {
    * BitTorrent web seed or a resumed download.
    */
   @GET
+  @BundleAccess
   @Path("/{app}/releases/{version}/bundle")
   @Produces("application/gzip")
   public Response bundle(
@@ -164,6 +170,7 @@ public class AppsResource {
    * api at.
    */
   @GET
+  @BundleAccess
   @Path("/{app}/releases/{version}/torrent")
   @Produces("application/x-bittorrent")
   public Response torrent(
@@ -190,7 +197,7 @@ public class AppsResource {
   @Path("/{app}/deployments")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response deploy(
-      @PathParam("app") String app, DeployBody body, @HeaderParam(WHO) String who) {
+      @PathParam("app") String app, DeployBody body, @Context SecurityContext who) {
     return accepted(deployments.deploy(app, body, who(who)));
   }
 
@@ -204,7 +211,7 @@ public class AppsResource {
   @Path("/{app}/rollback")
   @Consumes(MediaType.WILDCARD)
   public Response rollback(
-      @PathParam("app") String app, RollbackBody body, @HeaderParam(WHO) String who) {
+      @PathParam("app") String app, RollbackBody body, @Context SecurityContext who) {
     return accepted(deployments.rollback(app, body, who(who)));
   }
 
@@ -227,8 +234,8 @@ public class AppsResource {
         .build();
   }
 
-  private static String who(String header) {
-    return header == null || header.isBlank() ? "anonymous" : header;
+  private static String who(SecurityContext security) {
+    return TokensResource.name(security);
   }
 
   private List<ReleaseView> releaseViews(String app, UriInfo uri) {
@@ -244,6 +251,7 @@ public class AppsResource {
         row.size(),
         read(row.services(), new TypeReference<List<String>>() {}),
         Instant.ofEpochMilli(row.createdAt()).toString(),
+        row.pushedBy(),
         distribution.infoHash(row).orElse(null),
         "/v1/apps/" + row.app() + "/releases/" + row.version() + "/torrent",
         distribution

@@ -25,6 +25,9 @@ public final class DistributionResource {
 
   /** Tracker announce: bencoded, and a bencoded {@code failure reason} for a foreign info-hash. */
   @GET
+  @dev.cast.api.auth.Public(
+      "the tracker: BitTorrent clients (libtorrent, Transmission) announce without a token; it"
+          + " serves Cast's own info-hashes only")
   @Path("announce")
   @Produces(MediaType.TEXT_PLAIN)
   public byte[] announce(@Context HttpServletRequest request) throws UnknownHostException {
@@ -35,6 +38,7 @@ public final class DistributionResource {
   }
 
   @GET
+  @dev.cast.api.auth.Public("the tracker's scrape, as announce: Cast's own info-hashes only")
   @Path("scrape")
   @Produces(MediaType.TEXT_PLAIN)
   public byte[] scrape(@Context HttpServletRequest request) {

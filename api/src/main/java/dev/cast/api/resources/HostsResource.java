@@ -71,12 +71,14 @@ public class HostsResource {
 
   /** Drains a host: it keeps running what it runs but takes no new deploys. */
   @jakarta.ws.rs.POST
+  @dev.cast.api.auth.Requires(dev.cast.api.auth.Role.ADMIN)
   @Path("/{name}/drain")
   public HostView drain(@PathParam("name") String name) {
     return setDrained(name, true);
   }
 
   @jakarta.ws.rs.POST
+  @dev.cast.api.auth.Requires(dev.cast.api.auth.Role.ADMIN)
   @Path("/{name}/undrain")
   public HostView undrain(@PathParam("name") String name) {
     return setDrained(name, false);
@@ -84,6 +86,7 @@ public class HostsResource {
 
   /** Forgets a host (its agent registers it again if it still runs). */
   @jakarta.ws.rs.DELETE
+  @dev.cast.api.auth.Requires(dev.cast.api.auth.Role.ADMIN)
   @Path("/{name}")
   public jakarta.ws.rs.core.Response remove(@PathParam("name") String name) {
     if (!hosts.delete(Names.host(name))) {

@@ -12,7 +12,6 @@ import dev.cast.api.model.ServiceView;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -57,7 +56,7 @@ public class ServicesResource {
       @PathParam("service") String service,
       @PathParam("action") String action,
       ServiceControlBody body,
-      @HeaderParam("X-Cast-User") String who) {
+      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext who) {
     if (!ACTIONS.contains(action)) {
       throw ApiException.notFound(
           "UNKNOWN_ACTION",
@@ -65,8 +64,7 @@ public class ServicesResource {
               + action
               + "\" for services (actions: start, stop, restart, enable, disable)");
     }
-    DeploymentRow row =
-        deployments.control(app, service, action, body, who == null ? "anonymous" : who);
+    DeploymentRow row = deployments.control(app, service, action, body, TokensResource.name(who));
     return Response.accepted(deployments.view(row.id()))
         .location(URI.create("/v1/deployments/" + row.id()))
         .build();
@@ -86,6 +84,7 @@ public class ServicesResource {
 
   /** The service's log on one host: the last {@code tail} lines, then new ones with follow. */
   @GET
+  @dev.cast.api.auth.Requires(dev.cast.api.auth.Role.DEPLOYER)
   @Path("/logs")
   @Produces(MediaType.TEXT_PLAIN)
   public Response logs(

@@ -25,7 +25,7 @@ class StoredBundlesTest {
     Files.write(temp, "the bundle bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     String sha256 = Digests.sha256(temp);
     file = Files.move(temp, dir.resolve(sha256 + ".tar.gz"));
-    row = new ReleaseRow("hello", "2.0.0", sha256, Files.size(file), "[]", 0);
+    row = new ReleaseRow("hello", "2.0.0", sha256, Files.size(file), "[]", 0, null);
     stored = new StoredBundles(sha -> dir.resolve(sha + ".tar.gz"));
   }
 

@@ -1,0 +1,196 @@
+package dev.cast.api.auth;
+
+import dev.cast.api.errors.Problem;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.Principal;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every REST call needs {@code Authorization: Bearer <token>}, except agents' own endpoints (the
+ * agent token, {@link AgentTokenFilter}) and the few marked {@link Public}. No token, or an
+ * unknown, revoked or expired one: 401. A token whose role or apps do not reach the endpoint: 403.
+ * Both name what is missing. Reads need {@code viewer}, changes {@code deployer}, and {@link
+ * Requires} says where it is more.
+ */
+@Priority(Priorities.AUTHENTICATION + 1)
+public final class AuthFilter implements ContainerRequestFilter {
+  /** The request property holding the {@link Caller}. */
+  public static final String CALLER = "cast.caller";
+
+  private static final String BEARER = "Bearer ";
+
+  @Context private ResourceInfo resource;
+
+  private final Tokens tokens;
+  private final BundleCaps caps;
+  private final byte[] agentToken;
+  private final Function<String, Optional<String>> appOfDeployment;
+  private final boolean enabled;
+
+  public AuthFilter(
+      Tokens tokens,
+      BundleCaps caps,
+      String agentToken,
+      Function<String, Optional<String>> appOfDeployment,
+      boolean enabled) {
+    this.tokens = tokens;
+    this.caps = caps;
+    this.agentToken = agentToken.getBytes(StandardCharsets.UTF_8);
+    this.appOfDeployment = appOfDeployment;
+    this.enabled = enabled;
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    Method method = resource == null ? null : resource.getResourceMethod();
+    if (method == null
+        || method.isAnnotationPresent(AgentOnly.class)
+        || resource.getResourceClass().isAnnotationPresent(AgentOnly.class)
+        || method.isAnnotationPresent(Public.class)) {
+      return;
+    }
+    String app = app(request);
+    boolean bundle = method.isAnnotationPresent(BundleAccess.class);
+    if (bundle && (agentCalls(request) || capability(request, app))) {
+      return;
+    }
+    if (!enabled) {
+      return;
+    }
+    String secret = bearer(request);
+    Optional<Caller> caller = secret == null ? Optional.empty() : tokens.authenticate(secret);
+    if (caller.isEmpty()) {
+      request.abortWith(
+          Problem.of(
+                  401,
+                  "TOKEN_REQUIRED",
+                  "Unauthorized",
+                  secret == null
+                      ? "a token is required: send Authorization: Bearer <token> (the first admin"
+                          + " token is in the server's <dataDir>/admin-token)"
+                      : "the token is unknown, revoked or expired; ask an admin for a new one"
+                          + " (POST /v1/tokens)")
+              .withInstance("/" + request.getUriInfo().getPath())
+              .response()
+              .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+              .build());
+      return;
+    }
+    Caller who = caller.get();
+    request.setProperty(CALLER, who); // a refusal below is audited under the caller's name
+    Role needed = needed(method, request.getMethod(), bundle);
+    if (!who.role().includes(needed)) {
+      forbid(
+          request,
+          needed.label()
+              + " role required"
+              + (app == null ? "" : " for app " + app)
+              + "; token \""
+              + who.name()
+              + "\" is a "
+              + who.role().label());
+      return;
+    }
+    if (!who.reaches(app)) {
+      forbid(
+          request,
+          "token \""
+              + who.name()
+              + "\" is limited to apps "
+              + who.apps()
+              + " and cannot reach app "
+              + app);
+      return;
+    }
+    SecurityContext original = request.getSecurityContext();
+    request.setSecurityContext(
+        new SecurityContext() {
+          @Override
+          public Principal getUserPrincipal() {
+            return who;
+          }
+
+          @Override
+          public boolean isUserInRole(String role) {
+            Role asked = Role.parse(role);
+            return asked != null && who.role().includes(asked);
+          }
+
+          @Override
+          public boolean isSecure() {
+            return original != null && original.isSecure();
+          }
+
+          @Override
+          public String getAuthenticationScheme() {
+            return "Bearer";
+          }
+        });
+  }
+
+  /** The role an endpoint needs: its {@link Requires}, else viewer to read, deployer to change. */
+  public static Role needed(Method method, String httpMethod, boolean bundle) {
+    Requires requires = method.getAnnotation(Requires.class);
+    if (requires != null) {
+      return requires.value();
+    }
+    if (bundle) {
+      return Role.DEPLOYER;
+    }
+    return httpMethod.equals(HttpMethod.GET) || httpMethod.equals(HttpMethod.HEAD)
+        ? Role.VIEWER
+        : Role.DEPLOYER;
+  }
+
+  private void forbid(ContainerRequestContext request, String detail) {
+    request.abortWith(
+        Problem.of(403, "FORBIDDEN", "Forbidden", detail)
+            .withInstance("/" + request.getUriInfo().getPath())
+            .response()
+            .build());
+  }
+
+  /** The app a request is about: its {@code {app}}, or the app of its deployment {@code {id}}. */
+  private String app(ContainerRequestContext request) {
+    var params = request.getUriInfo().getPathParameters();
+    String app = params.getFirst("app");
+    if (app != null) {
+      return app;
+    }
+    String id = params.getFirst("id");
+    return id == null ? null : appOfDeployment.apply(id).orElse(null);
+  }
+
+  private boolean agentCalls(ContainerRequestContext request) {
+    String secret = bearer(request);
+    return secret != null
+        && MessageDigest.isEqual(agentToken, secret.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private boolean capability(ContainerRequestContext request, String app) {
+    var uri = request.getUriInfo();
+    return caps.valid(
+        uri.getQueryParameters().getFirst("cap"), app, uri.getPathParameters().getFirst("version"));
+  }
+
+  private static String bearer(ContainerRequestContext request) {
+    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.startsWith(BEARER)) {
+      return null;
+    }
+    String secret = header.substring(BEARER.length()).trim();
+    return secret.isEmpty() ? null : secret;
+  }
+}

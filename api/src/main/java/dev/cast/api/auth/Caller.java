@@ -1,0 +1,62 @@
+package dev.cast.api.auth;
+
+import java.security.Principal;
+import java.util.List;
+
+/**
+ * Who made a request: the token's id and name, its role, the apps it is limited to (null: all) and
+ * when it expires (null: never).
+ */
+public record Caller(String tokenId, String name, Role role, List<String> apps, Long expiresAt)
+    implements Principal {
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  public boolean expired(long now) {
+    return expiresAt != null && now >= expiresAt;
+  }
+
+  /**
+   * Whether the token reaches the app: every app, or one of its names or globs ({@code shop-*}).
+   */
+  public boolean reaches(String app) {
+    if (apps == null || app == null) {
+      return true;
+    }
+    for (String pattern : apps) {
+      if (glob(pattern, app)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code *} matches any run of characters; everything else matches itself. */
+  static boolean glob(String pattern, String text) {
+    int p = 0;
+    int t = 0;
+    int star = -1;
+    int mark = 0;
+    while (t < text.length()) {
+      if (p < pattern.length() && pattern.charAt(p) != '*' && pattern.charAt(p) == text.charAt(t)) {
+        p++;
+        t++;
+      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = p++;
+        mark = t;
+      } else if (star >= 0) {
+        p = star + 1;
+        t = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
+  }
+}

@@ -1,0 +1,12 @@
+package dev.cast.api.model;
+
+import java.util.List;
+
+/**
+ * {@code POST /v1/tokens}.
+ *
+ * @param role viewer | deployer | admin
+ * @param apps the apps the token reaches, by name or glob ({@code shop-*}); absent: all
+ * @param expiresIn e.g. {@code 90d}, {@code 12h}; absent: never
+ */
+public record TokenBody(String name, String role, List<String> apps, String expiresIn) {}

@@ -1,0 +1,19 @@
+package dev.cast.api.model;
+
+import java.util.List;
+
+/**
+ * A token as the api shows it; {@code secret} only in the answer to its creation.
+ *
+ * @param apps null when it reaches every app
+ */
+public record TokenView(
+    String id,
+    String name,
+    String role,
+    List<String> apps,
+    String createdAt,
+    String createdBy,
+    String expiresAt,
+    String revokedAt,
+    String secret) {}

@@ -71,26 +71,18 @@ public final class InstanceDao {
     return jdbi.inTransaction(
         h -> {
           java.util.Optional<HostAppRow> before = find(h, app, host);
-          if (version != null && !instances.isEmpty()) {
-            boolean known =
-                h.createQuery(
-                            "SELECT COUNT(*) FROM instances WHERE app = ? AND host = ? AND version = ?")
-                        .bind(0, app)
-                        .bind(1, host)
-                        .bind(2, version)
-                        .mapTo(Integer.class)
-                        .one()
-                    > 0;
-            if (!known) {
-              for (InstanceRow row : instances) {
-                h.createUpdate(
-                        "INSERT INTO instances (app, host, version, service, address, ports,"
-                            + " health, updated_at) VALUES (:app, :host, :version, :service,"
-                            + " :address, :ports, :health, :updatedAt)")
-                    .bindMethods(row)
-                    .execute();
-              }
-            }
+          // Where the current release's services listen is what the host says: a port the
+          // supervisor moved (another process held it) shows here, not the one first recorded.
+          for (InstanceRow row : version == null ? List.<InstanceRow>of() : instances) {
+            h.createUpdate(
+                    "INSERT INTO instances (app, host, version, service, address, ports, health,"
+                        + " updated_at) VALUES (:app, :host, :version, :service, :address,"
+                        + " :ports, :health, :updatedAt) ON CONFLICT (app, host, version, service)"
+                        + " DO UPDATE SET address = excluded.address, ports = excluded.ports,"
+                        + " updated_at = excluded.updated_at WHERE instances.ports IS NOT"
+                        + " excluded.ports OR instances.address IS NOT excluded.address")
+                .bindMethods(row)
+                .execute();
           }
           h.createUpdate(
                   "INSERT INTO host_apps (app, host, version, previous_version, updated_at,"

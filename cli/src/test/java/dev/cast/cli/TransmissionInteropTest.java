@@ -220,8 +220,13 @@ class TransmissionInteropTest {
     String sha256 = release.path("sha256").asText();
     String infoHash = release.path("infoHash").asText();
     JsonNode before = CAST.api().get("/v1/distribution").body();
-    // Transmission fetches the .torrent itself, at the address it reaches the api at.
-    String torrentUrl = fleet.apiUrlForHosts() + release.path("torrent").asText();
+    // Transmission fetches the .torrent itself, at the address it reaches the api at. It sends no
+    // token: the URL carries the release's capability, as the one the api hands its agents does.
+    String signed = apiTorrent().webSeeds().get(0);
+    String torrentUrl =
+        fleet.apiUrlForHosts()
+            + release.path("torrent").asText()
+            + signed.substring(signed.indexOf('?'));
 
     try (Transmission transmission = Transmission.start(work.resolve("by-url"), torrentUrl)) {
       await("Transmission finished " + torrentUrl, transmission, transmission::finished);
@@ -230,7 +235,9 @@ class TransmissionInteropTest {
       Metainfo used = transmission.torrent();
       assertThat(used.infoHash()).isEqualTo(infoHash);
       assertThat(used.announce()).isEqualTo(fleet.apiUrlForHosts() + Tracker.ANNOUNCE_PATH);
-      assertThat(used.webSeeds()).containsExactly(fleet.apiUrlForHosts() + bundlePath());
+      assertThat(used.webSeeds()).hasSize(1);
+      assertThat(used.webSeeds().get(0))
+          .startsWith(fleet.apiUrlForHosts() + bundlePath() + "?cap=");
       long completedBefore = before.path("swarms").path(infoHash).path("completed").asLong();
       await(
           "the api's tracker counts Transmission's completed download",

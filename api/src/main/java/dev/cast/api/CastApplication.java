@@ -90,6 +90,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         .setCoercion(
             com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
             com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+    dev.cast.api.core.ExposureWarnings.log(config);
     Path dataDir = Path.of(config.getDataDir()).toAbsolutePath();
     Jdbi jdbi = Database.open(dataDir.resolve(config.getDatabase().getPath()), env.lifecycle());
     ReleaseDao releaseDao = new ReleaseDao(jdbi);

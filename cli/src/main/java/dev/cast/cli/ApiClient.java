@@ -16,12 +16,22 @@ public final class ApiClient {
   private static final Set<String> FINAL =
       Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "INTERRUPTED");
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   private final String base;
 
   public ApiClient(String base) {
+    this(base, null);
+  }
+
+  /**
+   * @param tls the certificates trusted for an {@code https://} base (e.g. a private CA); null: the
+   *     JVM's defaults
+   */
+  public ApiClient(String base, javax.net.ssl.SSLContext tls) {
     this.base = base.replaceAll("/+$", "");
+    this.http =
+        tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
   }
 
   /** A response: status and parsed JSON body. */

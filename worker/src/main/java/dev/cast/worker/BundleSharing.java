@@ -32,9 +32,10 @@ final class BundleSharing implements AutoCloseable {
     this.peer = peer;
   }
 
-  static BundleSharing open(HostSettings settings, String api, TorrentConfiguration torrent)
+  static BundleSharing open(
+      HostSettings settings, String api, javax.net.ssl.SSLContext tls, TorrentConfiguration torrent)
       throws IOException {
-    HttpBundleFetcher http = new HttpBundleFetcher(URI.create(api));
+    HttpBundleFetcher http = new HttpBundleFetcher(URI.create(api), tls);
     long cacheBytes = torrent.getCacheSize().toBytes();
     TorrentPeer peer = torrent.isEnabled() ? startPeer(settings, torrent) : null;
     if (peer == null) {

@@ -122,6 +122,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             releaseDao,
             dataDir.resolve("native"),
             (int) Math.min(Integer.MAX_VALUE, config.getBundles().getUploadRate().toBytes()));
+    distribution.listenOn(dev.cast.api.core.ExposureWarnings.restBindHost(config));
     env.lifecycle().manage(distribution);
     DeploymentService deployments =
         new DeploymentService(

@@ -85,6 +85,19 @@ public final class ExposureWarnings {
     return (host == null || host.isEmpty() ? "every interface" : host) + " port " + port;
   }
 
+  /** The first REST connector's {@code bindHost}: null when it listens on every interface. */
+  public static String restBindHost(CastConfiguration config) {
+    ServerFactory server = config.getServerFactory();
+    ConnectorFactory first = null;
+    if (server instanceof DefaultServerFactory factory
+        && !factory.getApplicationConnectors().isEmpty()) {
+      first = factory.getApplicationConnectors().get(0);
+    } else if (server instanceof SimpleServerFactory simple) {
+      first = simple.getConnector();
+    }
+    return first instanceof HttpConnectorFactory http ? http.getBindHost() : null;
+  }
+
   /** Whether {@code host} is a loopback address; null or empty is every interface. */
   static boolean loopback(String host) {
     if (host == null || host.isEmpty()) {

@@ -87,6 +87,11 @@ public final class LogServer implements AutoCloseable {
     return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
   }
 
+  /** The address and port it listens on. */
+  java.net.InetSocketAddress boundTo() {
+    return server.getAddress();
+  }
+
   /** The base URL the api uses to reach this server. */
   public String url() {
     return advertised;

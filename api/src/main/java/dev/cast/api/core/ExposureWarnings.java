@@ -82,7 +82,8 @@ public final class ExposureWarnings {
   }
 
   private static String where(String host, int port) {
-    return (host == null || host.isEmpty() ? "every interface" : host) + " port " + port;
+    return (host == null || host.isEmpty() ? "every interface" : host)
+        + (port == 0 ? ", any free port," : " port " + port);
   }
 
   /** The first REST connector's {@code bindHost}: null when it listens on every interface. */

@@ -101,6 +101,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         .setCoercion(
             com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
             com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+    dev.cast.api.core.ExposureWarnings.log(config);
     Path dataDir = Path.of(config.getDataDir()).toAbsolutePath();
     this.dataDir = dataDir;
     Jdbi jdbi = Database.open(dataDir.resolve(config.getDatabase().getPath()), env.lifecycle());
@@ -133,6 +134,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             releaseDao,
             dataDir.resolve("native"),
             (int) Math.min(Integer.MAX_VALUE, config.getBundles().getUploadRate().toBytes()));
+    distribution.listenOn(dev.cast.api.core.ExposureWarnings.restBindHost(config));
     env.lifecycle().manage(distribution);
     DeploymentService deployments =
         new DeploymentService(

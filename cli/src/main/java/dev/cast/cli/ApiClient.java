@@ -16,19 +16,34 @@ public final class ApiClient {
   private static final Set<String> FINAL =
       Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "INTERRUPTED");
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   private final String base;
   private final String token;
 
   public ApiClient(String base) {
-    this(base, null);
+    this(base, null, null);
   }
 
   /** A client that sends {@code Authorization: Bearer <token>} with every call. */
   public ApiClient(String base, String token) {
+    this(base, token, null);
+  }
+
+  /**
+   * @param tls the certificates trusted for an {@code https://} base (e.g. a private CA); null: the
+   *     JVM's defaults
+   */
+  public ApiClient(String base, javax.net.ssl.SSLContext tls) {
+    this(base, null, tls);
+  }
+
+  /** A client with a token (or none) and the certificates it trusts (null: the JVM's). */
+  public ApiClient(String base, String token, javax.net.ssl.SSLContext tls) {
     this.base = base.replaceAll("/+$", "");
     this.token = token;
+    this.http =
+        tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
   }
 
   /** The {@code Authorization} header value this client sends, or null. */

@@ -102,6 +102,13 @@ public final class Main {
     String token;
 
     @Option(
+        names = "--ca-cert",
+        description =
+            "the CA (PEM file, or PKCS12/JKS keystore) trusted for an https:// api; default: the"
+                + " JVM's trusted CAs")
+    String caCert;
+
+    @Option(
         names = "--labels",
         split = ",",
         description = "host labels, e.g. --labels role=web,zone=a")
@@ -120,6 +127,7 @@ public final class Main {
       if (temporal != null) settings.setTemporal(temporal);
       if (address != null) settings.setAddress(address);
       if (token != null) settings.setToken(token);
+      if (caCert != null) settings.setCaCert(caCert);
       if (labels != null) settings.getLabels().putAll(labels);
       AgentMain.run(settings);
       return 0;

@@ -49,6 +49,17 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
             });
   }
 
+  /** {@code https} when the api's (first) REST connector is HTTPS, else {@code http}. */
+  static String scheme(ServerConfiguration config) {
+    if (config.getServerFactory() instanceof io.dropwizard.core.server.DefaultServerFactory f
+        && !f.getApplicationConnectors().isEmpty()
+        && f.getApplicationConnectors().get(0)
+            instanceof io.dropwizard.jetty.HttpsConnectorFactory) {
+      return "https";
+    }
+    return "http";
+  }
+
   @Override
   protected void started(
       ServerConfiguration config, Environment env, Runtime runtime, int apiPort) {
@@ -56,7 +67,7 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
     try {
       if (settings.isEnabled()) {
         if (settings.getApi() == null) {
-          settings.setApi("http://127.0.0.1:" + apiPort);
+          settings.setApi(scheme(config) + "://127.0.0.1:" + apiPort);
         }
         if (settings.getTemporal() == null) {
           settings.setTemporal(runtime.temporal().target());
@@ -68,7 +79,7 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
         agent.start(); // registers the host before it returns
       }
       agentRegistered.complete(null);
-      log.info("Cast is ready: http://127.0.0.1:{}/v1/apps", apiPort);
+      log.info("Cast is ready: {}://127.0.0.1:{}/v1/apps", scheme(config), apiPort);
       port.complete(apiPort);
     } catch (Exception e) {
       port.completeExceptionally(e);

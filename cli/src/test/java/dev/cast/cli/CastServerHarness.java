@@ -23,6 +23,7 @@ final class CastServerHarness {
   final Path dataDir;
   final DropwizardAppExtension<ServerConfiguration> app;
   private final HttpClient http = HttpClient.newHttpClient();
+  private javax.net.ssl.SSLContext tls;
 
   CastServerHarness(ConfigOverride... extra) {
     this(ServerApplication.class, null, extra);
@@ -57,14 +58,28 @@ final class CastServerHarness {
                 .toArray(ConfigOverride[]::new));
   }
 
+  /**
+   * Speak HTTPS to the server (its REST connector is {@code type: https}), trusting the CAs of
+   * {@code tls}.
+   */
+  CastServerHarness https(javax.net.ssl.SSLContext tls) {
+    this.tls = tls;
+    return this;
+  }
+
+  /** The api's base URL, {@code http://} or {@code https://127.0.0.1:<port>}. */
+  String baseUrl() {
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + app.getLocalPort();
+  }
+
   /** A client with the server's first admin token. */
   ApiClient api() {
-    return new ApiClient("http://127.0.0.1:" + app.getLocalPort(), adminToken());
+    return new ApiClient(baseUrl(), adminToken(), tls);
   }
 
   /** A client without a token. */
   ApiClient anonymous() {
-    return new ApiClient("http://127.0.0.1:" + app.getLocalPort());
+    return new ApiClient(baseUrl(), null, tls);
   }
 
   /** The admin token the server made at its first start. */

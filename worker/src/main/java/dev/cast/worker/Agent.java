@@ -54,14 +54,20 @@ public final class Agent implements AutoCloseable {
             config.getMaxBundleEntries(),
             config.isDirectWrites(),
             config.getDiskReserve().toBytes());
-    bundles = BundleSharing.open(settings, config.getApi(), config.getTorrent());
+    javax.net.ssl.SSLContext tls = ApiTrust.context(config.getCaCert(), config.getCaCertPassword());
+    bundles = BundleSharing.open(settings, config.getApi(), tls, config.getTorrent());
     host = HostRuntime.open(settings, supervisorSettings(), bundles.cache());
     logs =
         new LogServer(
-            settings.dataDir(), config.getAddress(), config.getLogsPort(), config.getToken());
+            settings.dataDir(),
+            config.getLogsBind() != null ? config.getLogsBind() : config.getAddress(),
+            config.getAddress(),
+            config.getLogsPort(),
+            config.getToken());
     registration =
         new Registration(
             config.getApi(),
+            tls,
             config.getName(),
             config.getAddress(),
             logs.url(),

@@ -73,6 +73,20 @@ public class AgentConfiguration {
   @Max(65535)
   private int logsPort = 0;
 
+  /**
+   * The address the log endpoint listens on; unset: the agent's {@code address}. Never every
+   * interface unless asked ({@code 0.0.0.0}), e.g. behind NAT where {@code address} is not local.
+   */
+  private String logsBind;
+
+  /**
+   * The CA the agent trusts for an {@code https://} api: a PEM file of certificates, or a PKCS12 or
+   * JKS keystore (with {@code caCertPassword} where it has one). Unset: the JVM's trusted CAs.
+   */
+  private String caCert;
+
+  private String caCertPassword;
+
   @Valid @NotNull private SupervisorConfiguration supervisor = new SupervisorConfiguration();
 
   @Valid @NotNull private TorrentConfiguration torrent = new TorrentConfiguration();
@@ -260,6 +274,36 @@ public class AgentConfiguration {
   @JsonProperty
   public void setLogsPort(int logsPort) {
     this.logsPort = logsPort;
+  }
+
+  @JsonProperty
+  public String getLogsBind() {
+    return logsBind;
+  }
+
+  @JsonProperty
+  public void setLogsBind(String logsBind) {
+    this.logsBind = logsBind;
+  }
+
+  @JsonProperty
+  public String getCaCert() {
+    return caCert;
+  }
+
+  @JsonProperty
+  public void setCaCert(String caCert) {
+    this.caCert = caCert;
+  }
+
+  @JsonProperty
+  public String getCaCertPassword() {
+    return caCertPassword;
+  }
+
+  @JsonProperty
+  public void setCaCertPassword(String caCertPassword) {
+    this.caCertPassword = caCertPassword;
   }
 
   @JsonProperty

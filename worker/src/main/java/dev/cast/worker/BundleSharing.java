@@ -32,11 +32,23 @@ final class BundleSharing implements AutoCloseable {
     this.peer = peer;
   }
 
-  static BundleSharing open(HostSettings settings, String api, TorrentConfiguration torrent)
+  static BundleSharing open(
+      HostSettings settings, String api, javax.net.ssl.SSLContext tls, TorrentConfiguration torrent)
       throws IOException {
-    HttpBundleFetcher http = new HttpBundleFetcher(URI.create(api));
+    HttpBundleFetcher http = new HttpBundleFetcher(URI.create(api), tls);
     long cacheBytes = torrent.getCacheSize().toBytes();
-    TorrentPeer peer = torrent.isEnabled() ? startPeer(settings, torrent) : null;
+    TorrentPeer peer = null;
+    if (torrent.isEnabled() && api.regionMatches(true, 0, "https:", 0, 6)) {
+      // The tracker and the web seed are the api's REST port: libtorrent would reach them over
+      // HTTPS with its own TLS stack, which knows neither --ca-cert nor a private CA, and find no
+      // peers (each download would stall until stallTimeout).
+      log.warn(
+          "BitTorrent is off: the api is {}, and libtorrent cannot verify its certificate against"
+              + " --ca-cert for the tracker and web seed; bundles are fetched over HTTPS",
+          api);
+    } else if (torrent.isEnabled()) {
+      peer = startPeer(settings, torrent);
+    }
     if (peer == null) {
       BundleSeeder none = BundleSeeder.none(settings.layout());
       return new BundleSharing(

@@ -42,12 +42,28 @@ public final class LogServer implements AutoCloseable {
   private final byte[] token;
 
   /**
+   * A server on {@code address} itself, the address the api reaches it at.
+   *
    * @param token the agent token the api must send; null or empty refuses nobody (tests)
    */
   public LogServer(Path dataDir, String address, int port, String token) throws IOException {
+    this(dataDir, address, address, port, token);
+  }
+
+  /**
+   * @param bind the address to listen on ({@code 0.0.0.0}: every interface)
+   * @param address the address the api reaches it at
+   * @param token the agent token the api must send; null or empty refuses nobody (tests)
+   */
+  public LogServer(Path dataDir, String bind, String address, int port, String token)
+      throws IOException {
     this.dataDir = dataDir;
     this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
-    this.server = HttpServer.create(new InetSocketAddress(port), 0);
+    InetSocketAddress on = new InetSocketAddress(bind, port);
+    if (on.isUnresolved()) {
+      throw new IOException("the log endpoint's address " + bind + " does not resolve");
+    }
+    this.server = HttpServer.create(on, 0);
     this.threads =
         Executors.newCachedThreadPool(
             r -> {
@@ -58,7 +74,22 @@ public final class LogServer implements AutoCloseable {
     server.setExecutor(threads);
     server.createContext("/logs/", this::handle);
     server.start();
-    this.advertised = "http://" + address + ":" + server.getAddress().getPort();
+    this.advertised = "http://" + urlHost(address) + ":" + server.getAddress().getPort();
+    if (!server.getAddress().getAddress().isLoopbackAddress()) {
+      log.warn(
+          "the agent's log endpoint listens on {} over plain HTTP: service logs and the agent"
+              + " token the api sends cross the network unencrypted; keep it on a private network",
+          server.getAddress());
+    }
+  }
+
+  private static String urlHost(String address) {
+    return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+  }
+
+  /** The address and port it listens on. */
+  java.net.InetSocketAddress boundTo() {
+    return server.getAddress();
   }
 
   /** The base URL the api uses to reach this server. */

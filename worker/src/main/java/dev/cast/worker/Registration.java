@@ -29,8 +29,7 @@ final class Registration implements AutoCloseable {
   static final String AGENT_VERSION = "0.1.0";
   private static final long CHANGE_DELAY_MILLIS = 50;
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final ObjectMapper json = Jackson.newObjectMapper();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -55,6 +54,7 @@ final class Registration implements AutoCloseable {
 
   Registration(
       String apiUrl,
+      javax.net.ssl.SSLContext tls,
       String name,
       String address,
       String logsUrl,
@@ -63,6 +63,8 @@ final class Registration implements AutoCloseable {
       Supplier<Map<String, Object>> facts,
       Supplier<List<ServiceStatus>> statuses,
       Supplier<List<AppReleases>> releases) {
+    this.http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
     String base = apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name;
     this.host = URI.create(base);
     this.services = URI.create(base + "/services");
@@ -170,7 +172,15 @@ final class Registration implements AutoCloseable {
       }
       return true;
     } catch (IOException e) {
-      log.warn("cannot reach the api at {}: {}; retrying", uri, e.getMessage());
+      if (ApiTrust.untrusted(e)) {
+        log.error(
+            "refusing the api at {}: its TLS certificate is not trusted ({}); give the agent the"
+                + " api's CA with --ca-cert (agent.caCert); retrying",
+            uri,
+            e.getMessage());
+      } else {
+        log.warn("cannot reach the api at {}: {}; retrying", uri, e.getMessage());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

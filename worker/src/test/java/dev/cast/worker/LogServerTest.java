@@ -127,4 +127,35 @@ class LogServerTest {
       assertThat(with.body()).isEqualTo("four\n");
     }
   }
+
+  @Test
+  void listensOnTheAgentsAddressOnly() {
+    assertThat(server.boundTo().getAddress().getHostAddress())
+        .as("not every interface: the agent's address")
+        .isEqualTo("127.0.0.1");
+    assertThat(server.url()).isEqualTo("http://127.0.0.1:" + server.boundTo().getPort());
+  }
+
+  @Test
+  void warnsWhenItListensBeyondLoopback() throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LogServer.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+        new ch.qos.logback.core.read.ListAppender<>();
+    events.start();
+    logger.addAppender(events);
+    try (LogServer open = new LogServer(dataDir, "0.0.0.0", "127.0.0.1", 0, null)) {
+      assertThat(open.boundTo().getAddress().isAnyLocalAddress()).isTrue();
+      assertThat(open.url()).startsWith("http://127.0.0.1:");
+    } finally {
+      logger.detachAppender(events);
+    }
+
+    assertThat(events.list)
+        .extracting(e -> e.getLevel() + " " + e.getFormattedMessage())
+        .singleElement()
+        .asString()
+        .startsWith("WARN the agent's log endpoint listens on ")
+        .contains("over plain HTTP");
+  }
 }

@@ -21,9 +21,20 @@ public final class HttpBundleFetcher implements BundleFetcher {
   private final HttpClient http;
 
   public HttpBundleFetcher(URI apiBaseUrl) {
+    this(apiBaseUrl, null);
+  }
+
+  /**
+   * @param tls the certificates trusted for an {@code https://} api; null: the JVM's defaults
+   */
+  public HttpBundleFetcher(URI apiBaseUrl, javax.net.ssl.SSLContext tls) {
     this.apiBaseUrl = apiBaseUrl;
+    HttpClient.Builder builder = HttpClient.newBuilder();
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
     this.http =
-        HttpClient.newBuilder()
+        builder
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();

@@ -18,6 +18,12 @@ public class TemporalSettings {
   @Max(65535)
   private int embeddedPort = 7233;
 
+  /**
+   * The address the embedded server listens on: loopback by default, since the embedded server has
+   * no authentication of its own (whoever reaches it can run workflows and activities on hosts).
+   */
+  @NotEmpty private String bindHost = "127.0.0.1";
+
   @NotEmpty private String namespace = "default";
 
   /**
@@ -48,6 +54,16 @@ public class TemporalSettings {
   @JsonProperty
   public void setEmbeddedPort(int embeddedPort) {
     this.embeddedPort = embeddedPort;
+  }
+
+  @JsonProperty
+  public String getBindHost() {
+    return bindHost;
+  }
+
+  @JsonProperty
+  public void setBindHost(String bindHost) {
+    this.bindHost = bindHost;
   }
 
   @JsonProperty

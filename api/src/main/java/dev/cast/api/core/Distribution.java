@@ -41,6 +41,7 @@ public final class Distribution implements Managed {
   private volatile TorrentPeer seeder;
   private volatile String unavailable = "not started yet";
   private volatile String localTracker;
+  private volatile String listen = "0.0.0.0:0";
 
   /**
    * @param nativeCache where the libtorrent native library is extracted
@@ -54,6 +55,18 @@ public final class Distribution implements Managed {
   }
 
   /**
+   * Where the seeder listens: the REST api's {@code bindHost} (null or empty: every interface), so
+   * it is reachable from where the api is and no further.
+   */
+  public void listenOn(String bindHost) {
+    if (bindHost == null || bindHost.isEmpty()) {
+      listen = "0.0.0.0:0";
+    } else {
+      listen = (bindHost.contains(":") ? "[" + bindHost + "]" : bindHost) + ":0";
+    }
+  }
+
+  /**
    * Starts seeding once the api listens on {@code port}: the seeder announces to the tracker on
    * loopback, and the tracker hands it to other hosts at the address they reached the api at.
    */
@@ -62,7 +75,7 @@ public final class Distribution implements Managed {
     TorrentNative.Availability native_ = TorrentNative.load(nativeCache);
     if (native_.available()) {
       try {
-        TorrentPeer.Options options = TorrentPeer.Options.defaults();
+        TorrentPeer.Options options = TorrentPeer.Options.defaults().withListenInterfaces(listen);
         seeder =
             TorrentPeer.start(uploadRate > 0 ? options.withUploadRateLimit(uploadRate) : options);
         unavailable = null;

@@ -6,7 +6,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.testserver.TestServer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -48,7 +47,7 @@ public final class TemporalEngine implements Managed {
       int port = anyPort ? freePort() : settings.getEmbeddedPort();
       for (int attempt = 1; embeddedServer == null; attempt++) {
         try {
-          embeddedServer = TestServer.createPortBoundServer(port, true);
+          embeddedServer = EmbeddedTemporal.start(settings.getBindHost(), port);
         } catch (RuntimeException e) {
           if (anyPort && attempt < ANY_PORT_ATTEMPTS) {
             // The free port found a moment ago was taken in between (by an outgoing connection
@@ -65,7 +64,7 @@ public final class TemporalEngine implements Managed {
               e);
         }
       }
-      target = "127.0.0.1:" + port;
+      target = EmbeddedTemporal.clientHost(settings.getBindHost()) + ":" + port;
       log.info("embedded Temporal server listening on {}", target);
     } else {
       target = settings.getTarget();

@@ -205,6 +205,7 @@ public final class DistributionBench {
             .apiPort(server.port)
             .temporal(server.app.runtime().temporal().target())
             .token(server.app.runtime().agentToken())
+            .readToken(server.api.authorization().substring("Bearer ".length()))
             .baseDir(server.dir.resolve("fleet-" + mode + "-" + n))
             .agentSettings("torrent:\n  enabled: " + torrent + "\n")
             // The JVM's defaults, as `cast agent` runs: the test fleet's quick-start flags (C1

@@ -179,6 +179,13 @@ class AuthTest {
             .body();
     assertThat(refused.path("detail").asText())
         .isEqualTo("deployer role required for app hello; token \"watcher2\" is a viewer");
+    // The info-hash and the magnet (whose web seed URL is signed) would fetch the bundle.
+    JsonNode release =
+        new ApiClient(base(), viewerSecret()).get("/v1/apps/hello/releases/1.0.0").body();
+    assertThat(release.path("infoHash").isNull()).as(release.toString()).isTrue();
+    assertThat(release.path("magnet").isNull()).as(release.toString()).isTrue();
+    JsonNode deployerView = CAST.api().get("/v1/apps/hello/releases/1.0.0").body();
+    assertThat(deployerView.path("magnet").asText()).contains("cap%3D");
   }
 
   private String viewerSecret() throws Exception {

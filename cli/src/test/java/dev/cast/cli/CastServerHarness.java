@@ -154,6 +154,7 @@ final class CastServerHarness {
         .apiPort(app.getLocalPort())
         .temporal(runtime.temporal().target())
         .token(runtime.agentToken())
+        .readToken(adminToken())
         .baseDir(dataDir.resolve("fleet"))
         .agentSettings(agentYaml)
         .build();

@@ -220,6 +220,12 @@ public final class Fleet implements AutoCloseable {
    * @return the host as the api shows it (JSON)
    * @throws IllegalStateException with the agent's log when the agent exits first or time runs out
    */
+  private HttpRequest.Builder reading(HttpRequest.Builder request) {
+    return settings.readToken() == null
+        ? request
+        : request.header("Authorization", "Bearer " + settings.readToken());
+  }
+
   public String awaitRegistered(Host host, Duration timeout) throws InterruptedException {
     URI uri =
         URI.create(
@@ -229,7 +235,7 @@ public final class Fleet implements AutoCloseable {
       try {
         HttpResponse<String> response =
             http.send(
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                reading(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
           return response.body();
@@ -592,7 +598,8 @@ public final class Fleet implements AutoCloseable {
       String mainClass,
       String java,
       List<String> jvmArgs,
-      String agentSettings) {}
+      String agentSettings,
+      String readToken) {}
 
   /** Settings of a fleet; {@link #build} checks them and sets the network up. */
   public static final class Builder {
@@ -600,6 +607,7 @@ public final class Fleet implements AutoCloseable {
     private int apiPort;
     private String temporal;
     private String token;
+    private String readToken;
     private Path baseDir;
     private String mainClass = "dev.cast.cli.Main";
     private String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -638,6 +646,12 @@ public final class Fleet implements AutoCloseable {
     /** The agent token the api expects (its {@code runtime().agentToken()}). */
     public Builder token(String token) {
       this.token = token;
+      return this;
+    }
+
+    /** A token the fleet reads the api with (a viewer's is enough): to see hosts register. */
+    public Builder readToken(String readToken) {
+      this.readToken = readToken;
       return this;
     }
 
@@ -734,7 +748,8 @@ public final class Fleet implements AutoCloseable {
               mainClass,
               java,
               jvmArgs,
-              agentSettings),
+              agentSettings,
+              readToken),
           names,
           network,
           why);

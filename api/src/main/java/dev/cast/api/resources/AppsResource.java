@@ -52,6 +52,7 @@ public class AppsResource {
   private final InstanceDao instances;
   private final ServiceStatusDao statuses;
   private final ObjectMapper json;
+  @Context private SecurityContext security;
 
   public AppsResource(
       ReleaseStore releases,
@@ -244,6 +245,12 @@ public class AppsResource {
 
   /** A release; its magnet link names the tracker and web seed at {@code uri}'s base. */
   private ReleaseView view(ReleaseRow row, UriInfo uri) {
+    // The info-hash and the magnet link (whose web seed carries the release's capability) fetch
+    // the bundle: only for those who could deploy it.
+    boolean mayFetch =
+        security == null
+            || security.getUserPrincipal() == null
+            || security.isUserInRole("deployer");
     return new ReleaseView(
         row.app(),
         row.version(),
@@ -252,12 +259,14 @@ public class AppsResource {
         read(row.services(), new TypeReference<List<String>>() {}),
         Instant.ofEpochMilli(row.createdAt()).toString(),
         row.pushedBy(),
-        distribution.infoHash(row).orElse(null),
+        mayFetch ? distribution.infoHash(row).orElse(null) : null,
         "/v1/apps/" + row.app() + "/releases/" + row.version() + "/torrent",
-        distribution
-            .torrentFor(row, uri.getBaseUri().toString())
-            .map(t -> dev.cast.torrent.Metainfo.parse(t).magnetLink())
-            .orElse(null));
+        mayFetch
+            ? distribution
+                .torrentFor(row, uri.getBaseUri().toString())
+                .map(t -> dev.cast.torrent.Metainfo.parse(t).magnetLink())
+                .orElse(null)
+            : null);
   }
 
   /** An instance, with the live health its agent last reported when there is one. */

@@ -28,3 +28,10 @@ CREATE INDEX audit_by_time ON audit (at);
 
 -- Who pushed each release.
 ALTER TABLE releases ADD COLUMN pushed_by TEXT;
+
+-- Each host's own token, given at its registration with the join token: only a SHA-256 is kept.
+CREATE TABLE host_tokens (
+  host         TEXT PRIMARY KEY,
+  secret_hash  TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);

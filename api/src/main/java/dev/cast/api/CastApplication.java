@@ -162,7 +162,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         .register(
             new AppsResource(releases, deployments, instanceDao, statusDao, json, distribution));
     String agentToken = AgentTokens.resolve(config.getAgents().getToken(), dataDir);
-    env.jersey().register(new AgentTokenFilter(agentToken));
+    dev.cast.api.auth.HostTokens hostTokens = new dev.cast.api.auth.HostTokens(jdbi);
+    env.jersey().register(new AgentTokenFilter(agentToken, hostTokens));
     Trust trust = Trust.install(config, env, jdbi, json, dataDir, agentToken, deploymentDao);
     deployments.signBundlesWith(trust.caps());
     distribution.signWith(trust.caps());
@@ -186,6 +187,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
                 hostDao,
                 statusDao,
                 new HostReports(instanceDao, deploymentDao, json),
+                hostTokens,
                 json,
                 Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds())));
     ProblemMappers.all().forEach(env.jersey()::register);

@@ -259,6 +259,57 @@ class AuthTest {
         .contains("use viewer, deployer or admin");
   }
 
+  @Test
+  void eachHostReportsWithItsOwnTokenAndRemovingItRevokesIt() throws Exception {
+    String join = "Bearer " + APP.<ServerApplication>getApplication().runtime().agentToken();
+    HttpResponse<String> joined =
+        agentCall("/v1/hosts/ident-a", join, "{\"address\": \"127.0.0.9\"}");
+    assertThat(joined.statusCode()).as(joined.body()).isEqualTo(200);
+    String own = "Bearer " + joined.headers().firstValue("Cast-Host-Token").orElseThrow();
+    try {
+      assertThat(agentCall("/v1/hosts/ident-a", join, "{\"address\": \"127.0.0.9\"}").statusCode())
+          .as("the join token does not register a host that has its own token")
+          .isEqualTo(409);
+      assertThat(agentCall("/v1/hosts/ident-a/services", join, "[]").statusCode())
+          .as("the join token only registers")
+          .isEqualTo(401);
+      assertThat(agentCall("/v1/hosts/ident-a/services", own, "[]").statusCode()).isEqualTo(204);
+      assertThat(agentCall("/v1/hosts/local/services", own, "[]").statusCode())
+          .as("a host's token reports for that host only")
+          .isEqualTo(401);
+      assertThat(agentCall("/v1/hosts/ident-a", own, "{\"address\": \"127.0.0.9\"}").statusCode())
+          .isEqualTo(200);
+    } finally {
+      assertThat(CAST.api().delete("/v1/hosts/ident-a").status()).isEqualTo(204);
+    }
+    assertThat(agentCall("/v1/hosts/ident-a/services", own, "[]").statusCode())
+        .as("removing the host revoked its token")
+        .isEqualTo(401);
+    HttpResponse<String> again =
+        agentCall("/v1/hosts/ident-a", join, "{\"address\": \"127.0.0.9\"}");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.headers().firstValue("Cast-Host-Token")).isPresent();
+    assertThat(CAST.api().delete("/v1/hosts/ident-a").status()).isEqualTo(204);
+    assertThat(
+            Files.exists(CAST.dataDir.resolve("agent/host-token"))
+                && PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(CAST.dataDir.resolve("agent/host-token")))
+                    .equals("rw-------"))
+        .as("the embedded agent keeps its host's token, readable by its owner only")
+        .isTrue();
+  }
+
+  private static HttpResponse<String> agentCall(String path, String authorization, String body)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", authorization)
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static String idOf(String name) throws Exception {
     for (JsonNode token : CAST.api().get("/v1/tokens").body()) {
       if (token.path("name").asText().equals(name)) {

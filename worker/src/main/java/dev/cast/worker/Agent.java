@@ -75,7 +75,8 @@ public final class Agent implements AutoCloseable {
             config.getLabels(),
             () -> HostFacts.of(settings.dataDir()),
             host.supervisor()::statuses,
-            host.releases()::snapshot);
+            host.releases()::snapshot,
+            settings.dataDir().resolve("host-token"));
     host.supervisor().addListener(status -> registration.changed());
     host.releaseActivities().reportServicesWith(registration::reportNow);
     stubs =

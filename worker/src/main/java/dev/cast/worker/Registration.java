@@ -51,6 +51,9 @@ final class Registration implements AutoCloseable {
   private volatile boolean registered;
 
   private final String authorization;
+  // The host's own token, from its registration with the join token; kept across restarts.
+  private final java.nio.file.Path hostTokenFile;
+  private volatile String hostToken;
 
   Registration(
       String apiUrl,
@@ -62,7 +65,8 @@ final class Registration implements AutoCloseable {
       Map<String, String> labels,
       Supplier<Map<String, Object>> facts,
       Supplier<List<ServiceStatus>> statuses,
-      Supplier<List<AppReleases>> releases) {
+      Supplier<List<AppReleases>> releases,
+      java.nio.file.Path hostTokenFile) {
     this.http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
     String base = apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name;
@@ -72,6 +76,16 @@ final class Registration implements AutoCloseable {
     this.statuses = statuses;
     this.releases = releases;
     this.authorization = "Bearer " + (token == null ? "" : token);
+    this.hostTokenFile = hostTokenFile;
+    try {
+      if (hostTokenFile != null && java.nio.file.Files.exists(hostTokenFile)) {
+        String kept = java.nio.file.Files.readString(hostTokenFile).trim();
+        hostToken = kept.isEmpty() ? null : kept;
+      }
+    } catch (IOException e) {
+      log.warn(
+          "cannot read {}: {}; registering with the join token", hostTokenFile, e.getMessage());
+    }
     this.identity =
         Map.of(
             "address",
@@ -157,15 +171,24 @@ final class Registration implements AutoCloseable {
   }
 
   private boolean put(URI uri, String text) {
+    String own = hostToken;
     try {
       HttpRequest request =
           HttpRequest.newBuilder(uri)
               .timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json")
-              .header("Authorization", authorization)
+              .header("Authorization", own == null ? authorization : "Bearer " + own)
               .PUT(HttpRequest.BodyPublishers.ofString(text))
               .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      response.headers().firstValue("Cast-Host-Token").ifPresent(this::keepHostToken);
+      if (response.statusCode() == 401 && own != null) {
+        log.warn(
+            "the api does not know this host's token any more (the host was removed?);"
+                + " registering again with the join token");
+        dropHostToken();
+        return false;
+      }
       if (response.statusCode() / 100 != 2) {
         log.warn("api refused {} ({}): {}", uri, response.statusCode(), response.body());
         return false;
@@ -185,6 +208,45 @@ final class Registration implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return false;
+  }
+
+  private void keepHostToken(String token) {
+    hostToken = token;
+    if (hostTokenFile == null) {
+      return;
+    }
+    try {
+      java.nio.file.Path dir = hostTokenFile.toAbsolutePath().getParent();
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Path temp =
+          java.nio.file.Files.createTempFile(
+              dir,
+              ".host-token-",
+              ".tmp",
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                  java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      try {
+        java.nio.file.Files.writeString(temp, token + "\n");
+        java.nio.file.Files.move(temp, hostTokenFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        java.nio.file.Files.deleteIfExists(temp);
+      }
+      log.info("registered: this host's own token is kept in {}", hostTokenFile);
+    } catch (IOException e) {
+      log.warn("cannot keep the host's token in {}: {}", hostTokenFile, e.getMessage());
+    }
+  }
+
+  private void dropHostToken() {
+    hostToken = null;
+    registered = false;
+    try {
+      if (hostTokenFile != null) {
+        java.nio.file.Files.deleteIfExists(hostTokenFile);
+      }
+    } catch (IOException e) {
+      log.warn("cannot remove {}: {}", hostTokenFile, e.getMessage());
+    }
   }
 
   @Override

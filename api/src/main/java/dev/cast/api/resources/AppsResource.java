@@ -52,7 +52,6 @@ public class AppsResource {
   private final InstanceDao instances;
   private final ServiceStatusDao statuses;
   private final ObjectMapper json;
-  @Context private SecurityContext security;
 
   public AppsResource(
       ReleaseStore releases,
@@ -70,19 +69,20 @@ public class AppsResource {
   }
 
   @GET
-  public List<AppView> apps(@Context UriInfo uri) {
-    return releases.apps().stream().map(app -> app(app, uri)).toList();
+  public List<AppView> apps(@Context UriInfo uri, @Context SecurityContext security) {
+    return releases.apps().stream().map(app -> app(app, uri, security)).toList();
   }
 
   @GET
   @Path("/{app}")
-  public AppView app(@PathParam("app") String app, @Context UriInfo uri) {
+  public AppView app(
+      @PathParam("app") String app, @Context UriInfo uri, @Context SecurityContext security) {
     releases.requireApp(app);
     List<AppView.HostCurrent> current =
         instances.current(app).stream()
             .map(c -> new AppView.HostCurrent(c.host(), c.version(), c.previousVersion()))
             .toList();
-    return new AppView(app, releaseViews(app, uri), current);
+    return new AppView(app, releaseViews(app, uri, security), current);
   }
 
   /** Push a release: the body is the raw .tar.gz. */
@@ -101,23 +101,27 @@ public class AppsResource {
     URI location = URI.create("/v1/apps/" + app + "/releases/" + row.version());
     return Response.status(pushed.created() ? 201 : 200)
         .location(location)
-        .entity(view(row, uri))
+        .entity(view(row, uri, who))
         .build();
   }
 
   @GET
   @Path("/{app}/releases")
-  public List<ReleaseView> releaseList(@PathParam("app") String app, @Context UriInfo uri) {
+  public List<ReleaseView> releaseList(
+      @PathParam("app") String app, @Context UriInfo uri, @Context SecurityContext security) {
     releases.requireApp(app);
-    return releaseViews(app, uri);
+    return releaseViews(app, uri, security);
   }
 
   @GET
   @Path("/{app}/releases/{version}")
   public ReleaseView release(
-      @PathParam("app") String app, @PathParam("version") String version, @Context UriInfo uri) {
+      @PathParam("app") String app,
+      @PathParam("version") String version,
+      @Context UriInfo uri,
+      @Context SecurityContext security) {
     releases.requireApp(app);
-    return view(releases.require(app, Names.version(version)), uri);
+    return view(releases.require(app, Names.version(version)), uri, security);
   }
 
   /**
@@ -239,12 +243,12 @@ public class AppsResource {
     return TokensResource.name(security);
   }
 
-  private List<ReleaseView> releaseViews(String app, UriInfo uri) {
-    return releases.list(app).stream().map(row -> view(row, uri)).toList();
+  private List<ReleaseView> releaseViews(String app, UriInfo uri, SecurityContext security) {
+    return releases.list(app).stream().map(row -> view(row, uri, security)).toList();
   }
 
   /** A release; its magnet link names the tracker and web seed at {@code uri}'s base. */
-  private ReleaseView view(ReleaseRow row, UriInfo uri) {
+  private ReleaseView view(ReleaseRow row, UriInfo uri, SecurityContext security) {
     // The info-hash and the magnet link (whose web seed carries the release's capability) fetch
     // the bundle: only for those who could deploy it.
     boolean mayFetch =

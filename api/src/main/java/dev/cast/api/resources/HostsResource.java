@@ -39,13 +39,16 @@ public class HostsResource {
   private final ServiceStatusDao statuses;
   private final ObjectMapper json;
   private final HostReports reports;
+  private final dev.cast.api.auth.HostTokens hostTokens;
 
   public HostsResource(
       HostDao hosts,
       ServiceStatusDao statuses,
       HostReports reports,
+      dev.cast.api.auth.HostTokens hostTokens,
       ObjectMapper json,
       java.time.Duration downAfter) {
+    this.hostTokens = hostTokens;
     this.downAfterMillis = downAfter.toMillis();
     this.hosts = hosts;
     this.statuses = statuses;
@@ -92,6 +95,7 @@ public class HostsResource {
     if (!hosts.delete(Names.host(name))) {
       throw unknown(name);
     }
+    hostTokens.revoke(name);
     return jakarta.ws.rs.core.Response.noContent().build();
   }
 
@@ -109,6 +113,7 @@ public class HostsResource {
   /** Registration and heartbeat of an agent. */
   @PUT
   @AgentOnly
+  @dev.cast.api.auth.Joinable
   @Path("/{name}")
   @Consumes(MediaType.APPLICATION_JSON)
   public HostView register(

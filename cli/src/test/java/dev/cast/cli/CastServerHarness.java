@@ -282,7 +282,7 @@ final class CastServerHarness {
   }
 
   /** Kills the services whose data lives under {@code dir} (stop their agent first). */
-  void killServicesUnder(Path dir) throws IOException, InterruptedException {
+  static void killServicesUnder(Path dir) throws IOException, InterruptedException {
     String marker = dir.toString();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {

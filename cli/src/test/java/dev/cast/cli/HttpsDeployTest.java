@@ -44,6 +44,11 @@ class HttpsDeployTest {
     }
   }
 
+  @org.junit.jupiter.api.AfterAll
+  static void stopServices() throws Exception {
+    CAST.killServices();
+  }
+
   @Test
   void theExampleDeploysOverHttps() throws Exception {
     assertThat(CAST.baseUrl()).startsWith("https://");

@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 /**
  * {@code cast server} as a process of its own, so a test can {@code kill -9} it and start it again
@@ -112,20 +111,7 @@ final class ServerProcess implements AutoCloseable {
     if (process != null && process.isAlive()) {
       kill9();
     }
-    String marker = dataDir.toString();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        try {
-          String cmd = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
-          String pid = proc.getFileName().toString();
-          if (cmd.contains(marker) && !pid.equals(Long.toString(ProcessHandle.current().pid()))) {
-            new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor();
-          }
-        } catch (IOException gone) {
-          // it ended while we looked
-        }
-      }
-    }
+    CastServerHarness.killServicesUnder(dataDir);
   }
 
   private static int freePort() throws IOException {

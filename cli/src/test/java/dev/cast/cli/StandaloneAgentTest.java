@@ -43,7 +43,7 @@ class StandaloneAgentTest {
   void stopAgent() throws Exception {
     agent.destroy();
     agent.waitFor(20, TimeUnit.SECONDS);
-    CAST.killServicesUnder(CAST.agentDir("solo"));
+    CastServerHarness.killServicesUnder(CAST.agentDir("solo"));
   }
 
   @AfterAll

@@ -28,6 +28,23 @@ public record AppLayout(Path dir) {
     return releasesDir().resolve(version);
   }
 
+  /** The versions unpacked under {@code releases/} (directories not starting with a dot). */
+  public java.util.List<String> releaseVersions() throws java.io.IOException {
+    java.util.List<String> versions = new java.util.ArrayList<>();
+    if (!java.nio.file.Files.isDirectory(releasesDir())) {
+      return versions;
+    }
+    try (java.nio.file.DirectoryStream<Path> dirs =
+        java.nio.file.Files.newDirectoryStream(releasesDir(), "[!.]*")) {
+      for (Path release : dirs) {
+        if (java.nio.file.Files.isDirectory(release)) {
+          versions.add(release.getFileName().toString());
+        }
+      }
+    }
+    return versions;
+  }
+
   public Path marker(String version) {
     return releasesDir().resolve("." + version + ".sha256");
   }

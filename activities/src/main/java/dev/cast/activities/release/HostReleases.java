@@ -86,17 +86,7 @@ public final class HostReleases {
   }
 
   private static List<String> versions(AppLayout app) throws IOException {
-    List<String> versions = new ArrayList<>();
-    if (!Files.isDirectory(app.releasesDir())) {
-      return versions;
-    }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(app.releasesDir(), "[!.]*")) {
-      for (Path dir : dirs) {
-        if (Files.isDirectory(dir)) {
-          versions.add(dir.getFileName().toString());
-        }
-      }
-    }
+    List<String> versions = app.releaseVersions();
     versions.sort(null);
     return versions;
   }

@@ -13,7 +13,6 @@ import dev.cast.workflows.host.PruneRequest;
 import dev.cast.workflows.host.PruneResult;
 import dev.cast.workflows.shared.DeployFailure;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -80,17 +79,7 @@ final class Pruner {
 
   /** Release dirs, most recently staged first (by their marker, written when staging ended). */
   private static List<String> releases(AppLayout app) throws IOException {
-    List<String> versions = new ArrayList<>();
-    if (!Files.isDirectory(app.releasesDir())) {
-      return versions;
-    }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(app.releasesDir(), "[!.]*")) {
-      for (Path dir : dirs) {
-        if (Files.isDirectory(dir)) {
-          versions.add(dir.getFileName().toString());
-        }
-      }
-    }
+    List<String> versions = app.releaseVersions();
     Comparator<String> byStaged = Comparator.comparing(v -> stagedAt(app, v));
     versions.sort(byStaged.reversed().thenComparing(Comparator.reverseOrder()));
     return versions;

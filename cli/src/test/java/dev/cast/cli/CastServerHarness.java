@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  */
 final class CastServerHarness {
   final Path dataDir;
+  private final Path embeddedAgentDir;
   final DropwizardAppExtension<ServerConfiguration> app;
   private final HttpClient http = HttpClient.newHttpClient();
   private javax.net.ssl.SSLContext tls;
@@ -46,6 +47,7 @@ final class CastServerHarness {
       Class<? extends ServerApplication> application, Path agentDataDir, ConfigOverride... extra) {
     dataDir = TempDirs.create("cast-e2e-");
     Path agentDir = agentDataDir != null ? agentDataDir : dataDir.resolve("agent");
+    embeddedAgentDir = agentDir;
     app =
         new DropwizardAppExtension<>(
             application,
@@ -279,6 +281,9 @@ final class CastServerHarness {
     // First the embedded agent, or its supervisor would restart what is killed here.
     app.<ServerApplication>getApplication().stopAgent();
     killServicesUnder(dataDir);
+    if (!embeddedAgentDir.startsWith(dataDir)) {
+      killServicesUnder(embeddedAgentDir); // an agent data dir of its own, e.g. a small tmpfs
+    }
   }
 
   /** Kills the services whose data lives under {@code dir} (stop their agent first). */

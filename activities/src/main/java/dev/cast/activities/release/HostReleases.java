@@ -26,6 +26,10 @@ import org.jdbi.v3.core.Jdbi;
 public final class HostReleases {
   private final HostSettings settings;
   private final PortAllocator ports;
+  // The manifest of each app's current release: releases are immutable, and the report goes out
+  // with every heartbeat, so cast.yml is parsed once per switch rather than once per report.
+  private final Map<String, Map.Entry<String, Manifest>> current =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public HostReleases(HostSettings settings, Jdbi hostDb) {
     this.settings = settings;
@@ -65,10 +69,15 @@ public final class HostReleases {
 
   private List<Endpoint> endpoints(AppLayout app, String version) {
     List<Endpoint> endpoints = new ArrayList<>();
-    Optional<Manifest> manifest = ReleaseManifests.find(app, version);
+    Map.Entry<String, Manifest> cached = current.get(app.app());
+    Optional<Manifest> manifest =
+        cached != null && cached.getKey().equals(version)
+            ? Optional.of(cached.getValue())
+            : ReleaseManifests.find(app, version);
     if (manifest.isEmpty()) {
       return endpoints;
     }
+    current.put(app.app(), Map.entry(version, manifest.get()));
     manifest
         .get()
         .services()

@@ -15,6 +15,13 @@ public record Caller(String tokenId, String name, Role role, List<String> apps, 
     return name;
   }
 
+  /** The name of who made a request: its token's, or "anonymous" with auth off. */
+  public static String nameOf(jakarta.ws.rs.core.SecurityContext security) {
+    return security != null && security.getUserPrincipal() instanceof Caller caller
+        ? caller.name()
+        : "anonymous";
+  }
+
   public boolean expired(long now) {
     return expiresAt != null && now >= expiresAt;
   }

@@ -64,7 +64,6 @@ public final class DeploymentService {
   private final HostDao hosts;
   private final InstanceDao instances;
   private final ServiceStatusDao statuses;
-  private final HostReports reports;
   private final ObjectMapper json;
   private final Duration defaultDeadline;
   private final Duration defaultProgressDeadline;
@@ -83,7 +82,6 @@ public final class DeploymentService {
       ServiceStatusDao statuses,
       ObjectMapper json,
       dev.cast.api.config.DeploySettings defaults) {
-    this.reports = new HostReports(instances, deployments, json);
     this.client = client;
     this.releases = releases;
     this.deployments = deployments;
@@ -243,7 +241,9 @@ public final class DeploymentService {
       String current = row == null ? null : row.version();
       String target = named != null ? named : row == null ? null : row.previousVersion();
       if (row != null) {
-        held.addAll(reports.releasesOf(row));
+        if (row.releases() != null) {
+          held.addAll(read(row.releases(), new TypeReference<List<String>>() {}));
+        }
       }
       if (target == null) {
         noPrevious.add(host);

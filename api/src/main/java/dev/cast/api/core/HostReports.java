@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostReports {
   private static final Logger log = LoggerFactory.getLogger(HostReports.class);
-  private static final Log INFO = log::info;
-  private static final Log DEBUG = log::debug;
-
-  private interface Log {
-    void log(String format, Object... args);
-  }
 
   /** Per-host states of a deployment that say nothing final about the host yet. */
   private static final Set<String> UNSETTLED =
@@ -101,15 +94,14 @@ public final class HostReports {
               .latestByApp(app)
               .map(d -> !DeploymentState.valueOf(d.state()).terminal())
               .orElse(false);
-      (running ? DEBUG : INFO)
-          .log(
-              "catalog corrected from host {}: {} current {} (was {}), previous {} (was {})",
-              host,
-              app,
-              report.current(),
-              was,
-              report.previous(),
-              wasPrevious);
+      String format =
+          "catalog corrected from host {}: {} current {} (was {}), previous {} (was {})";
+      Object[] args = {host, app, report.current(), was, report.previous(), wasPrevious};
+      if (running) {
+        log.debug(format, args);
+      } else {
+        log.info(format, args);
+      }
     }
     settleInterrupted(app, host, report.current());
   }
@@ -196,21 +188,5 @@ public final class HostReports {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** The versions a host holds, from the catalog row's JSON list. */
-  public List<String> releasesOf(HostAppRow row) {
-    if (row.releases() == null) {
-      return List.of();
-    }
-    try {
-      return json.readValue(row.releases(), new TypeReference<List<String>>() {});
-    } catch (IOException e) {
-      return List.of();
-    }
-  }
-
-  static String joined(List<String> versions) {
-    return versions.stream().collect(Collectors.joining(", "));
   }
 }

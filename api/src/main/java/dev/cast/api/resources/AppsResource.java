@@ -240,7 +240,7 @@ public class AppsResource {
   }
 
   private static String who(SecurityContext security) {
-    return TokensResource.name(security);
+    return dev.cast.api.auth.Caller.nameOf(security);
   }
 
   private List<ReleaseView> releaseViews(String app, UriInfo uri, SecurityContext security) {

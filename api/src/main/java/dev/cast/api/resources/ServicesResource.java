@@ -64,7 +64,8 @@ public class ServicesResource {
               + action
               + "\" for services (actions: start, stop, restart, enable, disable)");
     }
-    DeploymentRow row = deployments.control(app, service, action, body, TokensResource.name(who));
+    DeploymentRow row =
+        deployments.control(app, service, action, body, dev.cast.api.auth.Caller.nameOf(who));
     return Response.accepted(deployments.view(row.id()))
         .location(URI.create("/v1/deployments/" + row.id()))
         .build();

@@ -88,7 +88,7 @@ public class TokensResource {
       expiresAt = System.currentTimeMillis() + millis;
     }
     Tokens.Created created =
-        tokens.create(body.name(), role, body.apps(), expiresAt, name(security));
+        tokens.create(body.name(), role, body.apps(), expiresAt, Caller.nameOf(security));
     return Response.created(URI.create("/v1/tokens/" + created.row().id()))
         .entity(view(created.row(), created.secret()))
         .build();
@@ -123,12 +123,5 @@ public class TokensResource {
         row.expiresAt() == null ? null : Instant.ofEpochMilli(row.expiresAt()).toString(),
         row.revokedAt() == null ? null : Instant.ofEpochMilli(row.revokedAt()).toString(),
         secret);
-  }
-
-  /** The caller's name: its token's, or "anonymous" with auth off. */
-  static String name(SecurityContext security) {
-    return security != null && security.getUserPrincipal() instanceof Caller caller
-        ? caller.name()
-        : "anonymous";
   }
 }

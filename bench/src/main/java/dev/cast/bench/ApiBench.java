@@ -15,7 +15,8 @@ import java.util.concurrent.Future;
  * What the token check costs: GET /v1/apps under the same load on two servers in this JVM, one
  * checking tokens (the default) and one with {@code auth.enabled: false}, in alternating rounds so
  * both see the same machine. Prints requests/s and p99 of each and their ratio. The baseline is the
- * server without auth.
+ * server without auth; a second server without auth, measured in the same rounds, shows how much
+ * two identical servers differ here, which is the noise the ratio is read against.
  */
 public final class ApiBench {
   private static final int THREADS = 8;
@@ -27,9 +28,15 @@ public final class ApiBench {
     int requests = option(args, "--requests", 2000);
     // Neither server runs an agent: the two differ in the token check alone.
     System.setProperty("dw.agent.enabled", "false");
-    BenchServer secured = BenchServer.start();
+    // A second server without auth is the yardstick: what two identical servers differ by on
+    // this machine is the noise the difference with auth is measured against. The server with
+    // auth starts between the two.
     System.setProperty("dw.auth.enabled", "false");
     BenchServer open = BenchServer.start();
+    System.clearProperty("dw.auth.enabled");
+    BenchServer secured = BenchServer.start();
+    System.setProperty("dw.auth.enabled", "false");
+    BenchServer control = BenchServer.start();
     System.clearProperty("dw.auth.enabled");
     System.clearProperty("dw.agent.enabled");
     try {
@@ -38,35 +45,49 @@ public final class ApiBench {
       // Warm-up, not counted.
       load(http, secured.port, token, requests / 4);
       load(http, open.port, null, requests / 4);
+      load(http, control.port, null, requests / 4);
       List<Round> withAuth = new ArrayList<>();
       List<Round> without = new ArrayList<>();
-      // Each round runs both, in turns: which goes first alternates, so neither always meets the
-      // machine warmer or busier.
+      List<Round> same = new ArrayList<>();
+      // Each round runs all three in turns; the order rotates, so none always meets the machine
+      // warmer or busier.
       for (int i = 0; i < rounds; i++) {
-        if (i % 2 == 0) {
-          withAuth.add(load(http, secured.port, token, requests));
-          without.add(load(http, open.port, null, requests));
-        } else {
-          without.add(load(http, open.port, null, requests));
-          withAuth.add(load(http, secured.port, token, requests));
+        for (int k = 0; k < 3; k++) {
+          switch ((i + k) % 3) {
+            case 0 -> withAuth.add(load(http, secured.port, token, requests));
+            case 1 -> without.add(load(http, open.port, null, requests));
+            default -> same.add(load(http, control.port, null, requests));
+          }
         }
       }
-      double authRate = median(withAuth.stream().mapToDouble(Round::perSecond).toArray());
-      double openRate = median(without.stream().mapToDouble(Round::perSecond).toArray());
-      double authP99 = median(withAuth.stream().mapToDouble(Round::p99Millis).toArray());
-      double openP99 = median(without.stream().mapToDouble(Round::p99Millis).toArray());
+      double authRate = median(rates(withAuth));
+      double openRate = median(rates(without));
+      double sameRate = median(rates(same));
+      double authP99 = median(p99s(withAuth));
+      double openP99 = median(p99s(without));
+      double sameP99 = median(p99s(same));
       System.out.printf(
           "GET /v1/apps, %d threads, %d requests a round, median of %d rounds%n",
           THREADS, requests, rounds);
-      System.out.printf("  with auth:    %8.0f req/s  p99 %6.2f ms%n", authRate, authP99);
+      System.out.printf("  with auth:       %8.0f req/s  p99 %6.2f ms%n", authRate, authP99);
       System.out.printf(
-          "  without auth: %8.0f req/s  p99 %6.2f ms  (baseline)%n", openRate, openP99);
+          "  without auth:    %8.0f req/s  p99 %6.2f ms  (baseline)%n", openRate, openP99);
       System.out.printf(
-          "  ratio with/without: throughput %.3f, p99 %.3f%n",
+          "  without auth, B: %8.0f req/s  p99 %6.2f ms  (a second, identical server)%n",
+          sameRate, sameP99);
+      System.out.printf(
+          "  ratio with/without:           throughput %.3f, p99 %.3f%n",
           authRate / openRate, authP99 / openP99);
+      System.out.printf(
+          "  noise, B/without (no change): throughput %.3f, p99 %.3f%n",
+          sameRate / openRate, sameP99 / openP99);
+      System.out.printf(
+          "  per-round p99 ratio with/without: %s; B/without: %s%n",
+          range(withAuth, without), range(same, without));
     } finally {
       secured.stop();
       open.stop();
+      control.stop();
     }
     System.exit(0);
   }
@@ -116,6 +137,26 @@ public final class ApiBench {
       }
     }
     return fallback;
+  }
+
+  private static double[] rates(List<Round> rounds) {
+    return rounds.stream().mapToDouble(Round::perSecond).toArray();
+  }
+
+  private static double[] p99s(List<Round> rounds) {
+    return rounds.stream().mapToDouble(Round::p99Millis).toArray();
+  }
+
+  /** The lowest and highest of the rounds' p99 ratios, round by round. */
+  private static String range(List<Round> a, List<Round> b) {
+    double low = Double.MAX_VALUE;
+    double high = 0;
+    for (int i = 0; i < a.size(); i++) {
+      double ratio = a.get(i).p99Millis() / b.get(i).p99Millis();
+      low = Math.min(low, ratio);
+      high = Math.max(high, ratio);
+    }
+    return String.format("%.2f..%.2f", low, high);
   }
 
   private static double median(double[] values) {

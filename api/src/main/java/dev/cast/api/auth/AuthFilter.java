@@ -14,7 +14,9 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -52,17 +54,36 @@ public final class AuthFilter implements ContainerRequestFilter {
     this.enabled = enabled;
   }
 
+  /**
+   * What an endpoint's annotations say, read once per resource method (reflection on every request
+   * was most of what the check cost).
+   */
+  private record Rule(boolean open, boolean bundle, Requires requires) {
+    static Rule of(Method method, Class<?> resourceClass) {
+      return new Rule(
+          method.isAnnotationPresent(AgentOnly.class)
+              || resourceClass.isAnnotationPresent(AgentOnly.class)
+              || method.isAnnotationPresent(Public.class),
+          method.isAnnotationPresent(BundleAccess.class),
+          method.getAnnotation(Requires.class));
+    }
+  }
+
+  private final Map<Method, Rule> rules = new ConcurrentHashMap<>();
+
   @Override
   public void filter(ContainerRequestContext request) {
     Method method = resource == null ? null : resource.getResourceMethod();
-    if (method == null
-        || method.isAnnotationPresent(AgentOnly.class)
-        || resource.getResourceClass().isAnnotationPresent(AgentOnly.class)
-        || method.isAnnotationPresent(Public.class)) {
+    if (method == null) {
+      return;
+    }
+    Class<?> resourceClass = resource.getResourceClass();
+    Rule rule = rules.computeIfAbsent(method, m -> Rule.of(m, resourceClass));
+    if (rule.open()) {
       return;
     }
     String app = app(request);
-    boolean bundle = method.isAnnotationPresent(BundleAccess.class);
+    boolean bundle = rule.bundle();
     if (bundle && (agentCalls(request) || capability(request, app))) {
       return;
     }
@@ -90,7 +111,7 @@ public final class AuthFilter implements ContainerRequestFilter {
     }
     Caller who = caller.get();
     request.setProperty(CALLER, who); // a refusal below is audited under the caller's name
-    Role needed = needed(method, request.getMethod(), bundle);
+    Role needed = needed(rule.requires(), request.getMethod(), bundle);
     if (!who.role().includes(needed)) {
       forbid(
           request,
@@ -141,8 +162,7 @@ public final class AuthFilter implements ContainerRequestFilter {
   }
 
   /** The role an endpoint needs: its {@link Requires}, else viewer to read, deployer to change. */
-  public static Role needed(Method method, String httpMethod, boolean bundle) {
-    Requires requires = method.getAnnotation(Requires.class);
+  private static Role needed(Requires requires, String httpMethod, boolean bundle) {
     if (requires != null) {
       return requires.value();
     }

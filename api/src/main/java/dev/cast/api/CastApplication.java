@@ -12,6 +12,7 @@ import dev.cast.api.core.Distribution;
 import dev.cast.api.core.HostReports;
 import dev.cast.api.core.LogProxy;
 import dev.cast.api.core.ReleaseStore;
+import dev.cast.api.core.ReleaseUrls;
 import dev.cast.api.db.Database;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.HostDao;
@@ -113,7 +114,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
 
     TemporalEngine temporal = new TemporalEngine(config.getTemporal());
     env.lifecycle().manage(temporal);
-    CatalogActivitiesImpl catalog = new CatalogActivitiesImpl(deploymentDao, instanceDao, json);
+    CatalogActivitiesImpl catalog = new CatalogActivitiesImpl(deploymentDao, instanceDao);
     env.lifecycle()
         .manage(
             new ControlWorker(
@@ -128,10 +129,13 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             releaseDao,
             json,
             config.getBundles().getUploadRate().toBytes());
+    // Signed once auth is set up, below: nothing is handed out before the server starts.
+    ReleaseUrls urls = new ReleaseUrls();
     Distribution distribution =
         new Distribution(
             releases,
             releaseDao,
+            urls,
             dataDir.resolve("native"),
             (int) Math.min(Integer.MAX_VALUE, config.getBundles().getUploadRate().toBytes()));
     distribution.listenOn(dev.cast.api.core.ExposureWarnings.restBindHost(config));
@@ -144,8 +148,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             hostDao,
             instanceDao,
             statusDao,
-            json,
-            config.getDeploy());
+            config.getDeploy(),
+            urls);
 
     // A host silent for longer than both the api shows it up and a rollout waits for an agent
     // to pick up work is unreachable for the rollouts that wait on it.
@@ -157,16 +161,14 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     env.lifecycle()
         .manage(
             new dev.cast.api.core.HostWatchdog(
-                temporal::client, deploymentDao, hostDao, json, silentAfter));
+                temporal::client, deploymentDao, hostDao, silentAfter));
     env.jersey()
-        .register(
-            new AppsResource(releases, deployments, instanceDao, statusDao, json, distribution));
+        .register(new AppsResource(releases, deployments, instanceDao, statusDao, distribution));
     String agentToken = AgentTokens.resolve(config.getAgents().getToken(), dataDir);
     dev.cast.api.auth.HostTokens hostTokens = new dev.cast.api.auth.HostTokens(jdbi);
     env.jersey().register(new AgentTokenFilter(agentToken, hostTokens));
     Trust trust = Trust.install(config, env, jdbi, json, dataDir, agentToken, deploymentDao);
-    deployments.signBundlesWith(trust.caps());
-    distribution.signWith(trust.caps());
+    urls.signWith(trust.caps());
     LogProxy logs = new LogProxy(hostDao, agentToken);
     // Followers never finish by themselves: end them as soon as the server begins to stop,
     // before Jetty waits for in-flight requests.
@@ -186,9 +188,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             new HostsResource(
                 hostDao,
                 statusDao,
-                new HostReports(instanceDao, deploymentDao, json),
+                new HostReports(instanceDao, deploymentDao),
                 hostTokens,
-                json,
                 Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds())));
     ProblemMappers.all().forEach(env.jersey()::register);
     // No response buffering in Jersey: a followed log must reach the client line by line.

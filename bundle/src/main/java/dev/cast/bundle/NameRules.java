@@ -1,14 +1,15 @@
 package dev.cast.bundle;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The one definition of what app names, versions and service names may be. A name becomes a path on
- * every host (for example {@code apps/<app>/releases/<version>}), so the api refuses at push
- * exactly what the agent would refuse at deploy: a version of {@code .}, {@code ..} or {@code
- * .hidden} is never accepted anywhere. The api, the agent and the manifest parser wrap these checks
- * in their own exception types.
+ * The one definition of what app names, versions, service names and host names may be. A name
+ * becomes a path on every host (for example {@code apps/<app>/releases/<version>}), so the api
+ * refuses at push exactly what the agent would refuse at deploy: a version of {@code .}, {@code ..}
+ * or {@code .hidden} is never accepted anywhere. The api, the agent and the manifest parser wrap
+ * these checks in their own exception types.
  */
 public final class NameRules {
 
@@ -21,6 +22,9 @@ public final class NameRules {
   /** A service name: lower-case letters, digits, '_' and '-', starting with a letter or digit. */
   public static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
+  /** A host name: letters, digits and {@code . _ -}, starting with a letter or digit, ≤ 63. */
+  public static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
   /** What an app name may be, in words. */
   public static final String APP_RULE =
       "lower-case letters, digits and '-', starting with a letter or digit, at most 63";
@@ -32,6 +36,10 @@ public final class NameRules {
   /** What a service name may be, in words. */
   public static final String SERVICE_RULE =
       "lower-case letters, digits, '_' and '-', starting with a letter or digit, at most 63";
+
+  /** What a host name may be, in words. */
+  public static final String HOST_RULE =
+      "letters, digits and . _ -, starting with a letter or digit, at most 63";
 
   private NameRules() {}
 
@@ -48,6 +56,11 @@ public final class NameRules {
   /** Why {@code name} is not a valid service name, or empty when it is. */
   public static Optional<String> serviceProblem(String name) {
     return problem(SERVICE, 63, name, "a valid service name", SERVICE_RULE);
+  }
+
+  /** Why {@code name} is not a valid host name, or empty when it is. */
+  public static Optional<String> hostProblem(String name) {
+    return problem(HOST, 63, name, "a valid host name", HOST_RULE);
   }
 
   /** True when {@code name} is a valid app name. */
@@ -96,7 +109,7 @@ public final class NameRules {
         .forEach(
             c -> {
               if (c < 0x20 || c == 0x7f) {
-                out.append(String.format(java.util.Locale.ROOT, "\\x%02x", c));
+                out.append(String.format(Locale.ROOT, "\\x%02x", c));
               } else {
                 out.appendCodePoint(c);
               }

@@ -2,6 +2,7 @@ package dev.cast.worker;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cast.bundle.NameRules;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogServer.class);
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
   private static final long POLL_MILLIS = 100;
 
   private final Path dataDir;
@@ -104,9 +103,7 @@ public final class LogServer implements AutoCloseable {
         return;
       }
       String[] parts = exchange.getRequestURI().getPath().split("/");
-      if (parts.length != 4
-          || !NAME.matcher(parts[2]).matches()
-          || !NAME.matcher(parts[3]).matches()) {
+      if (parts.length != 4 || !NameRules.isApp(parts[2]) || !NameRules.isService(parts[3])) {
         send(exchange, 404, "use /logs/<app>/<service>\n");
         return;
       }

@@ -81,17 +81,18 @@ public final class BundleCache {
   /**
    * Fetches the bundle into the cache, seeds it when it came with a torrent, and evicts what the
    * size limit asks for. A host staging together with others fetches as {@code share} of them (see
-   * {@link BundleFetcher#fetch(String, Path, Share, Consumer)}).
+   * {@link BundleFetcher#fetch(BundleSource, Path, Share, Consumer)}).
    *
    * @throws io.temporal.failure.ApplicationFailure BUNDLE_CHECKSUM_MISMATCH, RELEASE_NOT_FOUND
    */
-  public Path fetch(String bundlePath, String sha256, Share share, Consumer<FetchProgress> progress)
+  public Path fetch(
+      BundleSource source, String sha256, Share share, Consumer<FetchProgress> progress)
       throws IOException {
     synchronized (fetching.computeIfAbsent(sha256, k -> new Object())) {
       if (isCached(sha256)) {
         return layout.bundle(sha256);
       }
-      Path cached = fetchAndVerify(bundlePath, sha256, share, progress);
+      Path cached = fetchAndVerify(source, sha256, share, progress);
       seeder.seed(sha256);
       evict(sha256);
       return cached;
@@ -129,7 +130,7 @@ public final class BundleCache {
   }
 
   private Path fetchAndVerify(
-      String bundlePath, String sha256, Share share, Consumer<FetchProgress> progress)
+      BundleSource source, String sha256, Share share, Consumer<FetchProgress> progress)
       throws IOException {
     Path cached = layout.bundle(sha256);
     Path part = partFile(sha256);
@@ -137,11 +138,11 @@ public final class BundleCache {
     Files.createDirectories(layout.bundlesDir());
     Files.deleteIfExists(partTorrent);
     try {
-      fetcher.fetch(bundlePath, part, share, progress);
+      fetcher.fetch(source, part, share, progress);
     } catch (BundleNotFoundException e) {
       discardPartials(sha256);
       throw Failures.permanent(
-          DeployFailure.RELEASE_NOT_FOUND, "bundle " + bundlePath + " not found", e);
+          DeployFailure.RELEASE_NOT_FOUND, "bundle " + source.bundlePath() + " not found", e);
     } catch (StoredBundleCorruptException e) {
       Files.deleteIfExists(part);
       Files.deleteIfExists(partTorrent);
@@ -166,7 +167,7 @@ public final class BundleCache {
       discardPartials(sha256);
       throw Failures.permanent(
           DeployFailure.BUNDLE_CHECKSUM_MISMATCH,
-          "bundle " + bundlePath + " has sha256 " + actual + ", expected " + sha256);
+          "bundle " + source.bundlePath() + " has sha256 " + actual + ", expected " + sha256);
     }
     if (Files.exists(partTorrent)) {
       Files.move(

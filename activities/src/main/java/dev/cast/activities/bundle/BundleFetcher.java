@@ -21,13 +21,14 @@ public interface BundleFetcher {
   void fetch(String bundlePath, Path target, Consumer<FetchProgress> progress) throws IOException;
 
   /**
-   * {@link #fetch(String, Path, Consumer)} for a host that stages together with others, as share
-   * {@code share} of them: a fetcher that can take parts from several sources fetches its share
-   * first. Others ignore it.
+   * {@link #fetch(String, Path, Consumer)} from whichever of the source's paths the fetcher uses,
+   * for a host that stages together with others as share {@code share} of them: a fetcher that can
+   * take parts from several sources fetches its share first. Others ignore it and the torrent.
    */
-  default void fetch(String bundlePath, Path target, Share share, Consumer<FetchProgress> progress)
+  default void fetch(
+      BundleSource source, Path target, Share share, Consumer<FetchProgress> progress)
       throws IOException {
-    fetch(bundlePath, target, progress);
+    fetch(source.bundlePath(), target, progress);
   }
 
   /** Where a fetcher leaves the torrent of the bundle it wrote to {@code target}. */

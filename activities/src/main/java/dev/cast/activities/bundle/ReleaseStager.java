@@ -94,7 +94,11 @@ public final class ReleaseStager {
         new DiskSpace.Need(settings.layout().bundlesDir(), bundleNeed),
         new DiskSpace.Need(
             settings.layout().app(request.app()).releasesDir(), Math.max(0, request.size())));
-    return cache.fetch(request.bundlePath(), request.sha256(), shareOf(request), progress);
+    return cache.fetch(
+        new BundleSource(request.bundlePath(), request.torrentPath()),
+        request.sha256(),
+        shareOf(request),
+        progress);
   }
 
   /**

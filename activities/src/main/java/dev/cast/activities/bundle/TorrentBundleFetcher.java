@@ -20,11 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches bundles over BitTorrent: {@code GET <api>/v1/apps/<app>/releases/<version>/torrent}, then
- * a download from the tracker's peers and the api's web seed into {@code bundles/partial/}, which
- * is moved to the target once every piece is verified. The partial file stays across attempts and
- * agent restarts, so the next attempt resumes it; it is removed when the activity is cancelled,
- * when the disk is full, and once HTTP took over (before, where the disk cannot hold both).
+ * Fetches bundles over BitTorrent: {@code GET <api><torrentPath>} (the path the api named in the
+ * staging request, e.g. {@code /v1/apps/<app>/releases/<version>/torrent?cap=…}), then a download
+ * from the tracker's peers and the api's web seed into {@code bundles/partial/}, which is moved to
+ * the target once every piece is verified. The partial file stays across attempts and agent
+ * restarts, so the next attempt resumes it; it is removed when the activity is cancelled, when the
+ * disk is full, and once HTTP took over (before, where the disk cannot hold both).
  *
  * <p>Falls back to {@link HttpBundleFetcher}, with a warning naming why, when the api has no
  * torrent for the release (404: pushed before BitTorrent, or an api without it), when the torrent
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class TorrentBundleFetcher implements BundleFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(TorrentBundleFetcher.class);
   private static final Duration TICK = Duration.ofMillis(250);
-  private static final String BUNDLE_SUFFIX = "/bundle";
   private static final int MAX_TORRENT_BYTES = 4 * 1024 * 1024;
 
   private final HttpBundleFetcher http;
@@ -60,22 +60,20 @@ public final class TorrentBundleFetcher implements BundleFetcher {
   @Override
   public void fetch(String bundlePath, Path target, Consumer<FetchProgress> progress)
       throws IOException {
-    fetch(bundlePath, target, Share.WHOLE, progress);
+    http.fetch(bundlePath, target, progress);
   }
 
   @Override
-  public void fetch(String bundlePath, Path target, Share share, Consumer<FetchProgress> progress)
+  public void fetch(BundleSource source, Path target, Share share, Consumer<FetchProgress> progress)
       throws IOException {
-    // The path may carry the release's capability (?cap=…), which the torrent needs as well.
-    int query = bundlePath.indexOf('?');
-    String path = query < 0 ? bundlePath : bundlePath.substring(0, query);
-    String capability = query < 0 ? "" : bundlePath.substring(query);
-    if (!path.endsWith(BUNDLE_SUFFIX)) {
-      fallBack(bundlePath, target, progress, "its path does not end in " + BUNDLE_SUFFIX);
+    String bundlePath = source.bundlePath();
+    String torrentPath = source.torrentPath();
+    if (torrentPath == null) {
+      // The api has no swarm (or recorded the request before it named torrents): not a fault.
+      LOG.info("fetching {} over HTTP: the api names no torrent for it", bundlePath);
+      http.fetch(bundlePath, target, progress);
       return;
     }
-    String torrentPath =
-        path.substring(0, path.length() - BUNDLE_SUFFIX.length()) + "/torrent" + capability;
     Metainfo meta;
     try {
       meta = Metainfo.parse(http.getSmall(torrentPath, MAX_TORRENT_BYTES));

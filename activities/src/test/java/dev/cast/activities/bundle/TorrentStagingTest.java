@@ -59,6 +59,8 @@ class TorrentStagingTest {
   private static final String APP = "x";
   private static final String VERSION = "1";
   private static final String BUNDLE_PATH = TestHost.bundlePath(APP, VERSION);
+  private static final String TORRENT_PATH =
+      "/v1/apps/" + APP + "/releases/" + VERSION + "/torrent";
   private static final String CAST_YML =
       """
       name: x
@@ -146,7 +148,7 @@ class TorrentStagingTest {
 
   private StagedRelease stage(BundleInfo info) {
     return host.activities.stageRelease(
-        new StageRequest(APP, VERSION, info.sha256(), info.size(), BUNDLE_PATH));
+        new StageRequest(APP, VERSION, info.sha256(), info.size(), BUNDLE_PATH, TORRENT_PATH));
   }
 
   @Test
@@ -291,7 +293,7 @@ class TorrentStagingTest {
                   .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
                   .build());
       StageRequest request =
-          new StageRequest(APP, VERSION, info.sha256(), info.size(), BUNDLE_PATH);
+          new StageRequest(APP, VERSION, info.sha256(), info.size(), BUNDLE_PATH, TORRENT_PATH);
 
       StagedRelease staged =
           CompletableFuture.supplyAsync(() -> activities.stageRelease(request))

@@ -1,11 +1,8 @@
 package dev.cast.api.auth;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.db.TokenDao;
 import dev.cast.api.db.TokenRow;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +31,10 @@ public final class Tokens {
   public static final String ADMIN_TOKEN_FILE = "admin-token";
 
   private final TokenDao dao;
-  private final ObjectMapper json;
   private final Map<String, Caller> byHash = new ConcurrentHashMap<>();
 
-  public Tokens(TokenDao dao, ObjectMapper json) {
+  public Tokens(TokenDao dao) {
     this.dao = dao;
-    this.json = json;
   }
 
   /** A token just made: its secret is in here and nowhere else. */
@@ -62,7 +57,7 @@ public final class Tokens {
             "t-" + HexFormat.of().formatHex(id),
             name,
             role.label(),
-            apps == null ? null : write(apps),
+            apps == null ? null : List.copyOf(apps),
             hash(secret),
             System.currentTimeMillis(),
             expiresAt,
@@ -138,18 +133,7 @@ public final class Tokens {
   }
 
   public Caller caller(TokenRow row) {
-    return new Caller(row.id(), row.name(), Role.parse(row.role()), apps(row), row.expiresAt());
-  }
-
-  public List<String> apps(TokenRow row) {
-    if (row.apps() == null) {
-      return null;
-    }
-    try {
-      return json.readValue(row.apps(), new TypeReference<List<String>>() {});
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Caller(row.id(), row.name(), Role.parse(row.role()), row.apps(), row.expiresAt());
   }
 
   static String hash(String secret) {
@@ -159,14 +143,6 @@ public final class Tokens {
               MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -35,7 +35,7 @@ public record Trust(Tokens tokens, BundleCaps caps) {
       String agentToken,
       DeploymentDao deployments)
       throws IOException {
-    Tokens tokens = new Tokens(new TokenDao(jdbi), json);
+    Tokens tokens = new Tokens(new TokenDao(jdbi));
     tokens.bootstrap(dataDir);
     BundleCaps caps = BundleCaps.open(dataDir);
     boolean enabled = config.getAuth().isEnabled();

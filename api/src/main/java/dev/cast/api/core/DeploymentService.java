@@ -1,7 +1,5 @@
 package dev.cast.api.core;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.HostAppRow;
@@ -35,8 +33,6 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,12 +60,11 @@ public final class DeploymentService {
   private final HostDao hosts;
   private final InstanceDao instances;
   private final ServiceStatusDao statuses;
-  private final ObjectMapper json;
   private final Duration defaultDeadline;
   private final Duration defaultProgressDeadline;
   private final Duration unreachableAfter;
   private final int keepReleases;
-  private volatile dev.cast.api.auth.BundleCaps caps;
+  private final ReleaseUrls urls;
   private volatile java.util.concurrent.CompletableFuture<?> hostsReady =
       java.util.concurrent.CompletableFuture.completedFuture(null);
 
@@ -80,15 +75,15 @@ public final class DeploymentService {
       HostDao hosts,
       InstanceDao instances,
       ServiceStatusDao statuses,
-      ObjectMapper json,
-      dev.cast.api.config.DeploySettings defaults) {
+      dev.cast.api.config.DeploySettings defaults,
+      ReleaseUrls urls) {
     this.client = client;
+    this.urls = urls;
     this.releases = releases;
     this.deployments = deployments;
     this.hosts = hosts;
     this.instances = instances;
     this.statuses = statuses;
-    this.json = json;
     this.defaultDeadline = millis(defaults.getHealthyDeadline());
     this.defaultProgressDeadline = millis(defaults.getProgressDeadline());
     this.unreachableAfter = millis(defaults.getUnreachableAfter());
@@ -242,7 +237,7 @@ public final class DeploymentService {
       String target = named != null ? named : row == null ? null : row.previousVersion();
       if (row != null) {
         if (row.releases() != null) {
-          held.addAll(read(row.releases(), new TypeReference<List<String>>() {}));
+          held.addAll(row.releases());
         }
       }
       if (target == null) {
@@ -347,11 +342,10 @@ public final class DeploymentService {
         .get()
         .newUntypedWorkflowStub(row.workflowId(), Optional.of(row.runId()), Optional.empty())
         .terminate("cancelled while stuck: " + why);
-    Map<String, String> before =
-        row.hostsBefore() == null ? Map.of() : read(row.hostsBefore(), new TypeReference<>() {});
+    Map<String, String> before = row.hostsBefore() == null ? Map.of() : row.hostsBefore();
     List<String> switched = new ArrayList<>();
     for (HostAppRow host : instances.current(row.app())) {
-      boolean target = readHosts(row.hosts()).stream().anyMatch(h -> h.host().equals(host.host()));
+      boolean target = row.hosts().stream().anyMatch(h -> h.host().equals(host.host()));
       if (target
           && row.version().equals(host.version())
           && !row.version().equals(before.get(host.host()))
@@ -440,7 +434,7 @@ public final class DeploymentService {
   }
 
   private void requireService(ReleaseRow release, String service) {
-    if (!release.services().contains("\"" + service + "\"")) {
+    if (!release.services().contains(service)) {
       throw ApiException.notFound(
           "SERVICE_NOT_FOUND",
           "service \""
@@ -475,7 +469,8 @@ public final class DeploymentService {
     if (!action.equals("start") && !action.equals("restart")) {
       return;
     }
-    for (ServiceStatusDao.ServiceStatusRow status : statuses.forService(app, service)) {
+    for (ServiceStatusDao.ServiceStatusRow row : statuses.forService(app, service)) {
+      var status = row.status();
       if (targets.contains(status.host()) && !status.enabled()) {
         throw ApiException.conflict(
             "SERVICE_DISABLED",
@@ -532,7 +527,7 @@ public final class DeploymentService {
             version,
             DeploymentState.PENDING.name(),
             null,
-            write(pending),
+            pending,
             workflowId,
             null,
             who,
@@ -542,7 +537,7 @@ public final class DeploymentService {
             service,
             null,
             null,
-            write(before));
+            before);
     deployments.insert(row);
     try {
       WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
@@ -608,27 +603,17 @@ public final class DeploymentService {
   }
 
   /**
-   * The release as a workflow carries it, with a capability in its bundle path: agents fetch the
-   * bundle and its torrent with it, without a user's token.
+   * The release as a workflow carries it, with a capability in its bundle and torrent paths: agents
+   * fetch both with it, without a user's token.
    */
   private ReleaseRef ref(ReleaseRow release) {
-    dev.cast.api.auth.BundleCaps signer = caps;
     return new ReleaseRef(
         release.app(),
         release.version(),
         release.sha256(),
         release.size(),
-        "/v1/apps/"
-            + release.app()
-            + "/releases/"
-            + release.version()
-            + "/bundle"
-            + (signer == null ? "" : signer.query(release.app(), release.version())));
-  }
-
-  /** Signs the bundle paths handed to agents from now on. */
-  public void signBundlesWith(dev.cast.api.auth.BundleCaps caps) {
-    this.caps = caps;
+        urls.signedBundle(release.app(), release.version()),
+        urls.signedTorrent(release.app(), release.version()));
   }
 
   private List<String> targets(List<String> requested) {
@@ -705,17 +690,8 @@ public final class DeploymentService {
     if (selector == null || selector.isEmpty()) {
       return true;
     }
-    Map<String, String> labels =
-        host.labels() == null ? Map.of() : read(host.labels(), new TypeReference<>() {});
+    Map<String, String> labels = host.labels() == null ? Map.of() : host.labels();
     return labels.entrySet().containsAll(selector.entrySet());
-  }
-
-  private <T> T read(String text, TypeReference<T> type) {
-    try {
-      return json.readValue(text, type);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private Duration deadline(String text) {
@@ -766,7 +742,7 @@ public final class DeploymentService {
           ProgressQueries.progress(
               client.get(), row.workflowId(), row.runId(), TemporalEngine.QUERY_TIMEOUT);
       if (!live.state().terminal()) {
-        deployments.updateLiveHosts(row.id(), write(live.hosts()));
+        deployments.updateLiveHosts(row.id(), live.hosts());
       }
       return new Picture(live, null, null);
     } catch (ProgressQueries.NotFound e) {
@@ -852,7 +828,7 @@ public final class DeploymentService {
         row.id(),
         DeploymentState.valueOf(row.state()),
         row.cause(),
-        readHosts(row.hosts()),
+        row.hosts(),
         null,
         row.batch(),
         row.batches());
@@ -878,22 +854,6 @@ public final class DeploymentService {
         row.workflowId(),
         row.runId(),
         liveView);
-  }
-
-  private List<HostProgress> readHosts(String text) {
-    try {
-      return json.readValue(text, new TypeReference<List<HostProgress>>() {});
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static String newId() {

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * web seed listed in each torrent) and the reason is logged once.
  */
 public final class Distribution implements Managed {
-  private volatile dev.cast.api.auth.BundleCaps caps;
+  private final ReleaseUrls urls;
   private static final Logger log = LoggerFactory.getLogger(Distribution.class);
 
   private final ReleaseStore store;
@@ -47,8 +47,10 @@ public final class Distribution implements Managed {
    * @param nativeCache where the libtorrent native library is extracted
    * @param uploadRate the seeder's upload cap in bytes per second; 0 for none
    */
-  public Distribution(ReleaseStore store, ReleaseDao releases, Path nativeCache, int uploadRate) {
+  public Distribution(
+      ReleaseStore store, ReleaseDao releases, ReleaseUrls urls, Path nativeCache, int uploadRate) {
     this.store = store;
+    this.urls = urls;
     this.releases = releases;
     this.nativeCache = nativeCache;
     this.uploadRate = uploadRate;
@@ -115,7 +117,8 @@ public final class Distribution implements Managed {
       String local =
           localTracker.substring(0, localTracker.length() - Tracker.ANNOUNCE_PATH.length());
       peer.seed(
-          torrent.withUrls(localTracker, List.of(local + bundlePath(row) + capability(row))),
+          torrent.withUrls(
+              localTracker, List.of(local + urls.signedBundle(row.app(), row.version()))),
           store.bundleFile(row.sha256()).getParent());
     }
     return torrent;
@@ -132,7 +135,7 @@ public final class Distribution implements Managed {
               .name(row.sha256() + ".tar.gz")
               // Placeholders: the URLs are set per reader (torrentFor) and for the seeder.
               .announce("http://127.0.0.1" + Tracker.ANNOUNCE_PATH)
-              .webSeed("http://127.0.0.1" + bundlePath(row))
+              .webSeed("http://127.0.0.1" + ReleaseUrls.bundle(row.app(), row.version()))
               .privateTorrent(true)
               .create();
       Path temp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -156,7 +159,8 @@ public final class Distribution implements Managed {
     String base = baseUrl.replaceAll("/+$", "");
     return Optional.of(
         torrent.withUrls(
-            base + Tracker.ANNOUNCE_PATH, List.of(base + bundlePath(row) + capability(row))));
+            base + Tracker.ANNOUNCE_PATH,
+            List.of(base + urls.signedBundle(row.app(), row.version()))));
   }
 
   /** The info-hash of a release's torrent, when it has one. */
@@ -205,23 +209,6 @@ public final class Distribution implements Managed {
 
   private Path torrentFile(String sha256) {
     return store.bundleFile(sha256).resolveSibling(sha256 + ".torrent");
-  }
-
-  /**
-   * The web seed's capability: libtorrent fetches the bundle URL without a token, so the URL
-   * carries one for this release.
-   */
-  private String capability(ReleaseRow row) {
-    return caps == null ? "" : caps.query(row.app(), row.version());
-  }
-
-  /** Signs web seed URLs from now on (none are signed before). */
-  public void signWith(dev.cast.api.auth.BundleCaps caps) {
-    this.caps = caps;
-  }
-
-  private static String bundlePath(ReleaseRow row) {
-    return "/v1/apps/" + row.app() + "/releases/" + row.version() + "/bundle";
   }
 
   @Override

@@ -1,7 +1,5 @@
 package dev.cast.api.core;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.HostAppRow;
@@ -10,8 +8,6 @@ import dev.cast.api.db.InstanceRow;
 import dev.cast.api.model.AppReport;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.HostProgress;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,12 +32,10 @@ public final class HostReports {
 
   private final InstanceDao instances;
   private final DeploymentDao deployments;
-  private final ObjectMapper json;
 
-  public HostReports(InstanceDao instances, DeploymentDao deployments, ObjectMapper json) {
+  public HostReports(InstanceDao instances, DeploymentDao deployments) {
     this.instances = instances;
     this.deployments = deployments;
-    this.json = json;
   }
 
   /** Reconciles the catalog with one host's report of every app it has. */
@@ -81,7 +75,7 @@ public final class HostReports {
             host,
             report.current(),
             report.previous(),
-            write(releases),
+            releases,
             instanceRows(app, host, address, report));
     String was = before.map(HostAppRow::version).orElse(null);
     String wasPrevious = before.map(HostAppRow::previousVersion).orElse(null);
@@ -111,20 +105,16 @@ public final class HostReports {
     if (report.current() == null || report.endpoints() == null) {
       return List.of();
     }
-    Map<String, Map<String, Integer>> byService = new LinkedHashMap<>();
-    for (AppReport.Port port : report.endpoints()) {
-      byService
-          .computeIfAbsent(port.service(), s -> new LinkedHashMap<>())
-          .put(port.portName(), port.port());
-    }
-    long now = System.currentTimeMillis();
-    List<InstanceRow> rows = new ArrayList<>();
-    byService.forEach(
-        (service, ports) ->
-            rows.add(
-                new InstanceRow(
-                    app, host, report.current(), service, address, write(ports), "unknown", now)));
-    return rows;
+    return InstanceRow.perService(
+        app,
+        host,
+        report.current(),
+        address,
+        "unknown",
+        report.endpoints(),
+        AppReport.Port::service,
+        AppReport.Port::portName,
+        AppReport.Port::port);
   }
 
   /**
@@ -138,7 +128,7 @@ public final class HostReports {
     }
     boolean changed = false;
     List<HostProgress> settled = new ArrayList<>();
-    for (HostProgress progress : readHosts(row.hosts())) {
+    for (HostProgress progress : row.hosts()) {
       if (progress.host().equals(host) && UNSETTLED.contains(progress.state())) {
         settled.add(settle(progress, row.version(), current));
         changed = true;
@@ -147,7 +137,7 @@ public final class HostReports {
       }
     }
     if (changed) {
-      deployments.updateState(row.id(), row.state(), row.cause(), write(settled), row.endedAt());
+      deployments.updateState(row.id(), row.state(), row.cause(), settled, row.endedAt());
       log.info(
           "interrupted deployment {}: host {} reports {} current",
           row.id(),
@@ -172,21 +162,5 @@ public final class HostReports {
             + (current == null ? "no release" : current)
             + " current, not "
             + version);
-  }
-
-  private List<HostProgress> readHosts(String text) {
-    try {
-      return json.readValue(text, new TypeReference<List<HostProgress>>() {});
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,7 +1,5 @@
 package dev.cast.api.core;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.HostDao;
@@ -10,7 +8,6 @@ import dev.cast.workflows.shared.HostProgress;
 import dev.cast.workflows.shared.HostWatch;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.client.WorkflowClient;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,7 +37,6 @@ public final class HostWatchdog implements Managed {
   private final Supplier<WorkflowClient> client;
   private final DeploymentDao deployments;
   private final HostDao hosts;
-  private final ObjectMapper json;
   private final Duration silentAfter;
   private final Set<String> signalled = new HashSet<>();
   private ScheduledExecutorService timer;
@@ -49,12 +45,10 @@ public final class HostWatchdog implements Managed {
       Supplier<WorkflowClient> client,
       DeploymentDao deployments,
       HostDao hosts,
-      ObjectMapper json,
       Duration silentAfter) {
     this.client = client;
     this.deployments = deployments;
     this.hosts = hosts;
-    this.json = json;
     this.silentAfter = silentAfter;
   }
 
@@ -128,10 +122,6 @@ public final class HostWatchdog implements Managed {
   }
 
   private List<HostProgress> targets(DeploymentRow row) {
-    try {
-      return json.readValue(row.hosts(), new TypeReference<List<HostProgress>>() {});
-    } catch (IOException e) {
-      return List.of();
-    }
+    return row.hosts() == null ? List.of() : row.hosts();
   }
 }

@@ -1,6 +1,5 @@
 package dev.cast.api.core;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.db.ReleaseDao;
 import dev.cast.api.db.ReleaseRow;
@@ -165,7 +164,7 @@ public final class ReleaseStore {
             version,
             info.sha256(),
             info.size(),
-            servicesJson(info),
+            List.copyOf(info.manifest().services().keySet()),
             System.currentTimeMillis(),
             who);
     dao.insert(row);
@@ -225,10 +224,6 @@ public final class ReleaseStore {
     } finally {
       inspections.release();
     }
-  }
-
-  private String servicesJson(BundleInfo info) throws JsonProcessingException {
-    return json.writeValueAsString(List.copyOf(info.manifest().services().keySet()));
   }
 
   /**

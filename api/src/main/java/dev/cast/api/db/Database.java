@@ -1,6 +1,7 @@
 package dev.cast.api.db;
 
 import dev.cast.sqlite.SharedConnection;
+import io.dropwizard.jackson.Jackson;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,8 @@ public final class Database {
             connection.close();
           }
         });
-    return Jdbi.create(connection);
+    Jdbi jdbi = Jdbi.create(connection);
+    JsonColumns.install(jdbi, Jackson.newObjectMapper());
+    return jdbi;
   }
 }

@@ -1,5 +1,6 @@
 package dev.cast.api.db;
 
+import dev.cast.workflows.shared.HostProgress;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -37,16 +38,17 @@ public final class DeploymentDao {
   }
 
   /** Stores the state; a terminal state also stamps {@code ended_at} (once). */
-  public void updateState(String id, String state, String cause, String hosts, Long endedAt) {
+  public void updateState(
+      String id, String state, String cause, List<HostProgress> hosts, Long endedAt) {
     updateState(id, state, cause, hosts, endedAt, null, null);
   }
 
-  /** As {@link #updateState(String, String, String, String, Long)}, with the batch reached. */
+  /** As {@link #updateState(String, String, String, List, Long)}, with the batch reached. */
   public void updateState(
       String id,
       String state,
       String cause,
-      String hosts,
+      List<HostProgress> hosts,
       Long endedAt,
       Integer batch,
       Integer batches) {
@@ -62,7 +64,7 @@ public final class DeploymentDao {
                 .bind("id", id)
                 .bind("state", state)
                 .bind("cause", cause)
-                .bind("hosts", hosts)
+                .bindByType("hosts", hosts, JsonColumns.of(List.class))
                 .bind("endedAt", endedAt)
                 .execute());
   }
@@ -71,14 +73,14 @@ public final class DeploymentDao {
    * Keeps the per-host progress last seen live, while the deployment runs: should its workflow
    * vanish, the catalog still knows how far each host got. A final state is never overwritten.
    */
-  public void updateLiveHosts(String id, String hosts) {
+  public void updateLiveHosts(String id, List<HostProgress> hosts) {
     jdbi.useHandle(
         h ->
             h.createUpdate(
                     "UPDATE deployments SET hosts = :hosts WHERE id = :id AND hosts IS NOT :hosts"
                         + " AND state IN ('PENDING', 'RUNNING')")
                 .bind("id", id)
-                .bind("hosts", hosts)
+                .bindByType("hosts", hosts, JsonColumns.of(List.class))
                 .execute());
   }
 

@@ -1,8 +1,12 @@
 package dev.cast.api.db;
 
+import dev.cast.workflows.shared.HostProgress;
+import java.util.List;
+import java.util.Map;
+
 /**
- * A deployment or rollback. {@code hosts} is a JSON list of per-host progress; {@code hostsBefore}
- * a JSON object of the version each target host ran when it started (null in older rows).
+ * A deployment or rollback. {@code hosts} is the per-host progress; {@code hostsBefore} the version
+ * each target host ran when it started (null in older rows).
  */
 public record DeploymentRow(
     String id,
@@ -11,7 +15,7 @@ public record DeploymentRow(
     String version,
     String state,
     String cause,
-    String hosts,
+    @JsonColumn List<HostProgress> hosts,
     String workflowId,
     String runId,
     String requestedBy,
@@ -21,4 +25,4 @@ public record DeploymentRow(
     String service,
     Integer batch,
     Integer batches,
-    String hostsBefore) {}
+    @JsonColumn Map<String, String> hostsBefore) {}

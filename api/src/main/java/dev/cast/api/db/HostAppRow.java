@@ -1,10 +1,12 @@
 package dev.cast.api.db;
 
+import java.util.List;
+
 /**
  * What is current on one host for one app.
  *
- * @param releases the versions on the host, a JSON list, as its agent last reported; null before
- *     its first report
+ * @param releases the versions on the host, as its agent last reported; null before its first
+ *     report
  */
 public record HostAppRow(
     String app,
@@ -12,4 +14,4 @@ public record HostAppRow(
     String version,
     String previousVersion,
     long updatedAt,
-    String releases) {}
+    @JsonColumn List<String> releases) {}

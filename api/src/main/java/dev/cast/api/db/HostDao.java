@@ -1,6 +1,7 @@
 package dev.cast.api.db;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -20,8 +21,8 @@ public final class HostDao {
       String address,
       String agentVersion,
       String logsUrl,
-      String labels,
-      String facts,
+      Map<String, String> labels,
+      Map<String, Object> facts,
       long now) {
     jdbi.useHandle(
         h ->
@@ -36,8 +37,8 @@ public final class HostDao {
                 .bind("agentVersion", agentVersion)
                 .bind("now", now)
                 .bind("logsUrl", logsUrl)
-                .bind("labels", labels)
-                .bind("facts", facts)
+                .bindByType("labels", labels, JsonColumns.of(Map.class))
+                .bindByType("facts", facts, JsonColumns.of(Map.class))
                 .execute());
   }
 

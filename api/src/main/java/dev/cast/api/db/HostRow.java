@@ -1,5 +1,7 @@
 package dev.cast.api.db;
 
+import java.util.Map;
+
 public record HostRow(
     String name,
     String address,
@@ -7,6 +9,6 @@ public record HostRow(
     long registeredAt,
     long lastSeenAt,
     String logsUrl,
-    String labels,
-    String facts,
+    @JsonColumn Map<String, String> labels,
+    @JsonColumn Map<String, Object> facts,
     boolean drained) {}

@@ -66,7 +66,7 @@ public final class InstanceDao {
       String host,
       String version,
       String previous,
-      String releases,
+      List<String> releases,
       List<InstanceRow> instances) {
     return jdbi.inTransaction(
         h -> {
@@ -96,7 +96,7 @@ public final class InstanceDao {
               .bind("host", host)
               .bind("version", version)
               .bind("previous", previous)
-              .bind("releases", releases)
+              .bindByType("releases", releases, JsonColumns.of(List.class))
               .bind("now", System.currentTimeMillis())
               .execute();
           return before;

@@ -1,14 +1,16 @@
 package dev.cast.api.db;
 
+import java.util.List;
+
 /**
- * A pushed release. {@code services} is a JSON list of service names; {@code pushedBy} the name of
- * the token that pushed it (null for releases pushed before tokens).
+ * A pushed release. {@code services} are its service names; {@code pushedBy} the name of the token
+ * that pushed it (null for releases pushed before tokens).
  */
 public record ReleaseRow(
     String app,
     String version,
     String sha256,
     long size,
-    String services,
+    @JsonColumn List<String> services,
     long createdAt,
     String pushedBy) {}

@@ -1,9 +1,9 @@
 package dev.cast.api.db;
 
-import dev.cast.api.model.ServiceReport;
+import dev.cast.workflows.host.ServiceStatus;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /** The latest report of every agent about its supervised services. */
 public final class ServiceStatusDao {
@@ -11,31 +11,36 @@ public final class ServiceStatusDao {
 
   public ServiceStatusDao(Jdbi jdbi) {
     this.jdbi = jdbi;
-    jdbi.registerRowMapper(ConstructorMapper.factory(ServiceStatusRow.class));
+    jdbi.registerRowMapper(ServiceStatusRow.class, ROW);
   }
 
-  /** A stored report. */
-  public record ServiceStatusRow(
-      String host,
-      String app,
-      String service,
-      String version,
-      String state,
-      Long pid,
-      String startedAt,
-      int restarts,
-      String health,
-      String healthOutput,
-      String healthSince,
-      boolean enabled,
-      long reportedAt) {}
+  /** A stored report: the status as the agent sent it, and when it arrived. */
+  public record ServiceStatusRow(ServiceStatus status, long reportedAt) {}
+
+  private static final RowMapper<ServiceStatusRow> ROW =
+      (rs, ctx) ->
+          new ServiceStatusRow(
+              new ServiceStatus(
+                  rs.getString("host"),
+                  rs.getString("app"),
+                  rs.getString("service"),
+                  rs.getString("version"),
+                  rs.getString("state"),
+                  rs.getObject("pid") == null ? null : rs.getLong("pid"),
+                  rs.getString("started_at"),
+                  rs.getInt("restarts"),
+                  rs.getString("health"),
+                  rs.getString("health_output"),
+                  rs.getString("health_since"),
+                  rs.getBoolean("enabled")),
+              rs.getLong("reported_at"));
 
   /** Replaces everything known about a host's services with its latest full report. */
-  public void replace(String host, List<ServiceReport> reports, long now) {
+  public void replace(String host, List<ServiceStatus> reports, long now) {
     jdbi.useTransaction(
         h -> {
           h.createUpdate("DELETE FROM service_status WHERE host = ?").bind(0, host).execute();
-          for (ServiceReport r : reports) {
+          for (ServiceStatus r : reports) {
             h.createUpdate(
                     "INSERT INTO service_status (host, app, service, version, state, pid,"
                         + " started_at, restarts, health, health_output, health_since, enabled,"

@@ -1,11 +1,16 @@
 package dev.cast.api.db;
 
-/** A token as stored: never its secret, only the secret's SHA-256 (hex). */
+import java.util.List;
+
+/**
+ * A token as stored: never its secret, only the secret's SHA-256 (hex). {@code apps} are the apps
+ * it is limited to, null for all.
+ */
 public record TokenRow(
     String id,
     String name,
     String role,
-    String apps,
+    @JsonColumn List<String> apps,
     String secretHash,
     long createdAt,
     Long expiresAt,

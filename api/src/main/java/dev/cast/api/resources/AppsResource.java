@@ -1,13 +1,12 @@
 package dev.cast.api.resources;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.auth.BundleAccess;
 import dev.cast.api.core.ByteRange;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.Distribution;
 import dev.cast.api.core.Names;
 import dev.cast.api.core.ReleaseStore;
+import dev.cast.api.core.ReleaseUrls;
 import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.InstanceRow;
@@ -20,6 +19,7 @@ import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.InstanceView;
 import dev.cast.api.model.ReleaseView;
 import dev.cast.api.model.RollbackBody;
+import dev.cast.workflows.host.ServiceStatus;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -34,7 +34,6 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -51,21 +50,18 @@ public class AppsResource {
   private final DeploymentService deployments;
   private final InstanceDao instances;
   private final ServiceStatusDao statuses;
-  private final ObjectMapper json;
 
   public AppsResource(
       ReleaseStore releases,
       DeploymentService deployments,
       InstanceDao instances,
       ServiceStatusDao statuses,
-      ObjectMapper json,
       Distribution distribution) {
     this.distribution = distribution;
     this.releases = releases;
     this.deployments = deployments;
     this.instances = instances;
     this.statuses = statuses;
-    this.json = json;
   }
 
   @GET
@@ -98,7 +94,7 @@ public class AppsResource {
     ReleaseStore.Pushed pushed = releases.push(app, body, who(who));
     ReleaseRow row = pushed.release();
     distribution.publish(row);
-    URI location = URI.create("/v1/apps/" + app + "/releases/" + row.version());
+    URI location = URI.create(ReleaseUrls.release(app, row.version()));
     return Response.status(pushed.created() ? 201 : 200)
         .location(location)
         .entity(view(row, uri, who))
@@ -224,9 +220,9 @@ public class AppsResource {
   @Path("/{app}/instances")
   public List<InstanceView> instances(@PathParam("app") String app) {
     releases.requireApp(app);
-    Map<String, ServiceStatusDao.ServiceStatusRow> live = new java.util.HashMap<>();
+    Map<String, ServiceStatus> live = new java.util.HashMap<>();
     for (ServiceStatusDao.ServiceStatusRow s : statuses.forApp(app)) {
-      live.put(s.host() + "/" + s.service(), s);
+      live.put(s.status().host() + "/" + s.status().service(), s.status());
     }
     return instances.instances(app).stream()
         .map(i -> view(i, live.get(i.host() + "/" + i.service())))
@@ -260,11 +256,11 @@ public class AppsResource {
         row.version(),
         row.sha256(),
         row.size(),
-        read(row.services(), new TypeReference<List<String>>() {}),
+        row.services(),
         Instant.ofEpochMilli(row.createdAt()).toString(),
         row.pushedBy(),
         mayFetch ? distribution.infoHash(row).orElse(null) : null,
-        "/v1/apps/" + row.app() + "/releases/" + row.version() + "/torrent",
+        ReleaseUrls.torrent(row.app(), row.version()),
         mayFetch
             ? distribution
                 .torrentFor(row, uri.getBaseUri().toString())
@@ -274,8 +270,8 @@ public class AppsResource {
   }
 
   /** An instance, with the live health its agent last reported when there is one. */
-  private InstanceView view(InstanceRow row, ServiceStatusDao.ServiceStatusRow live) {
-    Map<String, Integer> ports = read(row.ports(), new TypeReference<Map<String, Integer>>() {});
+  private InstanceView view(InstanceRow row, ServiceStatus live) {
+    Map<String, Integer> ports = row.ports();
     Integer first = ports.isEmpty() ? null : ports.values().iterator().next();
     boolean current = live != null && row.version().equals(live.version());
     return new InstanceView(
@@ -289,13 +285,5 @@ public class AppsResource {
         current ? live.healthOutput() : null,
         current ? live.healthSince() : null,
         current ? live.state() : null);
-  }
-
-  private <T> T read(String text, TypeReference<T> type) {
-    try {
-      return json.readValue(text, type);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

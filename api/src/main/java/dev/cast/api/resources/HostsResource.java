@@ -1,7 +1,5 @@
 package dev.cast.api.resources;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.auth.AgentOnly;
 import dev.cast.api.core.HostReports;
 import dev.cast.api.core.Names;
@@ -12,7 +10,7 @@ import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.AppReport;
 import dev.cast.api.model.HostRegistration;
 import dev.cast.api.model.HostView;
-import dev.cast.api.model.ServiceReport;
+import dev.cast.workflows.host.ServiceStatus;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -22,8 +20,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +33,6 @@ public class HostsResource {
 
   private final HostDao hosts;
   private final ServiceStatusDao statuses;
-  private final ObjectMapper json;
   private final HostReports reports;
   private final dev.cast.api.auth.HostTokens hostTokens;
 
@@ -46,14 +41,12 @@ public class HostsResource {
       ServiceStatusDao statuses,
       HostReports reports,
       dev.cast.api.auth.HostTokens hostTokens,
-      ObjectMapper json,
       java.time.Duration downAfter) {
     this.hostTokens = hostTokens;
     this.downAfterMillis = downAfter.toMillis();
     this.hosts = hosts;
     this.statuses = statuses;
     this.reports = reports;
-    this.json = json;
   }
 
   @GET
@@ -124,8 +117,8 @@ public class HostsResource {
         registration.address(),
         registration.agentVersion(),
         registration.logsUrl(),
-        write(registration.labels() == null ? Map.of() : registration.labels()),
-        write(registration.facts() == null ? Map.of() : registration.facts()),
+        registration.labels() == null ? Map.of() : registration.labels(),
+        registration.facts() == null ? Map.of() : registration.facts(),
         now);
     return view(hosts.find(name).orElseThrow(), now);
   }
@@ -136,7 +129,7 @@ public class HostsResource {
   @Path("/{name}/services")
   @Consumes(MediaType.APPLICATION_JSON)
   public jakarta.ws.rs.core.Response report(
-      @PathParam("name") String name, @NotNull List<ServiceReport> reports) {
+      @PathParam("name") String name, @NotNull List<ServiceStatus> reports) {
     if (hosts.find(Names.host(name)).isEmpty()) {
       throw ApiException.notFound(
           "HOST_NOT_FOUND",
@@ -182,26 +175,7 @@ public class HostsResource {
         h.agentVersion(),
         Instant.ofEpochMilli(h.registeredAt()).toString(),
         Instant.ofEpochMilli(h.lastSeenAt()).toString(),
-        read(h.labels(), new TypeReference<Map<String, String>>() {}),
-        read(h.facts(), new TypeReference<Map<String, Object>>() {}));
-  }
-
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private <T> T read(String text, TypeReference<T> type) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      return json.readValue(text, type);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+        h.labels(),
+        h.facts());
   }
 }

@@ -9,6 +9,7 @@ import dev.cast.api.db.ServiceStatusDao.ServiceStatusRow;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.ServiceControlBody;
 import dev.cast.api.model.ServiceView;
+import dev.cast.workflows.host.ServiceStatus;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -108,12 +109,12 @@ public class ServicesResource {
             "query parameter \"host\" is required: "
                 + service
                 + " runs on "
-                + rows.stream().map(ServiceStatusRow::host).toList());
+                + rows.stream().map(r -> r.status().host()).toList());
       }
-      target = rows.get(0).host();
+      target = rows.get(0).status().host();
     }
     String chosen = target;
-    if (rows.stream().noneMatch(r -> r.host().equals(chosen))) {
+    if (rows.stream().noneMatch(r -> r.status().host().equals(chosen))) {
       throw ApiException.notFound(
           "HOST_NOT_FOUND", "host \"" + chosen + "\" does not run " + app + "/" + service);
     }
@@ -122,7 +123,8 @@ public class ServicesResource {
         .build();
   }
 
-  private static ServiceView.HostService view(ServiceStatusRow r, long now) {
+  private static ServiceView.HostService view(ServiceStatusRow row, long now) {
+    ServiceStatus r = row.status();
     Long uptime =
         r.startedAt() == null || !r.state().equals("running")
             ? null
@@ -138,6 +140,6 @@ public class ServicesResource {
         r.healthOutput(),
         r.healthSince(),
         r.enabled(),
-        Instant.ofEpochMilli(r.reportedAt()).toString());
+        Instant.ofEpochMilli(row.reportedAt()).toString());
   }
 }

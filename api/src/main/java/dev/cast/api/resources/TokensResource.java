@@ -117,7 +117,7 @@ public class TokensResource {
         row.id(),
         row.name(),
         row.role(),
-        tokens.apps(row),
+        row.apps(),
         Instant.ofEpochMilli(row.createdAt()).toString(),
         row.createdBy(),
         row.expiresAt() == null ? null : Instant.ofEpochMilli(row.expiresAt()).toString(),

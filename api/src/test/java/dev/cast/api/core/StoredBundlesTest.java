@@ -9,6 +9,7 @@ import dev.cast.bundle.Digests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ class StoredBundlesTest {
     Files.write(temp, "the bundle bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     String sha256 = Digests.sha256(temp);
     file = Files.move(temp, dir.resolve(sha256 + ".tar.gz"));
-    row = new ReleaseRow("hello", "2.0.0", sha256, Files.size(file), "[]", 0, null);
+    row = new ReleaseRow("hello", "2.0.0", sha256, Files.size(file), List.of(), 0, null);
     stored = new StoredBundles(sha -> dir.resolve(sha + ".tar.gz"));
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.cast.api.model.ServiceReport;
+import dev.cast.workflows.host.ServiceStatus;
 import io.dropwizard.lifecycle.JettyManaged;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
 import java.nio.file.Files;
@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,13 +51,30 @@ class DatabaseTest {
   }
 
   @Test
+  void jsonColumnsReadBackAsTheirTypesAndSayWhichColumnIsDamaged() {
+    HostDao hosts = new HostDao(jdbi);
+    hosts.upsert("h-1", "127.0.0.1", "test", null, Map.of("role", "web"), Map.of("cpus", 2), 0);
+
+    HostRow row = hosts.find("h-1").orElseThrow();
+    assertThat(row.labels()).containsExactly(Map.entry("role", "web"));
+    assertThat(row.facts()).containsExactly(Map.entry("cpus", 2));
+    String stored =
+        jdbi.withHandle(h -> h.select("SELECT labels FROM hosts").mapTo(String.class).one());
+    assertThat(stored).as("stored as JSON text, as before").isEqualTo("{\"role\":\"web\"}");
+
+    jdbi.useHandle(h -> h.execute("UPDATE hosts SET labels = '{not json'"));
+    assertThatThrownBy(() -> hosts.find("h-1"))
+        .hasMessageContaining("column labels does not hold JSON");
+  }
+
+  @Test
   void fiftyAgentsReportingAtOnceAllGetThrough() throws Exception {
     HostDao hosts = new HostDao(jdbi);
     ServiceStatusDao statuses = new ServiceStatusDao(jdbi);
     int agents = 50;
     int reportsEach = 10;
     for (int i = 0; i < agents; i++) {
-      hosts.upsert("h-" + i, "127.0.0.1", "test", null, "{}", "{}", 0);
+      hosts.upsert("h-" + i, "127.0.0.1", "test", null, Map.of(), Map.of(), 0);
     }
     ExecutorService pool = Executors.newFixedThreadPool(agents);
     try {
@@ -83,7 +101,7 @@ class DatabaseTest {
 
     List<ServiceStatusDao.ServiceStatusRow> rows = statuses.forService("app", "web");
     assertThat(rows).hasSize(agents);
-    assertThat(rows).allSatisfy(row -> assertThat(row.restarts()).isEqualTo(reportsEach));
+    assertThat(rows).allSatisfy(row -> assertThat(row.status().restarts()).isEqualTo(reportsEach));
   }
 
   @Test
@@ -102,7 +120,7 @@ class DatabaseTest {
         .hasMessage("boom");
 
     assertThat(hosts.find("h-1")).isEmpty();
-    hosts.upsert("h-1", "127.0.0.1", "test", null, "{}", "{}", 0);
+    hosts.upsert("h-1", "127.0.0.1", "test", null, Map.of(), Map.of(), 0);
     assertThat(hosts.find("h-1")).isPresent();
   }
 
@@ -116,8 +134,8 @@ class DatabaseTest {
     assertThat(Files.exists(dir.resolve("catalog.db-wal"))).as("checkpointed on close").isFalse();
   }
 
-  private static ServiceReport report(String host, int restarts) {
-    return new ServiceReport(
+  private static ServiceStatus report(String host, int restarts) {
+    return new ServiceStatus(
         host, "app", "web", "1.0.0", "running", 42L, null, restarts, "passing", "", null, true);
   }
 }

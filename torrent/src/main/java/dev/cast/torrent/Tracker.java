@@ -4,16 +4,19 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -266,7 +269,7 @@ public final class Tracker {
     return params;
   }
 
-  private static final java.nio.charset.Charset ISO = StandardCharsets.ISO_8859_1;
+  private static final Charset ISO = StandardCharsets.ISO_8859_1;
 
   static byte[] percentDecode(String s) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
@@ -345,7 +348,7 @@ public final class Tracker {
     if (infoHash == null || !infoHash.matches("[0-9a-fA-F]{40}")) {
       throw new IllegalArgumentException("an info-hash is 40 hex digits: " + infoHash);
     }
-    return infoHash.toLowerCase(java.util.Locale.ROOT);
+    return infoHash.toLowerCase(Locale.ROOT);
   }
 
   /** One announce's view of a peer. */
@@ -355,7 +358,7 @@ public final class Tracker {
     }
 
     boolean sameId(Peer other) {
-      return java.util.Arrays.equals(id, other.id);
+      return Arrays.equals(id, other.id);
     }
   }
 

@@ -3,11 +3,13 @@ package dev.cast.torrent;
 import com.dampcake.bencode.Bencode;
 import com.dampcake.bencode.BencodeException;
 import com.dampcake.bencode.Type;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Bencoding on top of {@code com.dampcake:bencode}, configured so that binary strings survive.
@@ -31,9 +33,9 @@ final class Bencoding {
    * spliced in as they are so its SHA-1 does not change.
    */
   static byte[] encodeWithRawInfo(Map<String, Object> dictionary) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write('d');
-    for (String key : new java.util.TreeSet<>(dictionary.keySet())) {
+    for (String key : new TreeSet<>(dictionary.keySet())) {
       Object value = dictionary.get(key);
       if (key.equals("info")) {
         byte[] name = key.getBytes(StandardCharsets.ISO_8859_1);

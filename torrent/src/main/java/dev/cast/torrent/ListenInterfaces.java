@@ -1,6 +1,8 @@
 package dev.cast.torrent;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,10 +28,10 @@ final class ListenInterfaces {
       return listenInterfaces;
     }
     int port;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+    try (ServerSocket probe = new ServerSocket()) {
       probe.bind(new InetSocketAddress(0));
       port = probe.getLocalPort();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new TorrentException("cannot find a free port to listen on", e);
     }
     List<String> concrete = new ArrayList<>();

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A v1 single-file torrent: its bencoded bytes (what goes into a {@code .torrent} file) and what
@@ -52,19 +54,19 @@ public record Metainfo(
    * tracker and web seed URLs at that address.
    */
   public byte[] withUrls(String newAnnounce, List<String> newWebSeeds) {
-    Map<String, Object> root = new java.util.TreeMap<>(Bencoding.decodeDictionary(bytes));
+    Map<String, Object> root = new TreeMap<>(Bencoding.decodeDictionary(bytes));
     root.put("info", Bencoding.rawValue(bytes, "info"));
     if (newAnnounce == null) {
       root.remove("announce");
     } else {
-      root.put("announce", newAnnounce.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      root.put("announce", newAnnounce.getBytes(StandardCharsets.UTF_8));
     }
     if (newWebSeeds.isEmpty()) {
       root.remove("url-list");
     } else {
       List<Object> seeds = new ArrayList<>();
       for (String url : newWebSeeds) {
-        seeds.add(url.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        seeds.add(url.getBytes(StandardCharsets.UTF_8));
       }
       root.put("url-list", seeds);
     }
@@ -167,12 +169,12 @@ public record Metainfo(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Metainfo other && java.util.Arrays.equals(bytes, other.bytes);
+    return o instanceof Metainfo other && Arrays.equals(bytes, other.bytes);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(bytes);
+    return Arrays.hashCode(bytes);
   }
 
   @Override

@@ -5,14 +5,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
+import org.libtorrent4j.LibTorrent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +141,7 @@ public final class TorrentNative {
     try {
       // The first use of a libtorrent4j class runs libtorrent_jni's static initialiser, which
       // loads the library named by the property.
-      String version = org.libtorrent4j.LibTorrent.version();
+      String version = LibTorrent.version();
       return new Availability(true, "", library, version);
     } catch (LinkageError e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -182,10 +187,8 @@ public final class TorrentNative {
 
   /** Deletes temp files a JVM that died while extracting left behind (older than an hour). */
   private static void removeStaleTempFiles(Path cacheDir) throws IOException {
-    java.nio.file.attribute.FileTime cutoff =
-        java.nio.file.attribute.FileTime.from(
-            java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
-    try (java.nio.file.DirectoryStream<Path> stale =
+    FileTime cutoff = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+    try (DirectoryStream<Path> stale =
         Files.newDirectoryStream(cacheDir, ".libtorrent4j-*.so.tmp")) {
       for (Path temp : stale) {
         if (Files.getLastModifiedTime(temp).compareTo(cutoff) < 0) {

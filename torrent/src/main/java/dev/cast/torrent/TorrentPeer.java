@@ -1,5 +1,11 @@
 package dev.cast.torrent;
 
+// Longer than Cast's usual 400 lines because the public API (Options, ProgressListener, seed,
+// download, remove, the progress and upload queries) and the alert loop all share one session, one
+// map of downloads and one poller thread. The parts that decide something on their own live in
+// PeerSettings, SeedSparing, WebSeedGate and ActiveDownload.
+
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -7,23 +13,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.libtorrent4j.AddTorrentParams;
 import org.libtorrent4j.AlertListener;
 import org.libtorrent4j.ErrorCode;
-import org.libtorrent4j.PeerInfo;
 import org.libtorrent4j.Priority;
 import org.libtorrent4j.SessionManager;
 import org.libtorrent4j.SessionParams;
-import org.libtorrent4j.SettingsPack;
 import org.libtorrent4j.Sha1Hash;
 import org.libtorrent4j.TcpEndpoint;
 import org.libtorrent4j.TorrentFlags;
@@ -38,14 +43,9 @@ import org.libtorrent4j.alerts.PeerBanAlert;
 import org.libtorrent4j.alerts.PieceFinishedAlert;
 import org.libtorrent4j.alerts.TorrentAlert;
 import org.libtorrent4j.alerts.TorrentErrorAlert;
-import org.libtorrent4j.swig.address;
-import org.libtorrent4j.swig.bitfield;
 import org.libtorrent4j.swig.error_code;
-import org.libtorrent4j.swig.ip_filter;
-import org.libtorrent4j.swig.settings_pack;
 import org.libtorrent4j.swig.torrent_flags_t;
 import org.libtorrent4j.swig.torrent_handle;
-import org.libtorrent4j.swig.torrent_status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +58,7 @@ import org.slf4j.LoggerFactory;
  * address allowed (hosts on one machine share 127.0.0.1); rate limits apply to LAN peers too
  * (libtorrent exempts local networks by default, which would make a cap meaningless inside a data
  * centre); and torrents are not auto-managed, so no seeding torrent is ever queued behind others.
+ * {@link PeerSettings} holds these settings.
  *
  * <p>Every piece received is checked against the torrent's SHA-1 before it counts: a piece that
  * fails is thrown away and fetched again, and a peer that was the only source of a failed piece (or
@@ -82,9 +83,6 @@ public final class TorrentPeer implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(10);
 
-  /** How long a download sparing its seed may receive nothing before it asks the seed again. */
-  static final Duration SPARE_IDLE = Duration.ofSeconds(1);
-
   private static final int[] WATCHED_ALERTS = {
     AlertType.TORRENT_FINISHED.swig(),
     AlertType.TORRENT_ERROR.swig(),
@@ -98,14 +96,12 @@ public final class TorrentPeer implements AutoCloseable {
   private final SessionManager session;
   private final String listenInterfaces;
   private final ScheduledExecutorService poller;
-  private final Map<String, Active> downloads = new ConcurrentHashMap<>();
+  private final Map<String, ActiveDownload> downloads = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> uploadedByRemoved = new ConcurrentHashMap<>();
   private final AlertListener alerts;
   private final int listenPort;
-  private final Duration webSeedDelay;
-  // The seed addresses blocked in the session's IP filter; touched on the poller thread only.
-  private volatile Set<String> sparedSeeds = Set.of();
-  private final AtomicInteger sparings = new AtomicInteger();
+  private final WebSeedGate webSeeds;
+  private final SeedSparing sparing;
   private volatile boolean closed;
 
   /**
@@ -197,9 +193,10 @@ public final class TorrentPeer implements AutoCloseable {
           }
         };
     session.addListener(alerts);
-    this.webSeedDelay = options.webSeedDelay();
+    this.webSeeds = new WebSeedGate(options.webSeedDelay());
+    this.sparing = new SeedSparing(session, downloads.values(), () -> closed);
     this.listenInterfaces = ListenInterfaces.withConcretePort(options.listenInterfaces());
-    SessionParams params = new SessionParams(settings(options, listenInterfaces));
+    SessionParams params = new SessionParams(PeerSettings.of(options, listenInterfaces));
     // libtorrent's default disk I/O maps files into memory and installs its own SIGSEGV/SIGBUS
     // handler to catch I/O errors on the mapping; that handler displaces the JVM's, which uses
     // SIGSEGV itself (safepoint polls, implicit null checks), and the JVM then dies of a plain
@@ -207,17 +204,7 @@ public final class TorrentPeer implements AutoCloseable {
     // ordinary calls and installs no handler.
     params.setPosixDiskIO();
     session.start(params);
-    // Every address goes into the global peer class only, so rate limits apply to LAN and
-    // loopback peers too (libtorrent puts those in an unlimited "local" class by default).
-    ip_filter classes = new ip_filter();
-    error_code ec = new error_code();
-    classes.add_rule(
-        address.from_string("0.0.0.0", ec), address.from_string("255.255.255.255", ec), 1);
-    classes.add_rule(
-        address.from_string("::", ec),
-        address.from_string("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", ec),
-        1);
-    session.swig().set_peer_class_filter(classes);
+    session.swig().set_peer_class_filter(PeerSettings.everyAddressInGlobalClass());
     this.listenPort = awaitListenPort();
     poller.scheduleWithFixedDelay(
         this::pollAll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -256,7 +243,7 @@ public final class TorrentPeer implements AutoCloseable {
         throw new IllegalArgumentException(
             "cannot seed " + meta.name() + ": " + file + " is missing or not " + meta.length());
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("cannot seed " + file + ": " + e, e);
     }
     add(meta, meta.bytes(), directory, List.of(), true);
@@ -278,67 +265,6 @@ public final class TorrentPeer implements AutoCloseable {
   }
 
   /**
-   * Which part of a torrent a downloader fetches first: share {@code index} of {@code count} equal
-   * runs of pieces. When every host of a fleet starts with a different share, each asks the seed
-   * for pieces no other host is asking it for, and gets the rest from the other hosts: the seed
-   * sends each piece about once instead of the same rarest pieces to several hosts at a time.
-   */
-  public record Share(int index, int count) {
-    /** No share first: libtorrent's rarest-first order alone. */
-    public static final Share WHOLE = new Share(0, 1);
-
-    public Share {
-      if (count < 1 || index < 0 || index >= count) {
-        throw new IllegalArgumentException("share " + index + " of " + count);
-      }
-    }
-
-    /** How many of {@code pieces} pieces lie in this share. */
-    int size(int pieces) {
-      int n = 0;
-      for (int i = 0; i < pieces; i++) {
-        if (contains(i, pieces)) {
-          n++;
-        }
-      }
-      return n;
-    }
-
-    /** Whether piece {@code piece} of {@code pieces} lies in this share. */
-    boolean contains(int piece, int pieces) {
-      return indexOf(piece, pieces) == index;
-    }
-
-    private int indexOf(int piece, int pieces) {
-      return (int) ((long) piece * count / pieces);
-    }
-
-    /**
-     * How many of the {@code count} shares still have a piece that neither this host ({@code have})
-     * nor any peer it is connected to holds ({@code availability} 0, counted while the seed is
-     * spared): pieces the seed has sent to no one yet, or has in flight to their share's host.
-     */
-    int unsentShares(int[] availability, int pieces, java.util.function.IntPredicate have) {
-      java.util.BitSet unsent = new java.util.BitSet(count);
-      for (int i = 0; i < Math.min(availability.length, pieces); i++) {
-        if (availability[i] == 0 && !have.test(i)) {
-          unsent.set(indexOf(i, pieces));
-        }
-      }
-      return unsent.cardinality();
-    }
-
-    /**
-     * Whether so few shares are still unsent that the seed has upload to spare: fewer than half of
-     * the hosts still take their share from it, each through a downlink the other hosts also send
-     * on. A host that holds its share then takes the unsent pieces from the seed too.
-     */
-    boolean fewUnsent(int unsentShares) {
-      return unsentShares * 2 < count;
-    }
-  }
-
-  /**
    * {@link #download(byte[], Path, List, ProgressListener)}, fetching {@code first} before the rest
    * of the pieces (rarest first within each).
    */
@@ -351,11 +277,10 @@ public final class TorrentPeer implements AutoCloseable {
     Metainfo meta = Metainfo.parse(torrent);
     try {
       Files.createDirectories(saveDir);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new TorrentException("cannot create " + saveDir, e);
     }
-    boolean holdWebSeeds =
-        !webSeedDelay.isZero() && !meta.webSeeds().isEmpty() && handle(meta.infoHash()) == null;
+    boolean holdWebSeeds = webSeeds.holdsBack(meta) && handle(meta.infoHash()) == null;
     TorrentHandle handle =
         add(
             meta,
@@ -371,7 +296,8 @@ public final class TorrentPeer implements AutoCloseable {
       }
       handle.prioritizePieces(priorities);
     }
-    Active active = new Active(meta, handle, listener, holdWebSeeds ? meta.webSeeds() : List.of());
+    ActiveDownload active =
+        new ActiveDownload(meta, handle, listener, holdWebSeeds ? meta.webSeeds() : List.of());
     Download download =
         new Download(
             meta,
@@ -381,7 +307,7 @@ public final class TorrentPeer implements AutoCloseable {
     active.download = download;
     active.share = first;
     active.shareLeft.set(first.size(meta.pieceCount()));
-    Active previous = downloads.put(meta.infoHash(), active);
+    ActiveDownload previous = downloads.put(meta.infoHash(), active);
     if (previous != null) {
       previous.download.done.cancel(false);
     }
@@ -410,40 +336,28 @@ public final class TorrentPeer implements AutoCloseable {
    * <p>The seed is asked again, for good, as soon as fewer than half the shares still have pieces
    * no connected peer holds ({@link Share#fewUnsent}: the seed then has upload to spare, and this
    * host takes those pieces from it rather than wait for their hosts' slower share), as soon as a
-   * download here has received nothing for {@link #SPARE_IDLE} (a host that went away with the only
-   * copy of its share), and before any web seed (also the api) is added. It is never spared when
-   * the download fetches the whole torrent, when the torrent's web seeds are in use from the start,
-   * when {@code seed} is an address of this machine, or when more than one peer of the torrent is
-   * connected from {@code seed} (peers sharing an address, e.g. hosts on one machine, cannot be
-   * told apart).
+   * download here has received nothing for {@link SeedSparing#SPARE_IDLE} (a host that went away
+   * with the only copy of its share), and before any web seed (also the api) is added. It is never
+   * spared when the download fetches the whole torrent, when the torrent's web seeds are in use
+   * from the start, when {@code seed} is an address of this machine, or when more than one peer of
+   * the torrent is connected from {@code seed} (peers sharing an address, e.g. hosts on one
+   * machine, cannot be told apart).
    */
   public void spareSeed(String infoHash, InetAddress seed) {
-    Active active = downloads.get(infoHash.toLowerCase(java.util.Locale.ROOT));
-    boolean webSeedsFromTheStart =
-        active != null && active.heldWebSeeds.isEmpty() && !active.meta.webSeeds().isEmpty();
-    if (active == null || active.share.count() < 2 || webSeedsFromTheStart || isOwnAddress(seed)) {
-      return;
+    ActiveDownload active = downloads.get(infoHash.toLowerCase(Locale.ROOT));
+    if (active != null) {
+      SeedSparing.spare(active, seed);
     }
-    active.sparedSeed = seed.getHostAddress();
   }
 
   /** The seed addresses this peer takes nothing from at the moment (see {@link #spareSeed}). */
   public Set<String> sparedSeeds() {
-    return sparedSeeds;
+    return sparing.sparedSeeds();
   }
 
   /** How many times this peer began to spare a seed since it started. */
   public int sparings() {
-    return sparings.get();
-  }
-
-  private static boolean isOwnAddress(InetAddress address) {
-    try {
-      return address.isAnyLocalAddress()
-          || java.net.NetworkInterface.getByInetAddress(address) != null;
-    } catch (java.net.SocketException e) {
-      return true;
-    }
+    return sparing.sparings();
   }
 
   /** The progress of a torrent in this peer (seeding or downloading), or null if there is none. */
@@ -452,13 +366,13 @@ public final class TorrentPeer implements AutoCloseable {
     if (handle == null) {
       return null;
     }
-    Active active = downloads.get(infoHash.toLowerCase(java.util.Locale.ROOT));
+    ActiveDownload active = downloads.get(infoHash.toLowerCase(Locale.ROOT));
     return progress(handle, handle.status(true), active == null ? 0 : active.hashFailures.get());
   }
 
   /** The info-hashes this peer holds. */
   public Set<String> torrents() {
-    Set<String> hashes = new java.util.TreeSet<>();
+    Set<String> hashes = new TreeSet<>();
     for (torrent_handle h : session.swig().get_torrents()) {
       if (h.is_valid()) {
         hashes.add(h.info_hash().to_hex());
@@ -472,7 +386,7 @@ public final class TorrentPeer implements AutoCloseable {
    * what it sent before the torrent was {@link #remove removed}.
    */
   public long uploadedBytes(String infoHash) {
-    String key = infoHash.toLowerCase(java.util.Locale.ROOT);
+    String key = infoHash.toLowerCase(Locale.ROOT);
     TorrentHandle handle = handle(key);
     long live = handle == null ? 0 : handle.status(true).allTimeUpload();
     AtomicLong removed = uploadedByRemoved.get(key);
@@ -495,8 +409,8 @@ public final class TorrentPeer implements AutoCloseable {
    * it completes exceptionally. No-op for an unknown info-hash.
    */
   public void remove(String infoHash) {
-    String key = infoHash.toLowerCase(java.util.Locale.ROOT);
-    Active active = downloads.remove(key);
+    String key = infoHash.toLowerCase(Locale.ROOT);
+    ActiveDownload active = downloads.remove(key);
     if (active != null) {
       active.download.done.cancel(false);
     }
@@ -517,7 +431,7 @@ public final class TorrentPeer implements AutoCloseable {
     }
     closed = true;
     poller.shutdownNow();
-    for (Active active : downloads.values()) {
+    for (ActiveDownload active : downloads.values()) {
       active.download.done.completeExceptionally(
           new TorrentException(
               "the BitTorrent peer closed before " + active.meta.name() + " was done"));
@@ -525,51 +439,6 @@ public final class TorrentPeer implements AutoCloseable {
     downloads.clear();
     session.removeListener(alerts);
     session.stop();
-  }
-
-  private static SettingsPack settings(Options options, String listenInterfaces) {
-    SettingsPack sp = new SettingsPack();
-    bool(sp, settings_pack.bool_types.enable_dht, false);
-    bool(sp, settings_pack.bool_types.enable_lsd, false);
-    bool(sp, settings_pack.bool_types.enable_upnp, false);
-    bool(sp, settings_pack.bool_types.enable_natpmp, false);
-    bool(sp, settings_pack.bool_types.enable_outgoing_utp, false);
-    bool(sp, settings_pack.bool_types.enable_incoming_utp, false);
-    bool(sp, settings_pack.bool_types.allow_multiple_connections_per_ip, true);
-    bool(sp, settings_pack.bool_types.announce_to_all_trackers, true);
-    bool(sp, settings_pack.bool_types.announce_to_all_tiers, true);
-    // The IP filter only ever holds a spared seed (see spareSeed): its tracker stays reachable.
-    bool(sp, settings_pack.bool_types.apply_ip_filter_to_trackers, false);
-    // The tracker asks for a re-announce every 30 s; libtorrent's floor is otherwise 5 minutes.
-    integer(sp, settings_pack.int_types.min_announce_interval, 15);
-    // Peers that refused a connection (not listening yet) are retried after 5 s, not 60 s.
-    integer(sp, settings_pack.int_types.min_reconnect_time, 5);
-    // Keep about a second's worth of block requests in flight per peer (at most 50 blocks, 800 KiB)
-    // instead of libtorrent's 3 s and 500: hosts that all start at once otherwise queue the same
-    // rare pieces at the seed, which then sends them twice. Six capped peers fetching from a capped
-    // seed: 2.0 copies from the seed with the defaults, 1.5 with these, 1.2 with shares as well.
-    integer(sp, settings_pack.int_types.request_queue_time, 1);
-    integer(sp, settings_pack.int_types.max_out_request_queue, 50);
-    integer(sp, settings_pack.int_types.upload_rate_limit, options.uploadRateLimit());
-    integer(sp, settings_pack.int_types.download_rate_limit, options.downloadRateLimit());
-    sp.setString(settings_pack.string_types.listen_interfaces.swigValue(), listenInterfaces);
-    String single = ListenInterfaces.singleAddress(listenInterfaces);
-    if (single != null) {
-      // Connections out leave from the address peers know this one by, not the route's default.
-      sp.setString(settings_pack.string_types.outgoing_interfaces.swigValue(), single);
-    }
-    if (!options.announceIp().isEmpty()) {
-      sp.setString(settings_pack.string_types.announce_ip.swigValue(), options.announceIp());
-    }
-    return sp;
-  }
-
-  private static void bool(SettingsPack sp, settings_pack.bool_types name, boolean value) {
-    sp.setBoolean(name.swigValue(), value);
-  }
-
-  private static void integer(SettingsPack sp, settings_pack.int_types name, int value) {
-    sp.setInteger(name.swigValue(), value);
   }
 
   private int awaitListenPort() {
@@ -643,14 +512,14 @@ public final class TorrentPeer implements AutoCloseable {
   }
 
   private void cancel(String infoHash) {
-    Active active = downloads.get(infoHash);
+    ActiveDownload active = downloads.get(infoHash);
     if (active != null) {
       remove(infoHash);
     }
   }
 
   /** Live progress, or the last seen once the torrent is gone (removed, or the peer closed). */
-  private Progress currentProgress(Active active) {
+  private Progress currentProgress(ActiveDownload active) {
     if (!closed && active.handle.isValid()) {
       try {
         active.last =
@@ -674,7 +543,7 @@ public final class TorrentPeer implements AutoCloseable {
         s.numSeeds(),
         s.downloadPayloadRate(),
         s.uploadPayloadRate(),
-        s.state().name().toLowerCase(java.util.Locale.ROOT),
+        s.state().name().toLowerCase(Locale.ROOT),
         hashFailures,
         received);
   }
@@ -689,7 +558,7 @@ public final class TorrentPeer implements AutoCloseable {
     } catch (RuntimeException e) {
       return;
     }
-    Active active = downloads.get(infoHash);
+    ActiveDownload active = downloads.get(infoHash);
     if (alert instanceof PeerBanAlert ban) {
       LOG.warn(
           "banned peer {} of {}: it sent data that failed the hash check",
@@ -706,18 +575,11 @@ public final class TorrentPeer implements AutoCloseable {
           active.meta.name(),
           active.hashFailures.incrementAndGet());
     } else if (alert instanceof PieceFinishedAlert finished) {
-      // The seed is spared the moment the share is complete: the requests for other pieces that
-      // the seed has queued behind the share's last blocks are then never sent.
-      // Counted here so the pieces are looked at once the count says the share may be complete,
-      // not on every piece; pieces already on disk when a download resumes are found by the poll.
-      if (active.sparedSeed != null
-          && !active.spareChecked
-          && active.share.contains(finished.pieceIndex(), active.meta.pieceCount())
-          && active.shareLeft.decrementAndGet() <= 0) {
+      if (SeedSparing.mayHoldShare(active, finished.pieceIndex())) {
         poller.execute(
             () -> {
-              checkShare(active);
-              spareSeeds();
+              SeedSparing.checkShare(active);
+              sparing.update();
             });
       }
     } else if (alert instanceof TorrentErrorAlert error) {
@@ -731,162 +593,10 @@ public final class TorrentPeer implements AutoCloseable {
 
   private void pollAll() {
     downloads.values().forEach(this::poll);
-    spareSeeds();
+    sparing.update();
   }
 
-  /**
-   * Blocks the seeds that every running download spares, and unblocks the others; a download that
-   * stopped receiving while its seed was spared gives up sparing it. Runs on the poller thread.
-   */
-  private void spareSeeds() {
-    long now = System.nanoTime();
-    Set<String> spared = new java.util.TreeSet<>();
-    boolean anyNeedsSeed = false;
-    for (Active active : downloads.values()) {
-      if (active.download.done.isDone()) {
-        continue;
-      }
-      if (active.sparesSeed() && sparedSeeds.contains(active.sparedSeed)) {
-        String why = whyAskTheSeedAgain(active, now);
-        if (why != null) {
-          active.spareReleased = true;
-          LOG.info(
-              "{}: {} while sparing the seed at {}; asking it again",
-              active.meta.name(),
-              why,
-              active.sparedSeed);
-        }
-      }
-      if (active.sparesSeed()) {
-        spared.add(active.sparedSeed);
-      } else {
-        anyNeedsSeed = true;
-      }
-    }
-    Set<String> blocked = anyNeedsSeed ? Set.of() : Set.copyOf(spared);
-    if (blocked.equals(sparedSeeds) || closed) {
-      return;
-    }
-    StringBuilder got = new StringBuilder();
-    if (!blocked.isEmpty()) {
-      for (Active active : downloads.values()) {
-        got.append("; ")
-            .append(active.meta.name())
-            .append(": ")
-            .append(fromAddress(active, active.sparedSeed))
-            .append(" bytes from the seed, ")
-            .append(active.last.bytesDone())
-            .append(" of ")
-            .append(active.meta.length())
-            .append(" here");
-      }
-    }
-    ip_filter filter = new ip_filter();
-    error_code ec = new error_code();
-    for (String seed : blocked) {
-      address a = address.from_string(seed, ec);
-      filter.add_rule(a, a, ip_filter.access_flags.blocked.swigValue());
-    }
-    session.swig().set_ip_filter(filter);
-    if (blocked.isEmpty()) {
-      LOG.info("taking pieces from {} again", sparedSeeds);
-      // The filter dropped the seed from every torrent's peer list: the tracker hands it out again.
-      for (Active active : downloads.values()) {
-        if (!active.download.done.isDone() && active.handle.isValid()) {
-          active.handle.forceReannounce(0, -1, TorrentHandle.IGNORE_MIN_INTERVAL);
-        }
-      }
-    } else {
-      sparings.incrementAndGet();
-      LOG.info("sparing the seed at {}: every download here holds its own share{}", blocked, got);
-    }
-    sparedSeeds = blocked;
-  }
-
-  /**
-   * Notes when a download that may spare its seed holds its whole share, and whether the seed's
-   * address is shared with other peers (then it is not spared).
-   */
-  private static void checkShare(Active active) {
-    if (active.sparedSeed == null
-        || active.spareReleased
-        || active.spareChecked
-        || !holdsShare(active)) {
-      return;
-    }
-    active.spareChecked = true;
-    if (sharedAddress(active, active.sparedSeed)) {
-      active.spareReleased = true;
-      LOG.info(
-          "{}: not sparing the seed at {}, other peers share its address",
-          active.meta.name(),
-          active.sparedSeed);
-    }
-  }
-
-  /**
-   * Why a download that spares its seed should ask it again, or null: it received nothing for
-   * {@link #SPARE_IDLE}, or so few shares are unsent that the seed has upload to spare ({@link
-   * Share#fewUnsent}, from libtorrent's piece availability: the seed is not connected, so it counts
-   * only peers).
-   */
-  private static String whyAskTheSeedAgain(Active active, long now) {
-    if (now - active.lastDeliveryAt >= SPARE_IDLE.toNanos()) {
-      return "nothing received for " + SPARE_IDLE.toMillis() + " ms";
-    }
-    bitfield have = active.handle.swig().status(TorrentHandle.QUERY_PIECES).get_pieces();
-    int unsent =
-        active.share.unsentShares(
-            active.handle.pieceAvailability(),
-            active.meta.pieceCount(),
-            i -> i < have.size() && have.get_bit(i));
-    return active.share.fewUnsent(unsent)
-        ? "only " + unsent + " of " + active.share.count() + " shares have pieces no peer holds"
-        : null;
-  }
-
-  /** Whether every piece of the download's share is here. */
-  private static boolean holdsShare(Active active) {
-    torrent_status s = active.handle.swig().status(TorrentHandle.QUERY_PIECES);
-    bitfield have = s.get_pieces();
-    int pieces = active.meta.pieceCount();
-    if (have.size() < pieces) {
-      return false;
-    }
-    for (int i = 0; i < pieces; i++) {
-      if (active.share.contains(i, pieces) && !have.get_bit(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Whether more than one peer of the download is connected from {@code address}. */
-  private static boolean sharedAddress(Active active, String address) {
-    return active.handle.peerInfo().stream().filter(p -> hostOf(p).equals(address)).count() > 1;
-  }
-
-  /** Payload bytes the download received from the peers at {@code address} so far. */
-  private static long fromAddress(Active active, String address) {
-    return active.handle.peerInfo().stream()
-        .filter(p -> hostOf(p).equals(address))
-        .mapToLong(PeerInfo::totalDownload)
-        .sum();
-  }
-
-  /** A peer's address without port, scheme or brackets: libtorrent4j gives "tcp://a.b.c.d:port". */
-  private static String hostOf(PeerInfo peer) {
-    String ip = peer.ip();
-    int scheme = ip.indexOf("://");
-    if (scheme >= 0) {
-      ip = ip.substring(scheme + 3);
-    }
-    int colon = ip.lastIndexOf(':');
-    String host = colon < 0 ? ip : ip.substring(0, colon);
-    return host.replace("[", "").replace("]", "");
-  }
-
-  private void poll(Active active) {
+  private void poll(ActiveDownload active) {
     if (active.download.done.isDone()) {
       downloads.remove(active.meta.infoHash(), active);
       return;
@@ -904,15 +614,15 @@ public final class TorrentPeer implements AutoCloseable {
       }
       Progress progress = progress(active.handle, status, active.hashFailures.get());
       active.last = progress;
-      noteDelivery(active, progress);
-      releaseWebSeedsIfPeersIdle(active, progress);
-      checkShare(active);
+      active.noteDelivery(progress, System.nanoTime());
+      webSeeds.releaseIfPeersIdle(active, progress, sparing);
+      SeedSparing.checkShare(active);
       active.listener.onProgress(progress);
       if (progress.isComplete()) {
         downloads.remove(active.meta.infoHash(), active);
         active.download.done.complete(active.download.file());
-        if (!sparedSeeds.isEmpty()) {
-          spareSeeds();
+        if (sparing.isSparing()) {
+          sparing.update();
         }
       }
     } catch (RuntimeException e) {
@@ -920,47 +630,7 @@ public final class TorrentPeer implements AutoCloseable {
     }
   }
 
-  /**
-   * Adds the held-back web seeds once peers have delivered nothing for {@link #webSeedDelay}. Time
-   * spent checking a partial file already on disk does not count.
-   */
-  private void releaseWebSeedsIfPeersIdle(Active active, Progress progress) {
-    if (active.heldWebSeeds.isEmpty()
-        || progress.isComplete()
-        || System.nanoTime() - active.lastDeliveryAt < webSeedDelay.toNanos()) {
-      return;
-    }
-    LOG.info(
-        "{}: no peer delivered anything for {} ms ({} of {} bytes, {} peers); adding the web seed",
-        active.meta.name(),
-        webSeedDelay.toMillis(),
-        progress.bytesDone(),
-        progress.totalBytes(),
-        progress.peers());
-    // The web seed is the api: a spared seed's address must be open first.
-    active.spareReleased = true;
-    if (!sparedSeeds.isEmpty()) {
-      spareSeeds();
-    }
-    for (String url : active.heldWebSeeds) {
-      active.handle.swig().add_url_seed(url);
-    }
-    active.heldWebSeeds = List.of();
-  }
-
-  /**
-   * Notes when the download last received something new. A new high of bytes received counts, as
-   * for a stall: rejected pieces are taken back. Time spent checking a partial file counts too.
-   */
-  private static void noteDelivery(Active active, Progress progress) {
-    if (progress.receivedBytes() > active.deliveredBytes
-        || progress.state().startsWith("checking")) {
-      active.deliveredBytes = Math.max(active.deliveredBytes, progress.receivedBytes());
-      active.lastDeliveryAt = System.nanoTime();
-    }
-  }
-
-  private void fail(Active active, String message) {
+  private void fail(ActiveDownload active, String message) {
     downloads.remove(active.meta.infoHash(), active);
     active.download.done.completeExceptionally(
         new TorrentException("download of " + active.meta.name() + " failed: " + message));
@@ -974,38 +644,5 @@ public final class TorrentPeer implements AutoCloseable {
 
   private static String message(ErrorCode error) {
     return error.getMessage() + " (" + error.getValue() + ")";
-  }
-
-  /** A download this peer is watching. */
-  private static final class Active {
-    final Metainfo meta;
-    final TorrentHandle handle;
-    final ProgressListener listener;
-    final AtomicInteger hashFailures = new AtomicInteger();
-    Download download;
-    volatile Progress last;
-    List<String> heldWebSeeds;
-    Share share = Share.WHOLE;
-    // Pieces of the share not yet seen finishing in this run; see the PieceFinishedAlert handler.
-    final AtomicInteger shareLeft = new AtomicInteger();
-    volatile String sparedSeed;
-    boolean spareChecked;
-    boolean spareReleased;
-    long deliveredBytes;
-    long lastDeliveryAt = System.nanoTime();
-
-    Active(
-        Metainfo meta, TorrentHandle handle, ProgressListener listener, List<String> heldWebSeeds) {
-      this.meta = meta;
-      this.handle = handle;
-      this.listener = listener;
-      this.heldWebSeeds = heldWebSeeds;
-      this.last = new Progress(0, meta.length(), 0, 0, 0, 0, 0, "added", 0, 0);
-    }
-
-    /** Whether the download holds its share and takes nothing from its seed for now. */
-    boolean sparesSeed() {
-      return sparedSeed != null && spareChecked && !spareReleased;
-    }
   }
 }

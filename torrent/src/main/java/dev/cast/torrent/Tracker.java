@@ -1,6 +1,6 @@
 package dev.cast.torrent;
 
-import java.io.ByteArrayOutputStream;
+import dev.cast.torrent.TrackedSwarm.Peer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -9,17 +9,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * A private BitTorrent HTTP tracker (BEP 3 announce, BEP 23 compact peers, BEP 7 IPv6 peers, BEP 48
@@ -54,7 +51,7 @@ public final class Tracker {
   private final Duration minInterval;
   private final Duration expiry;
   private final Clock clock;
-  private final Map<String, Swarm> swarms = new ConcurrentHashMap<>();
+  private final Map<String, TrackedSwarm> swarms = new ConcurrentHashMap<>();
 
   /**
    * Peer counts of one torrent.
@@ -86,7 +83,7 @@ public final class Tracker {
 
   /** Starts tracking a torrent (40 hex digits, either case); no-op if it is tracked already. */
   public void allow(String infoHash) {
-    swarms.computeIfAbsent(normalize(infoHash), h -> new Swarm());
+    swarms.computeIfAbsent(normalize(infoHash), h -> new TrackedSwarm());
   }
 
   /** Stops tracking a torrent and forgets its peers; later announces for it fail. */
@@ -106,7 +103,7 @@ public final class Tracker {
 
   /** The peer counts of one tracked torrent, or empty when it is not tracked. */
   public Optional<SwarmStats> stats(String infoHash) {
-    Swarm swarm = swarms.get(normalize(infoHash));
+    TrackedSwarm swarm = swarms.get(normalize(infoHash));
     return swarm == null ? Optional.empty() : Optional.of(swarm.stats(clock.instant(), expiry));
   }
 
@@ -140,21 +137,21 @@ public final class Tracker {
    * another host is given them at {@code local}, the address it reached the tracker at.
    */
   public byte[] announce(String rawQuery, InetAddress remote, InetAddress local) {
-    Map<String, List<byte[]>> query;
+    TrackerQuery query;
     try {
-      query = parseQuery(rawQuery == null ? "" : rawQuery);
+      query = TrackerQuery.parse(rawQuery == null ? "" : rawQuery);
     } catch (IllegalArgumentException e) {
       return failure(e.getMessage());
     }
-    byte[] infoHash = first(query, "info_hash");
+    byte[] infoHash = query.first("info_hash");
     if (infoHash == null || infoHash.length != 20) {
       return failure("info_hash must be 20 bytes");
     }
-    Swarm swarm = swarms.get(HexFormat.of().formatHex(infoHash));
+    TrackedSwarm swarm = swarms.get(HexFormat.of().formatHex(infoHash));
     if (swarm == null) {
       return failure("unregistered torrent: this tracker serves Cast releases only");
     }
-    byte[] peerId = first(query, "peer_id");
+    byte[] peerId = query.first("peer_id");
     if (peerId == null || peerId.length != PEER_ID_LENGTH) {
       return failure("peer_id must be 20 bytes");
     }
@@ -162,9 +159,9 @@ public final class Tracker {
     long left;
     int numwant;
     try {
-      port = (int) number(query, "port", -1);
-      left = number(query, "left", -1);
-      numwant = (int) Math.min(number(query, "numwant", DEFAULT_NUMWANT), MAX_NUMWANT);
+      port = (int) query.number("port", -1);
+      left = query.number("left", -1);
+      numwant = (int) Math.min(query.number("numwant", DEFAULT_NUMWANT), MAX_NUMWANT);
     } catch (NumberFormatException e) {
       return failure("port, left and numwant must be integers");
     }
@@ -174,13 +171,13 @@ public final class Tracker {
     if (numwant < 0) {
       numwant = DEFAULT_NUMWANT;
     }
-    String event = text(query, "event", "");
-    boolean compact = !"0".equals(text(query, "compact", "1"));
-    boolean noPeerId = "1".equals(text(query, "no_peer_id", "0"));
-    InetAddress address = peerAddress(text(query, "ip", ""), remote);
+    String event = query.text("event", "");
+    boolean compact = !"0".equals(query.text("compact", "1"));
+    boolean noPeerId = "1".equals(query.text("no_peer_id", "0"));
+    InetAddress address = peerAddress(query.text("ip", ""), remote);
     Peer self = new Peer(peerId, new InetSocketAddress(address, port), left == 0, clock.instant());
 
-    Swarm.Answer answer = swarm.announce(self, event, numwant, expiry);
+    TrackedSwarm.Answer answer = swarm.announce(self, event, numwant, expiry);
     Map<String, Object> response = new TreeMap<>();
     response.put("interval", interval.toSeconds());
     response.put("min interval", minInterval.toSeconds());
@@ -220,16 +217,17 @@ public final class Tracker {
    * listed).
    */
   public byte[] scrape(String rawQuery) {
-    Map<String, List<byte[]>> query;
+    TrackerQuery query;
     try {
-      query = parseQuery(rawQuery == null ? "" : rawQuery);
+      query = TrackerQuery.parse(rawQuery == null ? "" : rawQuery);
     } catch (IllegalArgumentException e) {
       return failure(e.getMessage());
     }
     Instant now = clock.instant();
     Map<String, Object> files = new TreeMap<>();
-    for (byte[] infoHash : query.getOrDefault("info_hash", List.of())) {
-      Swarm swarm = infoHash.length == 20 ? swarms.get(HexFormat.of().formatHex(infoHash)) : null;
+    for (byte[] infoHash : query.all("info_hash")) {
+      TrackedSwarm swarm =
+          infoHash.length == 20 ? swarms.get(HexFormat.of().formatHex(infoHash)) : null;
       if (swarm != null) {
         SwarmStats s = swarm.stats(now, expiry);
         Map<String, Object> file = new TreeMap<>();
@@ -245,52 +243,6 @@ public final class Tracker {
   /** A bencoded {@code failure reason} response. */
   static byte[] failure(String reason) {
     return Bencoding.encode(Map.of("failure reason", ascii(reason)));
-  }
-
-  /**
-   * Splits a raw query into its parameters, percent-decoding each value to raw bytes: BEP 3 sends
-   * {@code info_hash} and {@code peer_id} as URL-encoded binary, which a UTF-8 decoder would
-   * mangle.
-   */
-  static Map<String, List<byte[]>> parseQuery(String rawQuery) {
-    Map<String, List<byte[]>> params = new LinkedHashMap<>();
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = new String(percentDecode(eq < 0 ? pair : pair.substring(0, eq)), ISO);
-      byte[] value = eq < 0 ? new byte[0] : percentDecode(pair.substring(eq + 1));
-      params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-    }
-    return params;
-  }
-
-  private static final java.nio.charset.Charset ISO = StandardCharsets.ISO_8859_1;
-
-  static byte[] percentDecode(String s) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= s.length()) {
-          throw new IllegalArgumentException("truncated percent-escape in the query");
-        }
-        int hi = Character.digit(s.charAt(i + 1), 16);
-        int lo = Character.digit(s.charAt(i + 2), 16);
-        if (hi < 0 || lo < 0) {
-          throw new IllegalArgumentException("bad percent-escape in the query");
-        }
-        out.write((hi << 4) | lo);
-        i += 2;
-      } else if (c > 0xff) {
-        throw new IllegalArgumentException("the query must be the raw, still-encoded query");
-      } else {
-        // '+' stays '+': clients percent-encode binary values, and a space never occurs in them.
-        out.write(c);
-      }
-    }
-    return out.toByteArray();
   }
 
   /** A loopback peer as a requester on another host reaches it: at the tracker's address. */
@@ -322,21 +274,6 @@ public final class Tracker {
         || (ip.contains(":") && ip.matches("[0-9a-fA-F:.]+"));
   }
 
-  private static byte[] first(Map<String, List<byte[]>> query, String key) {
-    List<byte[]> values = query.get(key);
-    return values == null || values.isEmpty() ? null : values.get(0);
-  }
-
-  private static String text(Map<String, List<byte[]>> query, String key, String fallback) {
-    byte[] value = first(query, key);
-    return value == null ? fallback : new String(value, ISO);
-  }
-
-  private static long number(Map<String, List<byte[]>> query, String key, long fallback) {
-    byte[] value = first(query, key);
-    return value == null ? fallback : Long.parseLong(new String(value, ISO).trim());
-  }
-
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -345,66 +282,6 @@ public final class Tracker {
     if (infoHash == null || !infoHash.matches("[0-9a-fA-F]{40}")) {
       throw new IllegalArgumentException("an info-hash is 40 hex digits: " + infoHash);
     }
-    return infoHash.toLowerCase(java.util.Locale.ROOT);
-  }
-
-  /** One announce's view of a peer. */
-  record Peer(byte[] id, InetSocketAddress address, boolean seeder, Instant seen) {
-    String key() {
-      return HexFormat.of().formatHex(id) + "@" + address;
-    }
-
-    boolean sameId(Peer other) {
-      return java.util.Arrays.equals(id, other.id);
-    }
-  }
-
-  /** The peers of one torrent; every method holds the swarm's lock. */
-  private static final class Swarm {
-    private final Map<String, Peer> peers = new HashMap<>();
-    private long completed;
-
-    record Answer(List<Peer> peers, SwarmStats stats) {}
-
-    synchronized Answer announce(Peer self, String event, int numwant, Duration expiry) {
-      expire(self.seen(), expiry);
-      switch (event) {
-        case "stopped" -> {
-          peers.values().removeIf(p -> p.sameId(self) && p.address().equals(self.address()));
-          return new Answer(List.of(), statsLocked());
-        }
-        case "completed" -> completed++;
-        default -> {}
-      }
-      peers.put(self.key(), self);
-      List<Peer> others =
-          peers.values().stream()
-              .filter(p -> !p.sameId(self))
-              .filter(p -> !(self.seeder() && p.seeder()))
-              .collect(Collectors.toCollection(ArrayList::new));
-      Collections.shuffle(others);
-      // A peer that announced through several local addresses appears once per address; keep
-      // them all, so a client reaches it through whichever address works.
-      return new Answer(others.subList(0, Math.min(numwant, others.size())), statsLocked());
-    }
-
-    synchronized SwarmStats stats(Instant now, Duration expiry) {
-      expire(now, expiry);
-      return statsLocked();
-    }
-
-    private SwarmStats statsLocked() {
-      Map<String, Boolean> seederById = new HashMap<>();
-      for (Peer p : peers.values()) {
-        seederById.merge(HexFormat.of().formatHex(p.id()), p.seeder(), Boolean::logicalOr);
-      }
-      int seeders = (int) seederById.values().stream().filter(s -> s).count();
-      return new SwarmStats(seeders, seederById.size() - seeders, completed);
-    }
-
-    private void expire(Instant now, Duration expiry) {
-      Instant cutoff = now.minus(expiry);
-      peers.values().removeIf(p -> p.seen().isBefore(cutoff));
-    }
+    return infoHash.toLowerCase(Locale.ROOT);
   }
 }

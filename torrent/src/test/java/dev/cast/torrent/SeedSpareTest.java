@@ -55,7 +55,7 @@ class SeedSpareTest {
               torrent.bytes(),
               dir.resolve("host" + index),
               List.of(),
-              new TorrentPeer.Share(index, 2),
+              new Share(index, 2),
               TorrentPeer.ProgressListener.none());
       host.spareSeed(torrent.infoHash(), seed);
       return d;

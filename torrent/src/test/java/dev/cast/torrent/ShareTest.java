@@ -17,7 +17,7 @@ class ShareTest {
     for (int piece = 0; piece < pieces; piece++) {
       List<Integer> holding = new ArrayList<>();
       for (int share = 0; share < count; share++) {
-        if (new TorrentPeer.Share(share, count).contains(piece, pieces)) {
+        if (new Share(share, count).contains(piece, pieces)) {
           holding.add(share);
         }
       }
@@ -28,21 +28,21 @@ class ShareTest {
     assertThat(owners).isSorted();
     for (int share = 0; share < count; share++) {
       assertThat(sizes[share]).isBetween(pieces / count, pieces / count + 1);
-      assertThat(new TorrentPeer.Share(share, count).size(pieces)).isEqualTo(sizes[share]);
+      assertThat(new Share(share, count).size(pieces)).isEqualTo(sizes[share]);
     }
   }
 
   @Test
   void theWholeHoldsEveryPiece() {
     for (int piece = 0; piece < 10; piece++) {
-      assertThat(TorrentPeer.Share.WHOLE.contains(piece, 10)).isTrue();
+      assertThat(Share.WHOLE.contains(piece, 10)).isTrue();
     }
   }
 
   @Test
   void aShareIsUnsentWhileAPieceOfItIsNeitherHereNorAtAnyPeer() {
     // 8 pieces in 4 shares of 2: pieces 0-1 are share 0, 2-3 share 1, 4-5 share 2, 6-7 share 3.
-    TorrentPeer.Share mine = new TorrentPeer.Share(0, 4);
+    Share mine = new Share(0, 4);
     int[] availability = {0, 0, 1, 2, 0, 1, 0, 3};
     // Share 0 is here (no peer has it yet); piece 4 of share 2 and piece 6 of share 3 are nowhere.
     assertThat(mine.unsentShares(availability, 8, piece -> piece < 2)).isEqualTo(2);
@@ -54,21 +54,19 @@ class ShareTest {
 
   @Test
   void theSeedIsAskedAgainOnceFewerThanHalfTheSharesAreUnsent() {
-    TorrentPeer.Share ofEight = new TorrentPeer.Share(5, 8);
+    Share ofEight = new Share(5, 8);
     assertThat(ofEight.fewUnsent(4)).isFalse();
     assertThat(ofEight.fewUnsent(3)).isTrue();
     assertThat(ofEight.fewUnsent(0)).isTrue();
     // Two hosts: the seed is spared until every piece is at one host or the other.
-    TorrentPeer.Share ofTwo = new TorrentPeer.Share(0, 2);
+    Share ofTwo = new Share(0, 2);
     assertThat(ofTwo.fewUnsent(1)).isFalse();
     assertThat(ofTwo.fewUnsent(0)).isTrue();
   }
 
   @Test
   void aShareOutsideItsCountIsRefused() {
-    assertThatThrownBy(() -> new TorrentPeer.Share(3, 3))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new TorrentPeer.Share(0, 0))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Share(3, 3)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Share(0, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 }

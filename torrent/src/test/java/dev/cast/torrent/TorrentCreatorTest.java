@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -51,7 +52,7 @@ class TorrentCreatorTest {
     assertThat(torrent.infoHash())
         .isEqualTo(
             HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(encodedInfo)));
-    byte[] firstPiece = Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 16 * 1024);
+    byte[] firstPiece = Arrays.copyOf(Files.readAllBytes(file), 16 * 1024);
     assertThat(Arrays.copyOf(Bencoding.bytes(info.get("pieces")), 20))
         .isEqualTo(MessageDigest.getInstance("SHA-1").digest(firstPiece));
   }
@@ -128,7 +129,7 @@ class TorrentCreatorTest {
       assertThatThrownBy(() -> Metainfo.parse(Arrays.copyOf(torrent, cut)))
           .isInstanceOf(IllegalArgumentException.class);
     }
-    Path empty = java.nio.file.Files.createFile(dir.resolve("empty"));
+    Path empty = Files.createFile(dir.resolve("empty"));
     assertThatThrownBy(() -> TorrentCreator.of(empty).create())
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> TorrentCreator.of(empty).name("../x"))

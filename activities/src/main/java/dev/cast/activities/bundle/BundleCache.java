@@ -4,7 +4,7 @@ import dev.cast.activities.host.DiskSpace;
 import dev.cast.activities.host.Failures;
 import dev.cast.activities.host.HostLayout;
 import dev.cast.bundle.Digests;
-import dev.cast.torrent.TorrentPeer.Share;
+import dev.cast.torrent.Share;
 import dev.cast.workflows.shared.DeployFailure;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,6 +1,6 @@
 package dev.cast.activities.bundle;
 
-import dev.cast.torrent.TorrentPeer.Share;
+import dev.cast.torrent.Share;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;

@@ -9,7 +9,7 @@ import dev.cast.bundle.BundleException;
 import dev.cast.bundle.BundleUnpacker;
 import dev.cast.bundle.FileTrees;
 import dev.cast.bundle.Manifest;
-import dev.cast.torrent.TorrentPeer.Share;
+import dev.cast.torrent.Share;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.shared.DeployFailure;

@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.auth.AgentTokenFilter;
 import dev.cast.api.auth.AgentTokens;
 import dev.cast.api.auth.Trust;
+import dev.cast.api.core.AppCatalog;
 import dev.cast.api.core.CatalogActivitiesImpl;
+import dev.cast.api.core.DeploymentLauncher;
 import dev.cast.api.core.DeploymentService;
+import dev.cast.api.core.DeploymentStatus;
 import dev.cast.api.core.Distribution;
 import dev.cast.api.core.HostReports;
 import dev.cast.api.core.LogProxy;
 import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.core.ReleaseUrls;
+import dev.cast.api.core.Targets;
 import dev.cast.api.db.Database;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.HostDao;
@@ -140,16 +144,17 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             (int) Math.min(Integer.MAX_VALUE, config.getBundles().getUploadRate().toBytes()));
     distribution.listenOn(dev.cast.api.core.ExposureWarnings.restBindHost(config));
     env.lifecycle().manage(distribution);
+    DeploymentStatus status = new DeploymentStatus(temporal::client, deploymentDao);
     DeploymentService deployments =
         new DeploymentService(
             temporal::client,
             releases,
             deploymentDao,
-            hostDao,
             instanceDao,
-            statusDao,
-            config.getDeploy(),
-            urls);
+            new Targets(hostDao, instanceDao, statusDao),
+            new DeploymentLauncher(temporal::client, deploymentDao, instanceDao, status, urls),
+            status,
+            config.getDeploy());
 
     // A host silent for longer than both the api shows it up and a rollout waits for an agent
     // to pick up work is unreachable for the rollouts that wait on it.
@@ -163,7 +168,13 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             new dev.cast.api.core.HostWatchdog(
                 temporal::client, deploymentDao, hostDao, silentAfter));
     env.jersey()
-        .register(new AppsResource(releases, deployments, instanceDao, statusDao, distribution));
+        .register(
+            new AppsResource(
+                releases,
+                new AppCatalog(releases, distribution, instanceDao, statusDao),
+                distribution,
+                deployments,
+                instanceDao));
     String agentToken = AgentTokens.resolve(config.getAgents().getToken(), dataDir);
     dev.cast.api.auth.HostTokens hostTokens = new dev.cast.api.auth.HostTokens(jdbi);
     env.jersey().register(new AgentTokenFilter(agentToken, hostTokens));

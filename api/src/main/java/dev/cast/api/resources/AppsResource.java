@@ -1,6 +1,7 @@
 package dev.cast.api.resources;
 
 import dev.cast.api.auth.BundleAccess;
+import dev.cast.api.core.AppCatalog;
 import dev.cast.api.core.ByteRange;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.Distribution;
@@ -9,9 +10,7 @@ import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.core.ReleaseUrls;
 import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.InstanceDao;
-import dev.cast.api.db.InstanceRow;
 import dev.cast.api.db.ReleaseRow;
-import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.AppView;
 import dev.cast.api.model.DeployBody;
@@ -19,7 +18,6 @@ import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.InstanceView;
 import dev.cast.api.model.ReleaseView;
 import dev.cast.api.model.RollbackBody;
-import dev.cast.workflows.host.ServiceStatus;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -35,9 +33,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /** Apps, their releases, deployments, rollbacks and instances. */
 @Path("/v1/apps")
@@ -45,23 +41,22 @@ import java.util.Map;
 public class AppsResource {
 
   private final ReleaseStore releases;
+  private final AppCatalog catalog;
   private final Distribution distribution;
-
   private final DeploymentService deployments;
   private final InstanceDao instances;
-  private final ServiceStatusDao statuses;
 
   public AppsResource(
       ReleaseStore releases,
+      AppCatalog catalog,
+      Distribution distribution,
       DeploymentService deployments,
-      InstanceDao instances,
-      ServiceStatusDao statuses,
-      Distribution distribution) {
-    this.distribution = distribution;
+      InstanceDao instances) {
     this.releases = releases;
+    this.catalog = catalog;
+    this.distribution = distribution;
     this.deployments = deployments;
     this.instances = instances;
-    this.statuses = statuses;
   }
 
   @GET
@@ -91,9 +86,8 @@ public class AppsResource {
       @Context UriInfo uri,
       @Context SecurityContext who)
       throws IOException {
-    ReleaseStore.Pushed pushed = releases.push(app, body, who(who));
+    ReleaseStore.Pushed pushed = catalog.push(app, body, who(who));
     ReleaseRow row = pushed.release();
-    distribution.publish(row);
     URI location = URI.create(ReleaseUrls.release(app, row.version()));
     return Response.status(pushed.created() ? 201 : 200)
         .location(location)
@@ -220,13 +214,7 @@ public class AppsResource {
   @Path("/{app}/instances")
   public List<InstanceView> instances(@PathParam("app") String app) {
     releases.requireApp(app);
-    Map<String, ServiceStatus> live = new java.util.HashMap<>();
-    for (ServiceStatusDao.ServiceStatusRow s : statuses.forApp(app)) {
-      live.put(s.status().host() + "/" + s.status().service(), s.status());
-    }
-    return instances.instances(app).stream()
-        .map(i -> view(i, live.get(i.host() + "/" + i.service())))
-        .toList();
+    return catalog.instances(app);
   }
 
   private Response accepted(DeploymentRow row) {
@@ -240,50 +228,17 @@ public class AppsResource {
   }
 
   private List<ReleaseView> releaseViews(String app, UriInfo uri, SecurityContext security) {
-    return releases.list(app).stream().map(row -> view(row, uri, security)).toList();
+    return catalog.releases(app, uri.getBaseUri().toString(), mayFetch(security));
   }
 
-  /** A release; its magnet link names the tracker and web seed at {@code uri}'s base. */
   private ReleaseView view(ReleaseRow row, UriInfo uri, SecurityContext security) {
-    // The info-hash and the magnet link (whose web seed carries the release's capability) fetch
-    // the bundle: only for those who could deploy it.
-    boolean mayFetch =
-        security == null
-            || security.getUserPrincipal() == null
-            || security.isUserInRole("deployer");
-    return new ReleaseView(
-        row.app(),
-        row.version(),
-        row.sha256(),
-        row.size(),
-        row.services(),
-        Instant.ofEpochMilli(row.createdAt()).toString(),
-        row.pushedBy(),
-        mayFetch ? distribution.infoHash(row).orElse(null) : null,
-        ReleaseUrls.torrent(row.app(), row.version()),
-        mayFetch
-            ? distribution
-                .torrentFor(row, uri.getBaseUri().toString())
-                .map(t -> dev.cast.torrent.Metainfo.parse(t).magnetLink())
-                .orElse(null)
-            : null);
+    return catalog.view(row, uri.getBaseUri().toString(), mayFetch(security));
   }
 
-  /** An instance, with the live health its agent last reported when there is one. */
-  private InstanceView view(InstanceRow row, ServiceStatus live) {
-    Map<String, Integer> ports = row.ports();
-    Integer first = ports.isEmpty() ? null : ports.values().iterator().next();
-    boolean current = live != null && row.version().equals(live.version());
-    return new InstanceView(
-        row.host(),
-        row.service(),
-        row.version(),
-        row.address(),
-        first,
-        ports,
-        current ? live.health() : row.health(),
-        current ? live.healthOutput() : null,
-        current ? live.healthSince() : null,
-        current ? live.state() : null);
+  /** Whether the caller could deploy, and so may see what fetches a bundle (auth off: anyone). */
+  private static boolean mayFetch(SecurityContext security) {
+    return security == null
+        || security.getUserPrincipal() == null
+        || security.isUserInRole("deployer");
   }
 }

@@ -1,0 +1,217 @@
+package dev.cast.api.core;
+
+import dev.cast.api.db.DeploymentDao;
+import dev.cast.api.db.DeploymentRow;
+import dev.cast.api.db.HostAppRow;
+import dev.cast.api.db.InstanceDao;
+import dev.cast.api.db.ReleaseRow;
+import dev.cast.api.errors.ApiException;
+import dev.cast.workflows.shared.DeploymentProgress;
+import dev.cast.workflows.shared.DeploymentState;
+import dev.cast.workflows.shared.HostProgress;
+import dev.cast.workflows.shared.ReleaseRef;
+import dev.cast.workflows.shared.TaskQueues;
+import dev.cast.workflows.shared.WorkflowIds;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts deployments: records each in the catalog with its id and targets, refuses a second one of
+ * an app while one runs (409 DEPLOYMENT_IN_PROGRESS), and starts its workflow on the control queue
+ * with the release as agents fetch it.
+ */
+public final class DeploymentLauncher {
+  private static final Logger log = LoggerFactory.getLogger(DeploymentLauncher.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Supplier<WorkflowClient> client;
+  private final DeploymentDao deployments;
+  private final InstanceDao instances;
+  private final DeploymentStatus status;
+  private final ReleaseUrls urls;
+  private final Map<String, Object> guards = new ConcurrentHashMap<>();
+
+  public DeploymentLauncher(
+      Supplier<WorkflowClient> client,
+      DeploymentDao deployments,
+      InstanceDao instances,
+      DeploymentStatus status,
+      ReleaseUrls urls) {
+    this.client = client;
+    this.deployments = deployments;
+    this.instances = instances;
+    this.status = status;
+    this.urls = urls;
+  }
+
+  /**
+   * Records the deployment, then starts its workflow ({@code starter} gets the new deployment's
+   * id). Serialized per app, so that a deploy and a rollback of the same app cannot both pass the
+   * "nothing running" check, while other apps start at the same time.
+   */
+  public DeploymentRow start(
+      String kind,
+      String service,
+      String app,
+      String version,
+      List<String> targets,
+      String reason,
+      String who,
+      String fixedWorkflowId,
+      Function<String, WorkflowExecution> starter) {
+    synchronized (guards.computeIfAbsent(app, a -> new Object())) {
+      return startAlone(
+          kind, service, app, version, targets, reason, who, fixedWorkflowId, starter);
+    }
+  }
+
+  private DeploymentRow startAlone(
+      String kind,
+      String service,
+      String app,
+      String version,
+      List<String> targets,
+      String reason,
+      String who,
+      String fixedWorkflowId,
+      Function<String, WorkflowExecution> starter) {
+    for (DeploymentRow active : deployments.listActive()) {
+      if (active.app().equals(app) && !status.refresh(active).state().terminal()) {
+        throw busy(app, active.id());
+      }
+    }
+    String id = newId();
+    String workflowId = fixedWorkflowId != null ? fixedWorkflowId : WorkflowIds.control(app, id);
+    List<HostProgress> pending = new ArrayList<>();
+    for (String host : targets) {
+      pending.add(new HostProgress(host, "pending", "waiting"));
+    }
+    Map<String, String> before = new LinkedHashMap<>();
+    for (HostAppRow row : instances.current(app)) {
+      if (targets.contains(row.host()) && row.version() != null) {
+        before.put(row.host(), row.version());
+      }
+    }
+    DeploymentRow row =
+        new DeploymentRow(
+            id,
+            kind,
+            app,
+            version,
+            DeploymentState.PENDING.name(),
+            null,
+            pending,
+            workflowId,
+            null,
+            who,
+            reason,
+            System.currentTimeMillis(),
+            null,
+            service,
+            null,
+            null,
+            before);
+    deployments.insert(row);
+    try {
+      WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
+      deployments.setRunId(id, execution.getRunId());
+      log.info("{} {} of {}@{} to {} started", kind, id, app, version, targets);
+      return deployments.find(id).orElseThrow();
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      deployments.delete(id);
+      throw busy(app, null);
+    } catch (RuntimeException e) {
+      deployments.delete(id);
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the workflow. A workflow records its final state just before it completes, so a start
+   * right after a deployment ended can still find the previous run open for a moment: wait for it
+   * to close, then start once more.
+   */
+  private WorkflowExecution startOrWait(String workflowId, Supplier<WorkflowExecution> start) {
+    try {
+      return start.get();
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      try {
+        client
+            .get()
+            .newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty())
+            .getResult(5, TimeUnit.SECONDS, DeploymentProgress.class);
+      } catch (TimeoutException stillRunning) {
+        throw e;
+      } catch (RuntimeException closedWithFailure) {
+        log.debug("previous run of {} closed: {}", workflowId, closedWithFailure.getMessage());
+      }
+      return start.get();
+    }
+  }
+
+  private static ApiException busy(String app, String runningId) {
+    return new ApiException(
+        409,
+        "DEPLOYMENT_IN_PROGRESS",
+        "Conflict",
+        "a deployment of "
+            + app
+            + " is already running"
+            + (runningId == null ? "" : " (" + runningId + ")")
+            + "; wait for it to finish or cancel it",
+        runningId);
+  }
+
+  /** A stub of a workflow to start on the control queue. */
+  public <T> T newStub(Class<T> type, String workflowId) {
+    return client
+        .get()
+        .newWorkflowStub(
+            type,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(TaskQueues.CONTROL)
+                // A safety net only; workflows get no retry policy.
+                .setWorkflowExecutionTimeout(Duration.ofDays(1))
+                .build());
+  }
+
+  /**
+   * The release as a workflow carries it, with a capability in its bundle and torrent paths: agents
+   * fetch both with it, without a user's token.
+   */
+  public ReleaseRef ref(ReleaseRow release) {
+    return new ReleaseRef(
+        release.app(),
+        release.version(),
+        release.sha256(),
+        release.size(),
+        urls.signedBundle(release.app(), release.version()),
+        urls.signedTorrent(release.app(), release.version()));
+  }
+
+  private static String newId() {
+    String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    StringBuilder id = new StringBuilder("d-");
+    for (int i = 0; i < 10; i++) {
+      id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return id.toString();
+  }
+}

@@ -1,0 +1,199 @@
+package dev.cast.api.core;
+
+import dev.cast.api.db.DeploymentDao;
+import dev.cast.api.db.DeploymentRow;
+import dev.cast.api.errors.ApiException;
+import dev.cast.api.model.DeploymentView;
+import dev.cast.api.temporal.ProgressQueries;
+import dev.cast.api.temporal.TemporalEngine;
+import dev.cast.workflows.shared.DeploymentProgress;
+import dev.cast.workflows.shared.DeploymentState;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How deployments stand: live from a workflow query while they run (kept in the catalog, so that a
+ * vanished workflow still leaves each host's progress), from the catalog once they are done. A
+ * workflow that no longer exists turns its deployment INTERRUPTED; one that cannot answer leaves
+ * the stored picture with the reason.
+ */
+public final class DeploymentStatus {
+  private static final Logger log = LoggerFactory.getLogger(DeploymentStatus.class);
+
+  private final Supplier<WorkflowClient> client;
+  private final DeploymentDao deployments;
+
+  public DeploymentStatus(Supplier<WorkflowClient> client, DeploymentDao deployments) {
+    this.client = client;
+    this.deployments = deployments;
+  }
+
+  /** A deployment as it stands now (404 DEPLOYMENT_NOT_FOUND). */
+  public DeploymentView view(String id) {
+    return view(find(id));
+  }
+
+  /** A deployment's row (404 DEPLOYMENT_NOT_FOUND). */
+  public DeploymentRow find(String id) {
+    return deployments
+        .find(id)
+        .orElseThrow(() -> ApiException.notFound("DEPLOYMENT_NOT_FOUND", "no deployment " + id));
+  }
+
+  DeploymentView view(DeploymentRow row) {
+    Picture picture = picture(row);
+    return toView(row, picture.progress(), picture.unavailable());
+  }
+
+  /** An app's deployments as the catalog has them, newest first. */
+  public List<DeploymentView> list(String app) {
+    return deployments.listByApp(app).stream().map(r -> toView(r, stored(r), null)).toList();
+  }
+
+  /**
+   * How a deployment stands, as {@link #view} shows it: the progress, and when the workflow could
+   * not answer, why the live view is unavailable and, when it cannot run its tasks, why.
+   */
+  record Picture(DeploymentProgress progress, String unavailable, String stuck) {}
+
+  /** Where a deployment stands now, live while it runs. */
+  DeploymentProgress refresh(DeploymentRow row) {
+    return picture(row).progress();
+  }
+
+  /**
+   * The current picture of a deployment: the stored one when it is over, otherwise the workflow's
+   * answer (within {@link TemporalEngine#QUERY_TIMEOUT}); a workflow that no longer exists turns
+   * the deployment INTERRUPTED, one that does not answer leaves the stored picture with the reason.
+   */
+  Picture picture(DeploymentRow row) {
+    DeploymentProgress stored = stored(row);
+    if (stored.state().terminal() || row.runId() == null) {
+      return new Picture(stored, null, null);
+    }
+    try {
+      DeploymentProgress live =
+          ProgressQueries.progress(
+              client.get(), row.workflowId(), row.runId(), TemporalEngine.QUERY_TIMEOUT);
+      if (!live.state().terminal()) {
+        deployments.updateLiveHosts(row.id(), live.hosts());
+      }
+      return new Picture(live, null, null);
+    } catch (ProgressQueries.NotFound e) {
+      String cause = "its workflow no longer exists (the Temporal server restarted?); deploy again";
+      deployments.updateState(
+          row.id(),
+          DeploymentState.INTERRUPTED.name(),
+          cause,
+          row.hosts(),
+          System.currentTimeMillis());
+      return new Picture(
+          new DeploymentProgress(row.id(), DeploymentState.INTERRUPTED, cause, stored.hosts()),
+          null,
+          null);
+    } catch (ProgressQueries.NoAnswer | WorkflowException e) {
+      // The workflow cannot answer right now (its task is failing or no worker polls): show
+      // what the catalog has rather than fail the request, and say why.
+      String stuck = failingTask(row);
+      String why =
+          stuck != null
+              ? "its workflow cannot run its tasks: " + stuck
+              : "its workflow did not answer its progress query: " + rootMessage(e);
+      log.warn("deployment {}: live view unavailable, {}", row.id(), why);
+      return new Picture(stored, "unavailable: " + why + "; showing the catalog's record", stuck);
+    }
+  }
+
+  /**
+   * Why the workflow's tasks fail, from its history: the failure of its last workflow task when no
+   * task completed after it; null when its tasks do not fail.
+   */
+  private String failingTask(DeploymentRow row) {
+    try {
+      String failure = null;
+      for (HistoryEvent event :
+          client.get().fetchHistory(row.workflowId(), row.runId()).getEvents()) {
+        switch (event.getEventType()) {
+          case EVENT_TYPE_WORKFLOW_TASK_FAILED ->
+              failure = innermost(event.getWorkflowTaskFailedEventAttributes().getFailure());
+          case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> failure = null;
+          default -> {}
+        }
+      }
+      return failure;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The innermost cause of a failure, e.g. {@code IllegalStateException: what went wrong}. */
+  private static String innermost(Failure failure) {
+    Failure root = failure;
+    while (root.hasCause()) {
+      root = root.getCause();
+    }
+    String type =
+        root.hasApplicationFailureInfo() ? root.getApplicationFailureInfo().getType() : "";
+    return (type.isEmpty() ? "" : type.substring(type.lastIndexOf('.') + 1) + ": ")
+        + root.getMessage();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /** Marks deployments whose workflows vanished while the api was down. */
+  public void reconcile() {
+    for (DeploymentRow row : deployments.listActive()) {
+      try {
+        refresh(row);
+      } catch (RuntimeException e) {
+        log.warn("could not check deployment {}: {}", row.id(), e.getMessage());
+      }
+    }
+  }
+
+  private DeploymentProgress stored(DeploymentRow row) {
+    return new DeploymentProgress(
+        row.id(),
+        DeploymentState.valueOf(row.state()),
+        row.cause(),
+        row.hosts(),
+        null,
+        row.batch(),
+        row.batches());
+  }
+
+  private DeploymentView toView(DeploymentRow row, DeploymentProgress progress, String liveView) {
+    return new DeploymentView(
+        row.id(),
+        row.kind(),
+        row.app(),
+        row.service(),
+        row.version(),
+        progress.state().name(),
+        progress.cause(),
+        progress.hosts(),
+        progress.state().terminal() ? null : progress.phase(),
+        progress.batch(),
+        progress.batches(),
+        row.requestedBy(),
+        row.reason(),
+        Instant.ofEpochMilli(row.startedAt()).toString(),
+        row.endedAt() == null ? null : Instant.ofEpochMilli(row.endedAt()).toString(),
+        row.workflowId(),
+        row.runId(),
+        liveView);
+  }
+}

@@ -5,13 +5,13 @@ import dev.cast.workflows.host.ServiceActivities;
 import dev.cast.workflows.host.ServiceCommand;
 import dev.cast.workflows.host.ServiceHealthRequest;
 import dev.cast.workflows.host.ServiceStatus;
+import dev.cast.workflows.rollout.Promises;
 import dev.cast.workflows.shared.ActivityProfiles;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.Failures;
 import dev.cast.workflows.shared.HostProgress;
 import dev.cast.workflows.shared.Limits;
-import dev.cast.workflows.shared.Rollout;
 import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
@@ -60,7 +60,7 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
         for (String host : batch) {
           running.add(Async.procedure(this::onHost, request, host));
         }
-        Rollout.awaitAll(running);
+        Promises.awaitAll(running);
       }
       state = DeploymentState.SUCCEEDED;
     } catch (ActivityFailure failure) {

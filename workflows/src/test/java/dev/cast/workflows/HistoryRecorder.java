@@ -18,11 +18,13 @@ import dev.cast.workflows.rollback.RollbackWorkflow;
 import dev.cast.workflows.service.ServiceControlRequest;
 import dev.cast.workflows.service.ServiceControlWorkflow;
 import dev.cast.workflows.service.ServiceControlWorkflowImpl;
+import dev.cast.workflows.shared.ReleaseRef;
 import dev.cast.workflows.shared.TaskQueues;
 import dev.cast.workflows.shared.WorkflowIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -81,15 +83,12 @@ class HistoryRecorder extends RolloutTestBase {
   void recordRollbackPerHost() throws Exception {
     host("a", "3.0.0");
     ReleaseActivities b = host("b", "3.1.0");
-    dev.cast.workflows.shared.ReleaseRef v21 =
-        new dev.cast.workflows.shared.ReleaseRef(
-            "hello", "2.1.0", "def456", 100, "/v1/apps/hello/releases/2.1.0/bundle");
+    ReleaseRef v21 =
+        new ReleaseRef("hello", "2.1.0", "def456", 100, "/v1/apps/hello/releases/2.1.0/bundle");
     when(b.stageRelease(any())).thenReturn(new StagedRelease("2.1.0", "3.1.0", false));
     env.start();
     stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"))
-        .run(
-            new RollbackRequest(
-                "r-1", V2, List.of("a", "b"), 10_000, 0, 0, java.util.Map.of("b", v21)));
+        .run(new RollbackRequest("r-1", V2, List.of("a", "b"), 10_000, 0, 0, Map.of("b", v21)));
     save("rollback/per-host.json", WorkflowIds.rollback("hello"));
   }
 

@@ -150,8 +150,8 @@ final class HostSteps {
     return unreachable.contains(host);
   }
 
-  boolean noneUnreachable() {
-    return unreachable.isEmpty();
+  boolean anyUnreachable() {
+    return !unreachable.isEmpty();
   }
 
   /** How many hosts are unreachable, and which. */

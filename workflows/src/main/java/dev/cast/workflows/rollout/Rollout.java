@@ -114,7 +114,7 @@ public final class Rollout {
       finished = true;
       progress.end(DeploymentState.SUCCEEDED);
       progress.phase("done");
-      if (!hosts.noneUnreachable()) {
+      if (hosts.anyUnreachable()) {
         progress.cause(
             hosts.summary()
                 + ", within maxUnavailable "

@@ -22,6 +22,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** What a deploy tolerates: unreachable hosts, a progress deadline, autoRevert off. */
@@ -140,7 +141,7 @@ class DeployPolicyTest extends RolloutTestBase {
   void aHostTheApiFindsSilentMidStepIsUnreachableAndTheRestGoesOn() throws Exception {
     ReleaseActivities a = host("a", "1.0.0");
     ReleaseActivities b = host("b", "1.0.0");
-    java.util.concurrent.CountDownLatch cutOff = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch cutOff = new CountDownLatch(1);
     when(b.stageRelease(any()))
         .thenAnswer(
             call -> {
@@ -149,7 +150,7 @@ class DeployPolicyTest extends RolloutTestBase {
             });
     env.start();
     DeployWorkflow workflow = stub(DeployWorkflow.class, WorkflowIds.deploy("hello"));
-    io.temporal.client.WorkflowClient.start(
+    WorkflowClient.start(
         workflow::run,
         new DeployRequest("d-1", V2, List.of("a", "b"), 30_000, 5, strategy(1, 0, true, 1)));
     while (!"staging".equals(host(workflow.progress(), "b").state())) {
@@ -158,7 +159,7 @@ class DeployPolicyTest extends RolloutTestBase {
 
     workflow.hostUnreachable("b");
     DeploymentProgress result =
-        io.temporal.client.WorkflowStub.fromTyped(workflow).getResult(DeploymentProgress.class);
+        WorkflowStub.fromTyped(workflow).getResult(DeploymentProgress.class);
     cutOff.countDown();
 
     assertThat(result.state()).isEqualTo(DeploymentState.SUCCEEDED);

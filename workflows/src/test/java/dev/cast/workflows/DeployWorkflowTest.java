@@ -2,10 +2,13 @@ package dev.cast.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -55,12 +58,10 @@ class DeployWorkflowTest extends RolloutTestBase {
       verify(host, never()).revertRelease(any());
     }
     ArgumentCaptor<HostActivation> recorded = ArgumentCaptor.forClass(HostActivation.class);
-    verify(catalog, org.mockito.Mockito.times(2)).recordActivation(recorded.capture());
+    verify(catalog, times(2)).recordActivation(recorded.capture());
     assertThat(recorded.getAllValues())
         .extracting(HostActivation::host, HostActivation::previousVersion)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("a", "1.0.0"),
-            org.assertj.core.groups.Tuple.tuple("b", "1.0.0"));
+        .containsExactly(tuple("a", "1.0.0"), tuple("b", "1.0.0"));
     ArgumentCaptor<DeploymentProgress> states = ArgumentCaptor.forClass(DeploymentProgress.class);
     verify(catalog, atLeastOnce()).recordDeployment(states.capture());
     assertThat(states.getAllValues())
@@ -108,9 +109,7 @@ class DeployWorkflowTest extends RolloutTestBase {
   @Test
   void revertsWhenPostActivateFails() {
     ReleaseActivities a = host("a", "1.0.0");
-    org.mockito.Mockito.doThrow(failure("HOOK_FAILED", "post_activate timed out after 60s"))
-        .when(a)
-        .runHook(any());
+    doThrow(failure("HOOK_FAILED", "post_activate timed out after 60s")).when(a).runHook(any());
 
     DeploymentProgress result = deploy(List.of("a"));
 
@@ -149,9 +148,7 @@ class DeployWorkflowTest extends RolloutTestBase {
   void endsFailedWhenTheRevertItselfFails() {
     ReleaseActivities a = host("a", "1.0.0");
     when(a.awaitHealthy(any())).thenThrow(failure("SERVICE_UNHEALTHY", "never healthy"));
-    org.mockito.Mockito.doThrow(failure("SERVICE_START_FAILED", "1.0.0 will not start"))
-        .when(a)
-        .revertRelease(any());
+    doThrow(failure("SERVICE_START_FAILED", "1.0.0 will not start")).when(a).revertRelease(any());
 
     DeploymentProgress result = deploy(List.of("a"));
 

@@ -1,20 +1,30 @@
 package dev.cast.workflows;
 
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
 import dev.cast.workflows.deploy.DeployRequest;
 import dev.cast.workflows.deploy.DeployWorkflow;
 import dev.cast.workflows.deploy.Strategy;
 import dev.cast.workflows.host.HealthRequest;
 import dev.cast.workflows.host.ReleaseActivities;
+import dev.cast.workflows.host.ServiceActivities;
+import dev.cast.workflows.host.ServiceStatus;
 import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.rollback.RollbackRequest;
 import dev.cast.workflows.rollback.RollbackWorkflow;
+import dev.cast.workflows.service.ServiceControlRequest;
+import dev.cast.workflows.service.ServiceControlWorkflow;
+import dev.cast.workflows.service.ServiceControlWorkflowImpl;
+import dev.cast.workflows.shared.ReleaseRef;
+import dev.cast.workflows.shared.TaskQueues;
 import dev.cast.workflows.shared.WorkflowIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -73,16 +83,62 @@ class HistoryRecorder extends RolloutTestBase {
   void recordRollbackPerHost() throws Exception {
     host("a", "3.0.0");
     ReleaseActivities b = host("b", "3.1.0");
-    dev.cast.workflows.shared.ReleaseRef v21 =
-        new dev.cast.workflows.shared.ReleaseRef(
-            "hello", "2.1.0", "def456", 100, "/v1/apps/hello/releases/2.1.0/bundle");
+    ReleaseRef v21 =
+        new ReleaseRef("hello", "2.1.0", "def456", 100, "/v1/apps/hello/releases/2.1.0/bundle");
     when(b.stageRelease(any())).thenReturn(new StagedRelease("2.1.0", "3.1.0", false));
     env.start();
     stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"))
-        .run(
-            new RollbackRequest(
-                "r-1", V2, List.of("a", "b"), 10_000, 0, 0, java.util.Map.of("b", v21)));
+        .run(new RollbackRequest("r-1", V2, List.of("a", "b"), 10_000, 0, 0, Map.of("b", v21)));
     save("rollback/per-host.json", WorkflowIds.rollback("hello"));
+  }
+
+  @Test
+  void recordServiceRollingRestart() throws Exception {
+    serviceHost("a");
+    serviceHost("b");
+    controlService("restart", List.of("a", "b"), 1);
+    save("service/rolling-restart.json", WorkflowIds.control("hello", "op-1"));
+  }
+
+  @Test
+  void recordServiceParallelStop() throws Exception {
+    serviceHost("a");
+    serviceHost("b");
+    controlService("stop", List.of("a", "b"), 2);
+    save("service/parallel-stop.json", WorkflowIds.control("hello", "op-1"));
+  }
+
+  @Test
+  void recordServiceRestartFailed() throws Exception {
+    ServiceActivities a = serviceHost("a");
+    serviceHost("b");
+    when(a.awaitServiceHealthy(any()))
+        .thenThrow(failure("SERVICE_UNHEALTHY", "web: GET /health answered 500"));
+    controlService("restart", List.of("a", "b"), 1);
+    save("service/failed.json", WorkflowIds.control("hello", "op-1"));
+  }
+
+  /** A host whose service answers running and healthy. */
+  private ServiceActivities serviceHost(String name) {
+    ServiceActivities host = mock(ServiceActivities.class, withSettings().withoutAnnotations());
+    ServiceStatus running =
+        new ServiceStatus(
+            name, "hello", "web", "1.0.0", "running", 42L, null, 0, "passing", "", null, true);
+    when(host.controlService(any())).thenReturn(running);
+    when(host.awaitServiceHealthy(any())).thenReturn(running);
+    env.newWorker(TaskQueues.host(name)).registerActivitiesImplementations(host);
+    return host;
+  }
+
+  private void controlService(String action, List<String> hostNames, int maxParallel) {
+    env.getWorkerFactory()
+        .getWorker(TaskQueues.CONTROL)
+        .registerWorkflowImplementationTypes(ServiceControlWorkflowImpl.class);
+    env.start();
+    stub(ServiceControlWorkflow.class, WorkflowIds.control("hello", "op-1"))
+        .run(
+            new ServiceControlRequest(
+                "op-1", "hello", "web", action, hostNames, maxParallel, 5_000));
   }
 
   private void save(String name, String workflowId) throws Exception {

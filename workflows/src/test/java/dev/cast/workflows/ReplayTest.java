@@ -2,6 +2,7 @@ package dev.cast.workflows;
 
 import dev.cast.workflows.deploy.DeployWorkflowImpl;
 import dev.cast.workflows.rollback.RollbackWorkflowImpl;
+import dev.cast.workflows.service.ServiceControlWorkflowImpl;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,5 +42,20 @@ class ReplayTest {
   @Test
   void rollbackToEachHostsOwnReleaseReplays() throws Exception {
     replay("rollback/per-host.json", RollbackWorkflowImpl.class);
+  }
+
+  @Test
+  void serviceRollingRestartReplays() throws Exception {
+    replay("service/rolling-restart.json", ServiceControlWorkflowImpl.class);
+  }
+
+  @Test
+  void serviceParallelStopReplays() throws Exception {
+    replay("service/parallel-stop.json", ServiceControlWorkflowImpl.class);
+  }
+
+  @Test
+  void serviceRestartThatFailsReplays() throws Exception {
+    replay("service/failed.json", ServiceControlWorkflowImpl.class);
   }
 }

@@ -18,6 +18,7 @@ import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.ReleaseRef;
 import dev.cast.workflows.shared.WorkflowIds;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RollbackWorkflowTest extends RolloutTestBase {
@@ -70,8 +71,7 @@ class RollbackWorkflowTest extends RolloutTestBase {
 
     DeploymentProgress result =
         workflow.run(
-            new RollbackRequest(
-                "r-1", V2, List.of("a", "b"), 10_000, 0, 0, java.util.Map.of("b", v21)));
+            new RollbackRequest("r-1", V2, List.of("a", "b"), 10_000, 0, 0, Map.of("b", v21)));
 
     assertThat(result.state()).isEqualTo(DeploymentState.SUCCEEDED);
     verify(a).stageRelease(V2.stageRequest());

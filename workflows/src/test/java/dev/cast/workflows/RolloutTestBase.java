@@ -1,6 +1,9 @@
 package dev.cast.workflows;
 
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import dev.cast.workflows.catalog.CatalogActivities;
@@ -41,14 +44,14 @@ abstract class RolloutTestBase {
     client = env.getWorkflowClient();
     catalog = mock(CatalogActivities.class, withSettings().withoutAnnotations());
     // A batch's record is each host's record, on this same mock: tests verify those.
-    org.mockito.Mockito.doAnswer(
+    doAnswer(
             call -> {
               List<HostActivation> batch = call.getArgument(0);
               batch.forEach(catalog::recordActivation);
               return null;
             })
         .when(catalog)
-        .recordActivations(org.mockito.ArgumentMatchers.any());
+        .recordActivations(any());
     Worker control = env.newWorker(TaskQueues.CONTROL);
     control.registerWorkflowImplementationTypes(
         DeployWorkflowImpl.class, RollbackWorkflowImpl.class);
@@ -63,9 +66,8 @@ abstract class RolloutTestBase {
   /** A host whose activities answer like a healthy host running {@code current}. */
   ReleaseActivities host(String name, String current) {
     ReleaseActivities host = mock(ReleaseActivities.class, withSettings().withoutAnnotations());
-    org.mockito.Mockito.when(host.stageRelease(org.mockito.ArgumentMatchers.any()))
-        .thenReturn(new StagedRelease("2.0.0", current, true));
-    org.mockito.Mockito.when(host.activateRelease(org.mockito.ArgumentMatchers.any()))
+    when(host.stageRelease(any())).thenReturn(new StagedRelease("2.0.0", current, true));
+    when(host.activateRelease(any()))
         .thenReturn(
             new Activation(
                 name,
@@ -74,7 +76,7 @@ abstract class RolloutTestBase {
                 List.of(new Endpoint("web", "http", 20000))));
     // The one-step switch does what the three steps do, on this same mock: tests stub and verify
     // the steps.
-    org.mockito.Mockito.when(host.switchRelease(org.mockito.ArgumentMatchers.any()))
+    when(host.switchRelease(any()))
         .thenAnswer(
             call -> {
               SwitchRequest request = call.getArgument(0);

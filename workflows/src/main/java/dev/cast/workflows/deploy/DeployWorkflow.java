@@ -1,7 +1,7 @@
 package dev.cast.workflows.deploy;
 
+import dev.cast.workflows.rollout.HostWatch;
 import dev.cast.workflows.shared.DeploymentProgress;
-import dev.cast.workflows.shared.HostWatch;
 import dev.cast.workflows.shared.ProgressQuery;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;

@@ -1,14 +1,14 @@
 package dev.cast.workflows.deploy;
 
+import dev.cast.workflows.rollout.LegacyPaths;
+import dev.cast.workflows.rollout.Rollout;
+import dev.cast.workflows.rollout.RolloutPolicy;
 import dev.cast.workflows.shared.DeploymentProgress;
-import dev.cast.workflows.shared.Rollout;
-import dev.cast.workflows.shared.RolloutPolicy;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 public class DeployWorkflowImpl implements DeployWorkflow {
   private Rollout rollout;
@@ -39,9 +39,11 @@ public class DeployWorkflowImpl implements DeployWorkflow {
             awaitPerson(() -> !paused, "paused", i + 1, batches.size());
             String phase = i == 0 && canary ? "canary" : "rolling out";
             rollout.phase(phase, i + 1, batches.size());
-            activate(batches.get(i));
+            rollout.activateBatch(batches.get(i), true);
+            // The last batch, too, must stay healthy for minHealthyTime: a release that passes its
+            // checks and then crash-loops is reverted rather than reported SUCCEEDED.
             if (strategy.minHealthyMillis() > 0
-                && (i < batches.size() - 1 || lastBatchStaysHealthy())) {
+                && (i < batches.size() - 1 || LegacyPaths.lastBatchStaysHealthy())) {
               rollout.phase(phase + ", staying healthy", i + 1, batches.size());
               Workflow.sleep(Duration.ofMillis(strategy.minHealthyMillis()));
               rollout.confirmHealthy(batches.get(i));
@@ -55,18 +57,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
         });
   }
 
-  /**
-   * Whether the last batch, too, must stay healthy for {@code minHealthyTime} before the deploy
-   * succeeds: a release that passes its checks and then crash-loops is reverted rather than
-   * reported SUCCEEDED. Runs recorded before this was so end right after their last switch.
-   */
-  private static boolean lastBatchStaysHealthy() {
-    return Workflow.getVersion("last-batch-stays-healthy", Workflow.DEFAULT_VERSION, 1) == 1;
-  }
-
   /** Waits for a person's signal with the progress clock stopped. */
-  private void awaitPerson(
-      java.util.function.Supplier<Boolean> until, String phase, int batch, int batches) {
+  private void awaitPerson(Supplier<Boolean> until, String phase, int batch, int batches) {
     if (until.get()) {
       return;
     }
@@ -88,22 +80,6 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       batches.add(hosts.subList(i, Math.min(i + size, hosts.size())));
     }
     return batches;
-  }
-
-  private void activate(List<String> batch) {
-    if (rollout.recordsPerBatch()) {
-      rollout.activateBatch(batch, true);
-      return;
-    }
-    if (batch.size() == 1) {
-      rollout.activate(batch.get(0), true);
-      return;
-    }
-    List<Promise<Void>> running = new ArrayList<>();
-    for (String host : batch) {
-      running.add(Async.procedure(rollout::activate, host, true));
-    }
-    Rollout.awaitAll(running);
   }
 
   @Override

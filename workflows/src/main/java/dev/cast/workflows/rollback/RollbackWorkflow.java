@@ -1,7 +1,7 @@
 package dev.cast.workflows.rollback;
 
+import dev.cast.workflows.rollout.HostWatch;
 import dev.cast.workflows.shared.DeploymentProgress;
-import dev.cast.workflows.shared.HostWatch;
 import dev.cast.workflows.shared.ProgressQuery;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;

@@ -1,11 +1,8 @@
 package dev.cast.workflows.rollback;
 
+import dev.cast.workflows.rollout.Rollout;
+import dev.cast.workflows.rollout.RolloutPolicy;
 import dev.cast.workflows.shared.DeploymentProgress;
-import dev.cast.workflows.shared.Rollout;
-import dev.cast.workflows.shared.RolloutPolicy;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.Promise;
-import java.util.ArrayList;
 import java.util.List;
 
 public class RollbackWorkflowImpl implements RollbackWorkflow {
@@ -31,16 +28,8 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
           int batches = (hosts.size() + size - 1) / size;
           for (int start = 0, batch = 1; start < hosts.size(); start += size, batch++) {
             rollout.phase("rolling back", batch, batches);
-            List<String> hostsOfBatch = hosts.subList(start, Math.min(start + size, hosts.size()));
-            if (rollout.recordsPerBatch()) {
-              rollout.activateBatch(hostsOfBatch, false);
-              continue;
-            }
-            List<Promise<Void>> running = new ArrayList<>();
-            for (String host : hostsOfBatch) {
-              running.add(Async.procedure(rollout::activate, host, false));
-            }
-            Rollout.awaitAll(running);
+            rollout.activateBatch(
+                hosts.subList(start, Math.min(start + size, hosts.size())), false);
           }
         });
   }

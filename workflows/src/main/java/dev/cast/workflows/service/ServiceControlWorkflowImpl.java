@@ -5,38 +5,32 @@ import dev.cast.workflows.host.ServiceActivities;
 import dev.cast.workflows.host.ServiceCommand;
 import dev.cast.workflows.host.ServiceHealthRequest;
 import dev.cast.workflows.host.ServiceStatus;
+import dev.cast.workflows.rollout.Promises;
+import dev.cast.workflows.rollout.RolloutProgress;
 import dev.cast.workflows.shared.ActivityProfiles;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.Failures;
-import dev.cast.workflows.shared.HostProgress;
+import dev.cast.workflows.shared.HostState;
 import dev.cast.workflows.shared.Limits;
-import dev.cast.workflows.shared.Rollout;
 import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
   private final CatalogActivities catalog =
       Workflow.newActivityStub(
           CatalogActivities.class, ActivityProfiles.quickCall(TaskQueues.CONTROL));
-  private final Map<String, HostProgress> hosts = new LinkedHashMap<>();
-  private String operationId;
-  private DeploymentState state = DeploymentState.RUNNING;
-  private String cause;
+  // Replaced when the run starts; a query answered before then sees no host and no id.
+  private RolloutProgress progress = new RolloutProgress(null, List.of());
 
   @Override
   public DeploymentProgress run(ServiceControlRequest request) {
-    operationId = request.operationId();
-    for (String host : request.hosts()) {
-      hosts.put(host, new HostProgress(host, "pending", "waiting"));
-    }
+    progress = new RolloutProgress(request.operationId(), request.hosts());
     String invalid =
         Limits.outside(
             "healthyDeadline",
@@ -45,13 +39,13 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
             Limits.MAX_HEALTHY_DEADLINE);
     if (invalid != null) {
       // Timeouts computed from it would fail every workflow task; nothing was done on any host.
-      state = DeploymentState.FAILED;
-      cause = "INVALID_REQUEST: " + invalid + "; nothing was changed on any host";
-      DeploymentProgress refused = progress();
+      progress.end(DeploymentState.FAILED);
+      progress.cause("INVALID_REQUEST: " + invalid + "; nothing was changed on any host");
+      DeploymentProgress refused = progress.snapshot();
       catalog.recordDeployment(refused);
       return refused;
     }
-    catalog.recordDeployment(progress());
+    catalog.recordDeployment(progress.snapshot());
     try {
       int size = Math.max(1, request.maxParallel());
       for (int i = 0; i < request.hosts().size(); i += size) {
@@ -60,13 +54,13 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
         for (String host : batch) {
           running.add(Async.procedure(this::onHost, request, host));
         }
-        Rollout.awaitAll(running);
+        Promises.awaitAll(running);
       }
-      state = DeploymentState.SUCCEEDED;
+      progress.end(DeploymentState.SUCCEEDED);
     } catch (ActivityFailure failure) {
-      state = DeploymentState.FAILED;
+      progress.end(DeploymentState.FAILED);
     }
-    DeploymentProgress result = progress();
+    DeploymentProgress result = progress.snapshot();
     catalog.recordDeployment(result);
     return result;
   }
@@ -74,24 +68,22 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
   private void onHost(ServiceControlRequest request, String host) {
     ServiceActivities service = stub(host, request.healthyDeadlineMillis());
     try {
-      mark(host, "working", request.action() + " " + request.service());
+      progress.mark(host, HostState.WORKING, request.action() + " " + request.service());
       ServiceStatus status =
           service.controlService(
-              new ServiceCommand(operationId, request.app(), request.service(), request.action()));
+              new ServiceCommand(
+                  request.operationId(), request.app(), request.service(), request.action()));
       if (request.startsService()) {
-        mark(host, "working", "waiting for health checks");
+        progress.mark(host, HostState.WORKING, "waiting for health checks");
         status =
             service.awaitServiceHealthy(
                 new ServiceHealthRequest(
                     request.app(), request.service(), request.healthyDeadlineMillis()));
       }
-      mark(host, status.state(), describe(status));
+      // The host ends in its service's own state (running, stopped …), not a rollout state.
+      progress.markReported(host, status.state(), describe(status));
     } catch (ActivityFailure failure) {
-      String what = Failures.describe(failure);
-      mark(host, "failed", what);
-      if (cause == null) {
-        cause = "host " + host + ": " + what;
-      }
+      progress.hostFailed(host, Failures.describe(failure));
       throw failure;
     }
   }
@@ -108,12 +100,8 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
         ActivityProfiles.serviceLifecycle(TaskQueues.host(host), deadlineMillis));
   }
 
-  private void mark(String host, String hostState, String message) {
-    hosts.put(host, new HostProgress(host, hostState, message));
-  }
-
   @Override
   public DeploymentProgress progress() {
-    return new DeploymentProgress(operationId, state, cause, List.copyOf(hosts.values()));
+    return progress.snapshot();
   }
 }

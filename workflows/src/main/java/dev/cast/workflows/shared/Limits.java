@@ -25,37 +25,6 @@ public final class Limits {
 
   private Limits() {}
 
-  /** What is out of range in a rollout's policy, or null when nothing is. */
-  public static String violation(RolloutPolicy policy) {
-    String problem =
-        outside(
-            "healthyDeadline",
-            policy.healthyDeadlineMillis(),
-            MIN_HEALTHY_DEADLINE,
-            MAX_HEALTHY_DEADLINE);
-    if (problem == null && policy.progressDeadlineMillis() != 0) {
-      problem =
-          outside(
-              "progressDeadline",
-              policy.progressDeadlineMillis(),
-              Duration.ofSeconds(1),
-              MAX_PROGRESS_DEADLINE);
-    }
-    if (problem == null) {
-      problem =
-          outside(
-              "unreachableAfter",
-              policy.unreachableAfterMillis(),
-              Duration.ZERO,
-              MAX_UNREACHABLE_AFTER);
-    }
-    if (problem == null && (policy.maxUnavailable() < 0 || policy.maxUnavailable() > MAX_HOSTS)) {
-      problem =
-          "maxUnavailable " + policy.maxUnavailable() + " is outside 0 to " + MAX_HOSTS + " hosts";
-    }
-    return problem;
-  }
-
   /** Null when {@code millis} lies in [min, max], else what is wrong. */
   public static String outside(String field, long millis, Duration min, Duration max) {
     if (millis >= min.toMillis() && millis <= max.toMillis()) {

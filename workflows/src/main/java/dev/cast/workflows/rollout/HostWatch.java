@@ -1,4 +1,4 @@
-package dev.cast.workflows.shared;
+package dev.cast.workflows.rollout;
 
 import io.temporal.workflow.SignalMethod;
 

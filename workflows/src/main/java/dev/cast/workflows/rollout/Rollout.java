@@ -1,0 +1,386 @@
+package dev.cast.workflows.rollout;
+
+import dev.cast.workflows.catalog.CatalogActivities;
+import dev.cast.workflows.catalog.HostActivation;
+import dev.cast.workflows.host.Activation;
+import dev.cast.workflows.host.HealthRequest;
+import dev.cast.workflows.host.PruneRequest;
+import dev.cast.workflows.host.ReleaseActivities;
+import dev.cast.workflows.host.RevertRequest;
+import dev.cast.workflows.host.SwitchRequest;
+import dev.cast.workflows.shared.ActivityProfiles;
+import dev.cast.workflows.shared.DeploymentProgress;
+import dev.cast.workflows.shared.DeploymentState;
+import dev.cast.workflows.shared.Failures;
+import dev.cast.workflows.shared.HostState;
+import dev.cast.workflows.shared.ReleaseRef;
+import dev.cast.workflows.shared.TaskQueues;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Saga;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * The steps deploy and rollback share, run inside a workflow: stage a release on hosts, switch them
+ * batch by batch with a compensation registered before each switch, and revert on failure or
+ * cancellation. Its bookkeeping is {@link RolloutProgress}, its progress deadline {@link
+ * ProgressWatchdog}, staging {@link Staging}, each host's steps and reachability {@link HostSteps},
+ * its host stubs {@link HostStubs}, and the paths only old runs take {@link LegacyPaths}. Workflow
+ * code only: no I/O.
+ */
+public final class Rollout {
+  private static final Logger log = Workflow.getLogger(Rollout.class);
+
+  private final String deploymentId;
+  private final ReleaseRef release;
+  // A host's own target where it differs from {@code release} (a rollback to each host's previous).
+  private final Map<String, ReleaseRef> perHost;
+  private final RolloutPolicy policy;
+  private final RolloutProgress progress;
+  private final ProgressWatchdog watchdog;
+  private final HostStubs stubs;
+  private final HostSteps hosts;
+  private final Staging staging;
+  private final Saga saga =
+      new Saga(new Saga.Options.Builder().setParallelCompensation(true).build());
+  private final CatalogActivities catalog =
+      Workflow.newActivityStub(
+          CatalogActivities.class, ActivityProfiles.quickCall(TaskQueues.CONTROL));
+  private boolean finished;
+
+  public Rollout(
+      String deploymentId, ReleaseRef release, List<String> hostNames, RolloutPolicy policy) {
+    this(deploymentId, release, Map.of(), hostNames, policy);
+  }
+
+  /**
+   * A rollout in which some hosts go to a release of their own.
+   *
+   * @param perHost the release of each host that does not go to {@code release}
+   */
+  public Rollout(
+      String deploymentId,
+      ReleaseRef release,
+      Map<String, ReleaseRef> perHost,
+      List<String> hostNames,
+      RolloutPolicy policy) {
+    this.deploymentId = deploymentId;
+    this.release = release;
+    this.perHost = perHost == null ? Map.of() : Map.copyOf(perHost);
+    this.policy = policy;
+    this.progress = new RolloutProgress(deploymentId, hostNames);
+    this.progress.phase("starting");
+    this.watchdog = new ProgressWatchdog(policy.progressDeadlineMillis(), progress, () -> finished);
+    this.progress.onMark(watchdog::marked);
+    this.hosts = new HostSteps(deploymentId, progress, policy.maxUnavailable(), () -> finished);
+    this.stubs = new HostStubs(policy);
+    this.staging = new Staging(progress, hosts, stubs, this::releaseOf);
+  }
+
+  /** Work that may fail; turns its failure into compensation and a final state. */
+  public interface Steps {
+    void run();
+  }
+
+  /**
+   * Records RUNNING, runs the steps, compensates on failure or cancellation (or, with autoRevert
+   * off, leaves the hosts as they are), records and returns the final state.
+   */
+  public DeploymentProgress run(Steps work) {
+    String invalid = policy.violation();
+    if (invalid != null) {
+      // Nothing was done on any host; computing timeouts with such values would fail every
+      // workflow task.
+      progress.end(DeploymentState.FAILED);
+      progress.cause("INVALID_REQUEST: " + invalid + "; nothing was changed on any host");
+      progress.phase("done");
+      finished = true;
+      DeploymentProgress refused = progress.snapshot();
+      catalog.recordDeployment(refused);
+      return refused;
+    }
+    catalog.recordDeployment(progress.snapshot());
+    CancellationScope scope = Workflow.newCancellationScope(work::run);
+    watchdog.start(scope);
+    try {
+      scope.run();
+      finished = true;
+      progress.end(DeploymentState.SUCCEEDED);
+      progress.phase("done");
+      if (hosts.anyUnreachable()) {
+        progress.cause(
+            hosts.summary()
+                + ", within maxUnavailable "
+                + policy.maxUnavailable()
+                + "; the rest succeeded");
+      }
+    } catch (ActivityFailure | CanceledFailure | HostSteps.Abort failure) {
+      finished = true;
+      if (scope.isCancelRequested() && !watchdog.deadlinePassed()) {
+        progress.cause("cancelled by request");
+        compensate(DeploymentState.CANCELLED);
+      } else {
+        progress.causeIfNone(Failures.describe(failure));
+        fail();
+      }
+    }
+    DeploymentProgress result = progress.snapshot();
+    Workflow.newDetachedCancellationScope(() -> catalog.recordDeployment(result)).run();
+    return result;
+  }
+
+  private void fail() {
+    if (policy.autoRevert()) {
+      log.warn("deployment {} failed, reverting: {}", deploymentId, progress.cause());
+      compensate(DeploymentState.ROLLED_BACK);
+    } else {
+      log.warn("deployment {} failed, autoRevert off: {}", deploymentId, progress.cause());
+      progress.end(DeploymentState.FAILED);
+      progress.cause(progress.cause() + "; autoRevert is off, so every host stays as it is");
+      progress.phase("done");
+    }
+  }
+
+  private void compensate(DeploymentState endState) {
+    progress.phase("reverting");
+    // Detached: a cancel must not skip the undo. Hosts are reverted in parallel.
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                saga.compensate();
+                progress.end(endState);
+              } catch (RuntimeException e) {
+                progress.end(DeploymentState.FAILED);
+                progress.cause(
+                    progress.cause() + "; reverting also failed: " + Failures.describe(e));
+              }
+            })
+        .run();
+    progress.phase("done");
+  }
+
+  /**
+   * Stops the progress clock while the rollout waits for a person (a promote or a resume), and
+   * restarts it when the wait ends.
+   */
+  public void hold(boolean waiting) {
+    watchdog.hold(waiting);
+  }
+
+  /** What the rollout is doing, shown in its progress. */
+  public void phase(String now, Integer batchNumber, Integer batchCount) {
+    progress.phase(now, batchNumber, batchCount);
+  }
+
+  /** Stages the release on every host at once. */
+  public void stageAll() {
+    staging.stageAll();
+  }
+
+  /** The hosts not found unreachable so far, in rollout order. */
+  public List<String> reachable() {
+    return progress.hostNames().stream().filter(h -> !hosts.unreachable(h)).toList();
+  }
+
+  /**
+   * Switches the hosts of a batch at once, then records all that switched in the catalog in one
+   * activity: with many hosts, one record per host cost a round trip through Temporal each.
+   */
+  public void activateBatch(List<String> batch, boolean runPostActivate) {
+    if (!LegacyPaths.recordsPerBatch()) {
+      LegacyPaths.activateHostByHost(this, batch, runPostActivate);
+      return;
+    }
+    List<Promise<HostActivation>> switching = new ArrayList<>();
+    for (String host : batch) {
+      if (!hosts.unreachable(host)) {
+        switching.add(
+            Async.function(
+                () -> {
+                  try {
+                    return switchHost(host, runPostActivate);
+                  } catch (HostSteps.SkipHost skipped) {
+                    return null; // Reported in its progress; the rollout goes on without it.
+                  }
+                }));
+      }
+    }
+    Promises.awaitAll(switching);
+    List<HostActivation> switched = new ArrayList<>();
+    for (Promise<HostActivation> promise : switching) {
+      if (promise.get() != null) {
+        switched.add(promise.get());
+      }
+    }
+    if (!switched.isEmpty()) {
+      catalog.recordActivations(switched);
+    }
+    for (HostActivation done : switched) {
+      progress.mark(done.host(), HostState.HEALTHY, done.version() + " is serving");
+    }
+  }
+
+  /**
+   * Switches one host and waits until it is healthy; returns what the catalog should record of it.
+   * The revert is registered before the switch, so a switch that timed out half-way is still
+   * undone.
+   */
+  HostActivation switchHost(String host, boolean runPostActivate) {
+    ReleaseRef target = releaseOf(host);
+    String previous = staging.previousOf(host);
+    boolean switching = !target.version().equals(previous);
+    ReleaseActivities lifecycle = stubs.lifecycle(host);
+    if (switching) {
+      // Re-activating the current release only makes sure its services run: nothing to undo.
+      saga.addCompensation(() -> revert(host, previous));
+    }
+    progress.mark(
+        host, HostState.ACTIVATING, "switching from " + (previous == null ? "nothing" : previous));
+    Activation activation;
+    if (LegacyPaths.switchesInOneStep()) {
+      // One activity: activate, wait for health, post_activate. Each step used to cost a round
+      // trip through Temporal and a workflow task, which with many hosts at once wait their turn.
+      activation =
+          hosts.onHost(
+              host,
+              () ->
+                  lifecycle.switchRelease(
+                      new SwitchRequest(
+                          deploymentId,
+                          target.app(),
+                          target.version(),
+                          policy.healthyDeadlineMillis(),
+                          runPostActivate)));
+    } else {
+      activation = LegacyPaths.switchInSteps(this, host, lifecycle, runPostActivate);
+    }
+    if (switching) {
+      saga.addCompensation(() -> catalog.restoreCurrent(target.app(), host, previous));
+    }
+    return new HostActivation(
+        deploymentId,
+        target.app(),
+        target.version(),
+        host,
+        activation.address(),
+        previous,
+        activation.endpoints());
+  }
+
+  /**
+   * Checks again that every host of a batch is healthy and that no service restarted since the
+   * switch (the health wait refuses a restarted service): the batch stayed healthy.
+   */
+  public void confirmHealthy(List<String> batch) {
+    List<Promise<Void>> checks = new ArrayList<>();
+    for (String host : batch) {
+      if (hosts.unreachable(host)) {
+        continue;
+      }
+      checks.add(
+          Async.procedure(
+              () -> {
+                try {
+                  hosts.onHost(
+                      host,
+                      () ->
+                          stubs
+                              .lifecycle(host)
+                              .awaitHealthy(
+                                  new HealthRequest(
+                                      release.app(),
+                                      releaseOf(host).version(),
+                                      policy.healthyDeadlineMillis())));
+                  progress.mark(
+                      host, HostState.HEALTHY, releaseOf(host).version() + " stayed healthy");
+                } catch (HostSteps.SkipHost skipped) {
+                  // Reported in its progress.
+                }
+              }));
+    }
+    Promises.awaitAll(checks);
+  }
+
+  private void revert(String host, String previous) {
+    if (hosts.silent(host)) {
+      // Its agent takes no work: a revert would only wait. It is reported unreachable.
+      return;
+    }
+    progress.mark(
+        host, HostState.REVERTING, "going back to " + (previous == null ? "nothing" : previous));
+    ReleaseActivities lifecycle = stubs.lifecycle(host);
+    lifecycle.revertRelease(
+        new RevertRequest(deploymentId, release.app(), releaseOf(host).version(), previous));
+    if (previous != null) {
+      // ROLLED_BACK promises the previous release serves again, not just that it was started.
+      lifecycle.awaitHealthy(
+          new HealthRequest(release.app(), previous, policy.healthyDeadlineMillis()));
+    }
+    progress.mark(
+        host, HostState.REVERTED, previous == null ? "stopped" : previous + " is serving again");
+  }
+
+  /**
+   * Removes old releases on every host, all at once; a failure here does not fail the deployment.
+   */
+  public void pruneAll(int keep) {
+    if (!LegacyPaths.prunesInParallel()) {
+      LegacyPaths.pruneOneByOne(this, keep);
+      return;
+    }
+    List<Promise<Void>> prunes = new ArrayList<>();
+    for (String host : reachable()) {
+      prunes.add(Async.procedure(this::prune, host, keep));
+    }
+    Promises.awaitAll(prunes);
+  }
+
+  void prune(String host, int keep) {
+    try {
+      stubs.quick(host).pruneReleases(new PruneRequest(release.app(), keep));
+    } catch (ActivityFailure e) {
+      log.warn("pruning on {} failed: {}", host, Failures.describe(e));
+    }
+  }
+
+  public DeploymentProgress snapshot() {
+    return progress.snapshot();
+  }
+
+  /** The release a host goes to. */
+  ReleaseRef releaseOf(String host) {
+    return perHost.getOrDefault(host, release);
+  }
+
+  HostSteps hostSteps() {
+    return hosts;
+  }
+
+  RolloutProgress progress() {
+    return progress;
+  }
+
+  /** The api heard nothing from the host's agent for too long; see {@link HostSteps#hostLost}. */
+  public void hostLost(String host) {
+    hosts.hostLost(host);
+  }
+
+  String deploymentId() {
+    return deploymentId;
+  }
+
+  RolloutPolicy policy() {
+    return policy;
+  }
+
+  CatalogActivities catalog() {
+    return catalog;
+  }
+}

@@ -3,8 +3,13 @@ package dev.cast.api;
 import com.codahale.metrics.health.HealthCheck;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.cast.api.auth.AgentTokenFilter;
 import dev.cast.api.auth.AgentTokens;
+import dev.cast.api.auth.HostTokens;
+import dev.cast.api.auth.Tokens;
 import dev.cast.api.auth.Trust;
 import dev.cast.api.core.AppCatalog;
 import dev.cast.api.core.CatalogActivitiesImpl;
@@ -12,7 +17,9 @@ import dev.cast.api.core.DeploymentLauncher;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.DeploymentStatus;
 import dev.cast.api.core.Distribution;
+import dev.cast.api.core.ExposureWarnings;
 import dev.cast.api.core.HostReports;
+import dev.cast.api.core.HostWatchdog;
 import dev.cast.api.core.LogProxy;
 import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.core.ReleaseUrls;
@@ -23,6 +30,7 @@ import dev.cast.api.db.HostDao;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.ReleaseDao;
 import dev.cast.api.db.ServiceStatusDao;
+import dev.cast.api.errors.ProblemErrorHandler;
 import dev.cast.api.errors.ProblemMappers;
 import dev.cast.api.resources.AppsResource;
 import dev.cast.api.resources.DeploymentsResource;
@@ -38,8 +46,12 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.ServerLifecycleListener;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -62,7 +74,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
       Jdbi jdbi,
       DeploymentService deployments,
       String agentToken,
-      dev.cast.api.auth.Tokens tokens) {}
+      Tokens tokens) {}
 
   @Override
   public String getName() {
@@ -85,28 +97,22 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     // Errors Jetty answers itself (414, an ambiguous URI, a bad header) are problem+json too.
     env.lifecycle()
         .addEventListener(
-            new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            new LifeCycle.Listener() {
               @Override
-              public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
-                if (event instanceof org.eclipse.jetty.server.Server server) {
-                  server.setErrorHandler(new dev.cast.api.errors.ProblemErrorHandler());
+              public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                  server.setErrorHandler(new ProblemErrorHandler());
                 }
               }
             });
     ObjectMapper json = env.getObjectMapper();
     json.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     // "version": 1 where a string is expected is refused, not read as "1".
-    json.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
-    dev.cast.api.core.ExposureWarnings.log(config);
+    json.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    ExposureWarnings.log(config);
     Path dataDir = Path.of(config.getDataDir()).toAbsolutePath();
     this.dataDir = dataDir;
     Jdbi jdbi = Database.open(dataDir.resolve(config.getDatabase().getPath()), env.lifecycle());
@@ -142,7 +148,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             urls,
             dataDir.resolve("native"),
             (int) Math.min(Integer.MAX_VALUE, config.getBundles().getUploadRate().toBytes()));
-    distribution.listenOn(dev.cast.api.core.ExposureWarnings.restBindHost(config));
+    distribution.listenOn(ExposureWarnings.restBindHost(config));
     env.lifecycle().manage(distribution);
     DeploymentStatus status = new DeploymentStatus(temporal::client, deploymentDao);
     DeploymentService deployments =
@@ -163,10 +169,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             Math.max(
                 config.getAgents().getDownAfter().toMilliseconds(),
                 config.getDeploy().getUnreachableAfter().toMilliseconds()));
-    env.lifecycle()
-        .manage(
-            new dev.cast.api.core.HostWatchdog(
-                temporal::client, deploymentDao, hostDao, silentAfter));
+    env.lifecycle().manage(new HostWatchdog(temporal::client, deploymentDao, hostDao, silentAfter));
     env.jersey()
         .register(
             new AppsResource(
@@ -176,7 +179,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
                 deployments,
                 instanceDao));
     String agentToken = AgentTokens.resolve(config.getAgents().getToken(), dataDir);
-    dev.cast.api.auth.HostTokens hostTokens = new dev.cast.api.auth.HostTokens(jdbi);
+    HostTokens hostTokens = new HostTokens(jdbi);
     env.jersey().register(new AgentTokenFilter(agentToken, hostTokens));
     Trust trust = Trust.install(config, env, jdbi, json, dataDir, agentToken, deploymentDao);
     urls.signWith(trust.caps());
@@ -185,9 +188,9 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     // before Jetty waits for in-flight requests.
     env.lifecycle()
         .addEventListener(
-            new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            new LifeCycle.Listener() {
               @Override
-              public void lifeCycleStopping(org.eclipse.jetty.util.component.LifeCycle event) {
+              public void lifeCycleStopping(LifeCycle event) {
                 logs.stop();
               }
             });
@@ -221,7 +224,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         .addServerLifecycleListener(
             new ServerLifecycleListener() {
               @Override
-              public void serverStarted(org.eclipse.jetty.server.Server server) {
+              public void serverStarted(Server server) {
                 deployments.reconcile();
                 distribution.start(getLocalPort(server));
                 started(config, env, runtime, getLocalPort(server));
@@ -234,9 +237,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
   protected void extend(C config, Environment env, Runtime runtime) throws Exception {}
 
   /** Interceptors around the control worker's workflows: none; a test may inject faults here. */
-  protected java.util.List<io.temporal.common.interceptors.WorkerInterceptor>
-      workflowInterceptors() {
-    return java.util.List.of();
+  protected List<WorkerInterceptor> workflowInterceptors() {
+    return List.of();
   }
 
   /** Hook for subclasses: the server is up and listens on {@code port}. */

@@ -3,7 +3,9 @@ package dev.cast.bench;
 import dev.cast.bundle.BundlePacker;
 import dev.cast.cli.ApiClient;
 import dev.cast.cli.ServerApplication;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,8 +30,8 @@ final class BenchServer {
   private static String adminToken(Path dir) {
     try {
       return Files.readString(dir.resolve("admin-token")).trim();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

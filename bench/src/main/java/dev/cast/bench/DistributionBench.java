@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.bundle.BundlePacker;
 import dev.cast.cli.ApiClient;
 import dev.cast.testkit.Fleet;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
@@ -94,7 +99,7 @@ public final class DistributionBench {
      * 10).
      */
     double bitsPerSecond() {
-      String r = rate.toLowerCase(java.util.Locale.ROOT);
+      String r = rate.toLowerCase(Locale.ROOT);
       for (String[] unit : new String[][] {{"gbit", "1e9"}, {"mbit", "1e6"}, {"kbit", "1e3"}}) {
         if (r.endsWith(unit[0])) {
           return Double.parseDouble(r.substring(0, r.length() - unit[0].length()))
@@ -250,7 +255,7 @@ public final class DistributionBench {
           Files.copy(
               host.logFile(),
               options.logs().resolve(host.name() + ".log"),
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              StandardCopyOption.REPLACE_EXISTING);
         }
       }
     }
@@ -363,7 +368,7 @@ public final class DistributionBench {
   private void printLinkUse(
       Map<String, long[]> before,
       Map<String, long[]> after,
-      java.util.Collection<String> hosts,
+      Collection<String> hosts,
       double seconds) {
     double capacity = options.bitsPerSecond() / 8 * seconds;
     double received = 0;
@@ -398,7 +403,7 @@ public final class DistributionBench {
   }
 
   /** Busy and total jiffies of all CPUs so far, from {@code /proc/stat}. */
-  private static long[] machineCpu() throws java.io.IOException {
+  private static long[] machineCpu() throws IOException {
     String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
     long total = 0;
     for (int i = 1; i < f.length; i++) {
@@ -408,9 +413,9 @@ public final class DistributionBench {
     return new long[] {total - idle, total};
   }
 
-  private static void deleteTree(Path dir) throws java.io.IOException {
+  private static void deleteTree(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.cli.ApiClient;
 import dev.cast.workflows.shared.DeploymentProgress;
 import io.temporal.client.WorkflowClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -282,7 +284,7 @@ public final class FleetBench {
         for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(p);
         }
-      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      } catch (IOException | UncheckedIOException e) {
         if (attempt >= 5) {
           throw e;
         }

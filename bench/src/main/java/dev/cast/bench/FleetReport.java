@@ -3,6 +3,7 @@ package dev.cast.bench;
 import dev.cast.bench.FleetBench.Case;
 import dev.cast.bench.FleetBench.Run;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -180,7 +181,7 @@ final class FleetReport {
     if (idle.isEmpty()) {
       return;
     }
-    Map<String, String> shown = new java.util.LinkedHashMap<>();
+    Map<String, String> shown = new LinkedHashMap<>();
     shown.put("agents: host activities", "activities");
     shown.put("agents: supervisors, process reapers", "supervisors");
     shown.put("agents: api calls, heartbeats", "api calls");

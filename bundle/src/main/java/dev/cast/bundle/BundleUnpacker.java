@@ -3,6 +3,8 @@ package dev.cast.bundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -103,8 +105,7 @@ public final class BundleUnpacker {
       if (size < 18) {
         return size;
       }
-      java.nio.ByteBuffer trailer =
-          java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
       channel.position(size - 4);
       while (trailer.hasRemaining() && channel.read(trailer) >= 0) {
         // read the 4 bytes

@@ -1,5 +1,6 @@
 package dev.cast.bundle;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -49,7 +50,7 @@ final class DirectWriter {
               file,
               StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE,
-              com.sun.nio.file.ExtendedOpenOption.DIRECT);
+              ExtendedOpenOption.DIRECT);
 
   private final Opener opener;
   private final int block;

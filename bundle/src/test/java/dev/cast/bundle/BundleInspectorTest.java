@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,8 +112,7 @@ class BundleInspectorTest {
   void refusesTruncatedGzip() throws Exception {
     byte[] whole =
         TarBuilder.gzip(TarBuilder.withManifest().file("big", "x".repeat(100_000)).tar());
-    Path file =
-        Files.write(dir.resolve("b.tar.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+    Path file = Files.write(dir.resolve("b.tar.gz"), Arrays.copyOf(whole, whole.length / 2));
 
     refused(file, LIMIT).hasMessageStartingWith("archive: data is corrupt or truncated");
   }

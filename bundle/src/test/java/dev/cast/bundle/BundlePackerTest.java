@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,8 +86,7 @@ class BundlePackerTest {
   @Test
   void packsDeterministically() throws Exception {
     BundleInfo first = BundlePacker.pack(source, dir.resolve("a.tar.gz"), "3");
-    Files.setLastModifiedTime(
-        source.resolve("notes.txt"), java.nio.file.attribute.FileTime.fromMillis(0));
+    Files.setLastModifiedTime(source.resolve("notes.txt"), FileTime.fromMillis(0));
     BundleInfo second = BundlePacker.pack(source, dir.resolve("b.tar.gz"), "3");
 
     assertThat(second.sha256()).isEqualTo(first.sha256());

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -64,7 +66,7 @@ class BundleUnpackerTest {
   @Test
   void aCheckedBundleUnpacksTheSameWithoutBeingHashedAgain() throws Exception {
     byte[] big = new byte[300_000];
-    new java.util.Random(5).nextBytes(big);
+    new Random(5).nextBytes(big);
     Path bundle =
         TarBuilder.withManifest()
             .file("bin/run", "#!/bin/sh\necho hi\n", 0755)
@@ -168,7 +170,7 @@ class BundleUnpackerTest {
     // A second gzip member appended: the trailer tells of that member alone (5 bytes).
     Path bundle = dir.resolve("two.tar.gz");
     Files.write(bundle, TarBuilder.gzip(random));
-    Files.write(bundle, TarBuilder.gzip(new byte[5]), java.nio.file.StandardOpenOption.APPEND);
+    Files.write(bundle, TarBuilder.gzip(new byte[5]), StandardOpenOption.APPEND);
 
     assertThat(BundleUnpacker.estimatedUnpackedBytes(bundle)).isEqualTo(Files.size(bundle));
   }
@@ -263,7 +265,7 @@ class BundleUnpackerTest {
     Process p;
     try {
       p = new ProcessBuilder("fincore", "-n", "-o", "PAGES", file.toString()).start();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       assumeTrue(false, "fincore (Debian: util-linux-extra) is not installed: " + e.getMessage());
       throw e;
     }

@@ -2,6 +2,7 @@ package dev.cast.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,7 +34,7 @@ class NameRulesTest {
         .hasValueSatisfying(p -> assertThat(p).contains("a character that is not allowed"));
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void versionsAreAtMost64Characters() {
     assertThat(NameRules.versionProblem("1".repeat(64))).isEmpty();
     assertThat(NameRules.versionProblem("1".repeat(65)))
@@ -43,7 +44,7 @@ class NameRulesTest {
     assertThat(NameRules.versionProblem(null)).hasValue("a valid version is missing");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void escapesControlCharactersInTheMessage() {
     assertThat(NameRules.versionProblem("1\u001b[2J"))
         .hasValueSatisfying(
@@ -63,7 +64,7 @@ class NameRulesTest {
     assertThat(NameRules.isApp(name)).isFalse();
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void appNamesAreAtMost63Characters() {
     assertThat(NameRules.appProblem("a".repeat(63))).isEmpty();
     assertThat(NameRules.appProblem("a".repeat(64))).isPresent();

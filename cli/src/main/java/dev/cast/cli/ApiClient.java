@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /** A small client of Cast's REST API, for the demo and the benchmarks. */
 public final class ApiClient {
@@ -34,12 +35,12 @@ public final class ApiClient {
    * @param tls the certificates trusted for an {@code https://} base (e.g. a private CA); null: the
    *     JVM's defaults
    */
-  public ApiClient(String base, javax.net.ssl.SSLContext tls) {
+  public ApiClient(String base, SSLContext tls) {
     this(base, null, tls);
   }
 
   /** A client with a token (or none) and the certificates it trusts (null: the JVM's). */
-  public ApiClient(String base, String token, javax.net.ssl.SSLContext tls) {
+  public ApiClient(String base, String token, SSLContext tls) {
     this.base = base.replaceAll("/+$", "");
     this.token = token;
     this.http =

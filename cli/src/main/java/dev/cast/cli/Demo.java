@@ -2,6 +2,7 @@ package dev.cast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -46,7 +47,7 @@ final class Demo implements Callable<Integer> {
     int port = server.ready().get(2, TimeUnit.MINUTES);
     String base = "http://127.0.0.1:" + port;
     Path tokenFile = server.dataDir().resolve("admin-token");
-    ApiClient api = new ApiClient(base, java.nio.file.Files.readString(tokenFile).trim());
+    ApiClient api = new ApiClient(base, Files.readString(tokenFile).trim());
 
     Path out = Path.of("data", "demo");
     Path v1 = out.resolve("hello-1.0.0.tar.gz");

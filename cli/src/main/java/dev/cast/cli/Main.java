@@ -10,7 +10,11 @@ import io.dropwizard.logging.common.BootstrapLogging;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -112,7 +116,7 @@ public final class Main {
         names = "--labels",
         split = ",",
         description = "host labels, e.g. --labels role=web,zone=a")
-    java.util.Map<String, String> labels;
+    Map<String, String> labels;
 
     @Override
     public Integer call() throws Exception {
@@ -140,7 +144,7 @@ public final class Main {
     private static void logCastAtInfo() {
       BootstrapLogging.bootstrap(Level.INFO);
       LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
       context.getLogger("dev.cast").setLevel(Level.INFO);
     }
   }
@@ -211,17 +215,16 @@ public final class Main {
               Files.copy(
                   source,
                   target,
-                  java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
-                  java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                  StandardCopyOption.COPY_ATTRIBUTES,
+                  StandardCopyOption.REPLACE_EXISTING);
             }
           }
         }
-        Files.copy(
-            manifest, copy.resolve("cast.yml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(manifest, copy.resolve("cast.yml"), StandardCopyOption.REPLACE_EXISTING);
         return BundlePacker.pack(copy, output, version);
       } finally {
         try (var files = Files.walk(copy)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
       }
     }

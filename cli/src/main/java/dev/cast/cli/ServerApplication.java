@@ -2,7 +2,9 @@ package dev.cast.cli;
 
 import dev.cast.api.CastApplication;
 import dev.cast.worker.Agent;
+import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jetty.HttpsConnectorFactory;
 import io.dropwizard.lifecycle.Managed;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -51,10 +53,9 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
 
   /** {@code https} when the api's (first) REST connector is HTTPS, else {@code http}. */
   static String scheme(ServerConfiguration config) {
-    if (config.getServerFactory() instanceof io.dropwizard.core.server.DefaultServerFactory f
+    if (config.getServerFactory() instanceof DefaultServerFactory f
         && !f.getApplicationConnectors().isEmpty()
-        && f.getApplicationConnectors().get(0)
-            instanceof io.dropwizard.jetty.HttpsConnectorFactory) {
+        && f.getApplicationConnectors().get(0) instanceof HttpsConnectorFactory) {
       return "https";
     }
     return "http";

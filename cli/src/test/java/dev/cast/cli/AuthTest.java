@@ -8,6 +8,8 @@ import dev.cast.api.auth.Public;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.glassfish.jersey.server.model.Resource;
@@ -50,7 +53,7 @@ class AuthTest {
 
   /** One endpoint of the resource model, with sample values for its path parameters. */
   record Endpoint(String httpMethod, String path, Method method) {
-    boolean is(Class<? extends java.lang.annotation.Annotation> annotation) {
+    boolean is(Class<? extends Annotation> annotation) {
       return method.isAnnotationPresent(annotation)
           || method.getDeclaringClass().isAnnotationPresent(annotation);
     }
@@ -68,7 +71,7 @@ class AuthTest {
   }
 
   private static void collect(Class<?> type, List<Endpoint> into) {
-    if (!Resource.isAcceptable(type) || type.getAnnotation(jakarta.ws.rs.Path.class) == null) {
+    if (!Resource.isAcceptable(type) || type.getAnnotation(Path.class) == null) {
       return;
     }
     Resource resource = Resource.from(type);
@@ -317,7 +320,7 @@ class AuthTest {
   }
 
   private static String token(String name, String role, List<String> apps) throws Exception {
-    Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name, "role", role));
+    Map<String, Object> body = new HashMap<>(Map.of("name", name, "role", role));
     if (apps != null) {
       body.put("apps", apps);
     }

@@ -3,6 +3,7 @@ package dev.cast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.ByteArrayOutputStream;
@@ -14,8 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -24,6 +27,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every kind of bad input is refused with a 4xx problem that names what is wrong, before anything
@@ -64,7 +70,7 @@ class BadInputTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    JsonNode problem = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    JsonNode problem = new ObjectMapper().readTree(response.body());
     assertThat(problem.path("detail").asText()).contains(detailParts);
     assertThat(snapshot()).as("nothing on disk changed").isEqualTo(before);
     assertThat(CAST.fetch(servingUrl)).startsWith("hello from version 1.0.0");
@@ -113,8 +119,8 @@ class BadInputTest {
   }
 
   /** Versions no host could ever deploy (their release directory would be "." or hidden). */
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"'.'", "'..'", ".hidden"})
+  @ParameterizedTest
+  @ValueSource(strings = {"'.'", "'..'", ".hidden"})
   void refusesAVersionStartingWithADot(String version) throws Exception {
     JsonNode problem =
         refused(
@@ -145,7 +151,7 @@ class BadInputTest {
       header.writeEntryHeader(block);
       out.write(block);
       byte[] name = new byte[1 << 20];
-      java.util.Arrays.fill(name, (byte) 'a');
+      Arrays.fill(name, (byte) 'a');
       for (int i = 0; i < 64; i++) {
         out.write(name);
       }
@@ -193,7 +199,7 @@ class BadInputTest {
   @Test
   void refusesABundleOverTheSizeLimit() throws Exception {
     byte[] big = new byte[1_200_000];
-    new java.util.Random(1).nextBytes(big);
+    new Random(1).nextBytes(big);
     refused(big, 413, "limit");
   }
 
@@ -247,8 +253,7 @@ class BadInputTest {
       assertThat(response.statusCode()).as(request[0]).isEqualTo(Integer.parseInt(request[1]));
       assertThat(response.headers().firstValue("Content-Type"))
           .hasValue("application/problem+json");
-      JsonNode problem =
-          new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+      JsonNode problem = new ObjectMapper().readTree(response.body());
       assertThat(problem.path("status").asInt()).isEqualTo(Integer.parseInt(request[1]));
       assertThat(problem.path("detail").asText()).isNotBlank();
     }
@@ -316,8 +321,8 @@ class BadInputTest {
     assertThat(reply.body().path("detail").asText()).contains("role=db");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource(
+  @ParameterizedTest
+  @CsvSource(
       delimiter = '|',
       value = {
         "{\"maxUnavailable\": \"lots\"}|strategy.maxUnavailable: \"lots\" is neither",
@@ -344,8 +349,8 @@ class BadInputTest {
    * anything starts: a health deadline of 2^63 s once overflowed inside the workflow and jammed the
    * app until a restart.
    */
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource(
+  @ParameterizedTest
+  @CsvSource(
       delimiter = '|',
       value = {
         "{\"version\": \"1.0.0\", \"healthyDeadline\": \"9223372036854775807s\"}"
@@ -387,10 +392,7 @@ class BadInputTest {
   private void refusedDeploy(String body, String detail) throws Exception {
     List<String> before = snapshot();
     ApiClient.Reply reply =
-        CAST.api()
-            .postJson(
-                "/v1/apps/hello/deployments",
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(body));
+        CAST.api().postJson("/v1/apps/hello/deployments", new ObjectMapper().readTree(body));
     assertThat(reply.status()).as(reply.body().toString()).isEqualTo(400);
     assertThat(reply.body().path("detail").asText()).contains(detail);
     assertThat(CAST.api().get("/v1/apps/hello/deployments").body().findValuesAsText("state"))
@@ -419,7 +421,7 @@ class BadInputTest {
     assertThat(part.statusCode()).isEqualTo(206);
     assertThat(part.headers().firstValue("Content-Range"))
         .hasValue("bytes 100-199/" + whole.length);
-    assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(whole, 100, 200));
+    assertThat(part.body()).isEqualTo(Arrays.copyOfRange(whole, 100, 200));
 
     HttpResponse<byte[]> outside =
         http.send(

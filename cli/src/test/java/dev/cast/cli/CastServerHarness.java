@@ -1,11 +1,13 @@
 package dev.cast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.testkit.Fleet;
 import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +15,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real Cast server for end-to-end tests: REST over HTTP, the embedded Temporal server, SQLite and
@@ -24,7 +31,7 @@ final class CastServerHarness {
   private final Path embeddedAgentDir;
   final DropwizardAppExtension<ServerConfiguration> app;
   private final HttpClient http = HttpClient.newHttpClient();
-  private javax.net.ssl.SSLContext tls;
+  private SSLContext tls;
 
   CastServerHarness(ConfigOverride... extra) {
     this(ServerApplication.class, null, extra);
@@ -52,11 +59,11 @@ final class CastServerHarness {
         new DropwizardAppExtension<>(
             application,
             ResourceHelpers.resourceFilePath("test-config.yml"),
-            java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of(
+            Stream.concat(
+                    Stream.of(
                         ConfigOverride.config("dataDir", dataDir.toString()),
                         ConfigOverride.config("agent.dataDir", agentDir.toString())),
-                    java.util.Arrays.stream(extra))
+                    Arrays.stream(extra))
                 .toArray(ConfigOverride[]::new));
   }
 
@@ -64,7 +71,7 @@ final class CastServerHarness {
    * Speak HTTPS to the server (its REST connector is {@code type: https}), trusting the CAs of
    * {@code tls}.
    */
-  CastServerHarness https(javax.net.ssl.SSLContext tls) {
+  CastServerHarness https(SSLContext tls) {
     this.tls = tls;
     return this;
   }
@@ -89,7 +96,7 @@ final class CastServerHarness {
     try {
       return Files.readString(dataDir.resolve("admin-token")).trim();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -144,14 +151,14 @@ final class CastServerHarness {
    * A fleet of hosts for this server, under its data dir (each host in its own network namespace
    * where the machine allows).
    */
-  dev.cast.testkit.Fleet fleet() throws IOException {
+  Fleet fleet() throws IOException {
     return fleet("");
   }
 
   /** A fleet whose agents' {@code agent.yml} holds {@code agentYaml}. */
-  dev.cast.testkit.Fleet fleet(String agentYaml) throws IOException {
+  Fleet fleet(String agentYaml) throws IOException {
     var runtime = app.<ServerApplication>getApplication().runtime();
-    return dev.cast.testkit.Fleet.builder()
+    return Fleet.builder()
         .classpath(System.getProperty("java.class.path"))
         .apiPort(app.getLocalPort())
         .temporal(runtime.temporal().target())
@@ -203,7 +210,7 @@ final class CastServerHarness {
     }
     String id =
         api()
-            .postJson("/v1/apps/hello/deployments", java.util.Map.of("version", "1.0.0"))
+            .postJson("/v1/apps/hello/deployments", Map.of("version", "1.0.0"))
             .body()
             .path("id")
             .asText();
@@ -214,7 +221,7 @@ final class CastServerHarness {
   }
 
   /** A followed log: its lines arrive in {@code lines}; {@link #close} ends it. */
-  record Following(java.util.concurrent.BlockingQueue<String> lines, Runnable close) {}
+  record Following(BlockingQueue<String> lines, Runnable close) {}
 
   /** Follows a log through the api, e.g. {@code /v1/apps/hello/services/web/logs?follow=true}. */
   Following follow(String pathAndQuery) throws Exception {
@@ -231,8 +238,7 @@ final class CastServerHarness {
       String body = String.join("\n", response.body().toList());
       throw new IllegalStateException("follow answered " + response.statusCode() + ": " + body);
     }
-    java.util.concurrent.BlockingQueue<String> lines =
-        new java.util.concurrent.LinkedBlockingQueue<>();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> response.body().forEach(lines::add));
     reader.setDaemon(true);
     reader.start();

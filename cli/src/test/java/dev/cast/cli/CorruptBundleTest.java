@@ -8,6 +8,10 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,17 +99,17 @@ class CorruptBundleTest {
     ApiClient.Reply again = CAST.api().pushBundle("hello", v2);
     assertThat(again.status()).as("the same bytes again").isEqualTo(200);
     assertThat(stored).hasSameBinaryContentAs(v2);
-    java.net.http.HttpResponse<byte[]> bundle =
-        java.net.http.HttpClient.newHttpClient()
+    HttpResponse<byte[]> bundle =
+        HttpClient.newHttpClient()
             .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(
+                HttpRequest.newBuilder(
+                        URI.create(
                             "http://127.0.0.1:"
                                 + APP.getLocalPort()
                                 + "/v1/apps/hello/releases/2.0.0/bundle"))
                     .header("Authorization", CAST.authorization())
                     .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse.BodyHandlers.ofByteArray());
     assertThat(bundle.statusCode()).isEqualTo(200);
     assertThat(bundle.body()).isEqualTo(Files.readAllBytes(v2));
   }

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.testkit.TempDirs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,7 +141,7 @@ class CrashRecoveryTest {
         Files.readString(source.resolve("cast.yml")).replace("name: hello", "name: big"));
     Main.Bundles.pack(source, null, "1.0.0", bundles.resolve("big-1.tar.gz"));
     byte[] blob = new byte[12 << 20];
-    new java.util.Random(12).nextBytes(blob);
+    new Random(12).nextBytes(blob);
     Files.write(source.resolve("blob.bin"), blob);
     Main.Bundles.pack(source, null, "2.0.0", bundles.resolve("big-2.tar.gz"));
     assertThat(api.pushBundle("big", bundles.resolve("big-1.tar.gz")).status()).isEqualTo(201);
@@ -239,7 +245,7 @@ class CrashRecoveryTest {
     return api.get("/v1/deployments/" + id).body().path("hosts").get(0).path("state").asText();
   }
 
-  private static String linkTo(Path link) throws java.io.IOException {
+  private static String linkTo(Path link) throws IOException {
     return Files.isSymbolicLink(link)
         ? Files.readSymbolicLink(link).getFileName().toString()
         : "none";
@@ -268,12 +274,10 @@ class CrashRecoveryTest {
   private static String fetch(String url) {
     try {
       var response =
-          java.net.http.HttpClient.newHttpClient()
+          HttpClient.newHttpClient()
               .send(
-                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                      .timeout(Duration.ofSeconds(2))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString());
+                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                  HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 ? response.body() : null;
     } catch (Exception e) {
       return null;

@@ -9,6 +9,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,7 +50,7 @@ class DeployLifecycleTest {
   }
 
   private JsonNode deploy(String version, Map<String, Object> extra) throws Exception {
-    Map<String, Object> body = new java.util.HashMap<>(extra);
+    Map<String, Object> body = new HashMap<>(extra);
     body.put("version", version);
     ApiClient.Reply started = CAST.api().postJson("/v1/apps/hello/deployments", body);
     assertThat(started.status()).as(started.body().toString()).isEqualTo(202);

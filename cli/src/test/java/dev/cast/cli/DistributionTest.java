@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ class DistributionTest {
     assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(webSeeded)))
         .isEqualTo(release.path("sha256").asText());
     for (String url :
-        java.util.List.of(
+        List.of(
             base() + "/v1/apps/hello/releases/1.0.0/bundle",
             base() + "/v1/apps/hello/releases/1.0.0/bundle?cap=4102444800.forged",
             base() + "/v1/apps/hello/releases/1.0.0/torrent")) {

@@ -8,6 +8,7 @@ import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -210,7 +214,7 @@ class FleetDeployTest {
     Path source = Files.createTempDirectory(sources, "blob-");
     Files.copy(EXAMPLE.resolve("Hello.java"), source.resolve("Hello.java"));
     byte[] blob = new byte[8 << 20];
-    new java.util.Random(6).nextBytes(blob);
+    new Random(6).nextBytes(blob);
     Files.write(source.resolve("blob.bin"), blob);
     Path manifest = sources.resolve("cast-6.5.0.yml");
     Files.writeString(manifest, manifest(""));
@@ -360,8 +364,7 @@ class FleetDeployTest {
       String url =
           "http://" + instance.path("address").asText() + ":" + instance.path("port").asInt() + "/";
       String answer = CAST.fetch(url);
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("version (\\S+)").matcher(answer == null ? "" : answer);
+      Matcher m = Pattern.compile("version (\\S+)").matcher(answer == null ? "" : answer);
       versions.put(host, m.find() ? m.group(1) : "no answer");
     }
     return versions;
@@ -386,7 +389,7 @@ class FleetDeployTest {
               && cwd.startsWith(dataDir.toRealPath())) {
             found.add(Long.parseLong(proc.getFileName().toString()));
           }
-        } catch (java.io.IOException gone) {
+        } catch (IOException gone) {
           // exited while we looked
         }
       }

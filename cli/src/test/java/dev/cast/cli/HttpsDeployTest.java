@@ -13,7 +13,11 @@ import dev.cast.worker.ApiTrust;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
@@ -36,15 +40,15 @@ class HttpsDeployTest {
           .https(trustingTheCa());
   static final DropwizardAppExtension<ServerConfiguration> APP = CAST.app;
 
-  private static javax.net.ssl.SSLContext trustingTheCa() {
+  private static SSLContext trustingTheCa() {
     try {
       return ApiTrust.context(CERTS.caPem().toString(), null);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  @org.junit.jupiter.api.AfterAll
+  @AfterAll
   static void stopServices() throws Exception {
     CAST.killServices();
   }

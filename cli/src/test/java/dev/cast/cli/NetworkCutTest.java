@@ -9,6 +9,7 @@ import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -119,8 +120,8 @@ class NetworkCutTest {
     Fleet.Host cut2 = hosts.get("cut-2");
     Path current = cut2.dataDir().resolve("apps/hello/current");
     long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (!java.nio.file.Files.isSymbolicLink(current)
-        || !java.nio.file.Files.readSymbolicLink(current)
+    while (!Files.isSymbolicLink(current)
+        || !Files.readSymbolicLink(current)
             .getFileName()
             .toString()
             .equals(versions().get("cut-2"))) {

@@ -6,6 +6,8 @@ import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,8 +40,8 @@ class SafeDefaultsTest {
   private static Set<Long> before() {
     try {
       return Set.copyOf(Listeners.ofThisProcess().keySet());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.cast.cli;
 
 import dev.cast.testkit.TempDirs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ final class ServerProcess implements AutoCloseable {
       return new ApiClient(
           "http://127.0.0.1:" + port, Files.readString(dataDir.resolve("admin-token")).trim());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -85,7 +86,7 @@ final class ServerProcess implements AutoCloseable {
         if (api().get("/v1/hosts").body().size() > 0) {
           return;
         }
-      } catch (IOException | java.io.UncheckedIOException notYet) {
+      } catch (IOException | UncheckedIOException notYet) {
         // not listening yet (or no admin token written yet)
       }
       if (System.nanoTime() > end) {

@@ -3,7 +3,9 @@ package dev.cast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.bundle.BundlePacker;
 import dev.cast.testkit.TempDirs;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.URI;
@@ -13,11 +15,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,8 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServiceManagementTest {
   // Small log files, so a chatty service rotates its log every second or so.
   private static final CastServerHarness CAST =
-      new CastServerHarness(
-          io.dropwizard.testing.ConfigOverride.config("agent.supervisor.logMaxSize", "4KiB"));
+      new CastServerHarness(ConfigOverride.config("agent.supervisor.logMaxSize", "4KiB"));
   static final DropwizardAppExtension<ServerConfiguration> APP = CAST.app;
   private static final String WEB = "/v1/apps/hello/services/web";
 
@@ -152,7 +156,7 @@ class ServiceManagementTest {
     assertThat(app.body().path("detail").asText()).contains("ghost");
 
     ApiClient.Reply host =
-        CAST.api().postJson(WEB + "/restart", Map.of("hosts", java.util.List.of("elsewhere")));
+        CAST.api().postJson(WEB + "/restart", Map.of("hosts", List.of("elsewhere")));
     assertThat(host.status()).isEqualTo(404);
     assertThat(host.body().path("detail").asText()).contains("elsewhere");
   }
@@ -197,7 +201,7 @@ class ServiceManagementTest {
             + "    command: [\"sh\", \"-c\", \"i=0; while true; do i=$((i+1)); echo line $i;"
             + " sleep 0.005; done\"]\n");
     Path bundle = source.resolveSibling(source.getFileName() + ".tar.gz");
-    dev.cast.bundle.BundlePacker.pack(source, bundle, null);
+    BundlePacker.pack(source, bundle, null);
     assertThat(CAST.api().pushBundle("chatty", bundle).status()).isEqualTo(201);
     String id =
         CAST.api()
@@ -215,11 +219,11 @@ class ServiceManagementTest {
     BlockingQueue<String> lines = follow.lines();
     // A log file holds about 115 such lines (4 KiB); 500 followed lines span several rotations.
     // Each wait is generous: a loaded machine may be slow, never wrong.
-    List<Long> numbers = new java.util.ArrayList<>();
-    java.util.regex.Pattern numbered = java.util.regex.Pattern.compile("line (\\d+)$");
+    List<Long> numbers = new ArrayList<>();
+    Pattern numbered = Pattern.compile("line (\\d+)$");
     String line;
     while (numbers.size() < 500 && (line = lines.poll(20, TimeUnit.SECONDS)) != null) {
-      java.util.regex.Matcher m = numbered.matcher(line);
+      Matcher m = numbered.matcher(line);
       if (m.find()) {
         numbers.add(Long.parseLong(m.group(1)));
       }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -200,7 +201,7 @@ class StandaloneAgentTest {
           if (cmd.matches("^(\\S*/)?java .*Hello\\.java.*") && cwd.startsWith(root)) {
             count++;
           }
-        } catch (java.io.IOException gone) {
+        } catch (IOException gone) {
           // the process ended while we looked
         }
       }

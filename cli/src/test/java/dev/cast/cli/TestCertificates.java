@@ -1,6 +1,7 @@
 package dev.cast.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,7 @@ record TestCertificates(Path caPem, Path serverKeyStore, String password) {
         throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * The network of an isolated fleet: one network namespace per host, all plugged into a bridge, and
@@ -216,7 +217,7 @@ final class FleetNetwork implements AutoCloseable {
                 "cd /sys/class/net && for d in *; do"
                     + " echo \"$d $(cat $d/statistics/tx_bytes) $(cat $d/statistics/rx_bytes)\";"
                     + " done"));
-    Map<String, long[]> ports = new java.util.TreeMap<>();
+    Map<String, long[]> ports = new TreeMap<>();
     for (String line : out.split("\n")) {
       String[] f = line.trim().split("\\s+");
       if (f.length == 3) {

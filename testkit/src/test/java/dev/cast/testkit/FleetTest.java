@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,7 +102,7 @@ class FleetTest {
       assertThat(sleeper.isAlive()).isTrue();
     }
 
-    assertThat(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+    assertThat(sleeper.waitFor(10, TimeUnit.SECONDS))
         .as("what ran on the machine is killed")
         .isTrue();
     assertThat(Commands.run(List.of(Commands.ip("netns", "list"))).output())
@@ -181,10 +183,7 @@ class FleetTest {
    * The body of {@code GET path} from {@code address:port}, sent by a command run by {@code on}.
    */
   private static String read(
-      java.util.function.Function<String[], ProcessBuilder> on,
-      String address,
-      int port,
-      String path)
+      Function<String[], ProcessBuilder> on, String address, int port, String path)
       throws Exception {
     Process curl =
         on.apply(

@@ -10,6 +10,7 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -94,7 +95,7 @@ public final class AgentTokenFilter implements ContainerRequestFilter, Container
     }
   }
 
-  private static jakarta.ws.rs.core.Response problem(
+  private static Response problem(
       int status, String type, String title, String detail, ContainerRequestContext request) {
     return Problem.of(status, type, title, detail)
         .withInstance("/" + request.getUriInfo().getPath())

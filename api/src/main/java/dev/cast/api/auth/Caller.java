@@ -1,5 +1,6 @@
 package dev.cast.api.auth;
 
+import jakarta.ws.rs.core.SecurityContext;
 import java.security.Principal;
 import java.util.List;
 
@@ -16,7 +17,7 @@ public record Caller(String tokenId, String name, Role role, List<String> apps, 
   }
 
   /** The name of who made a request: its token's, or "anonymous" with auth off. */
-  public static String nameOf(jakarta.ws.rs.core.SecurityContext security) {
+  public static String nameOf(SecurityContext security) {
     return security != null && security.getUserPrincipal() instanceof Caller caller
         ? caller.name()
         : "anonymous";

@@ -1,5 +1,7 @@
 package dev.cast.api.auth;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -29,9 +31,9 @@ public final class HostTokens {
     }
     String expected = hashByHost.computeIfAbsent(host, h -> stored(h).orElse(""));
     return !expected.isEmpty()
-        && java.security.MessageDigest.isEqual(
-            expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-            Tokens.hash(secret).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.US_ASCII),
+            Tokens.hash(secret).getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Whether the host has a token of its own already. */

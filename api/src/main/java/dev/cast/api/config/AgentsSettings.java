@@ -1,6 +1,8 @@
 package dev.cast.api.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.NotNull;
 
 /**
  * {@code agents:} — how host agents prove who they are. Every agent sends {@code token}; when it is
@@ -11,16 +13,15 @@ public class AgentsSettings {
   private String token = "";
 
   /** A host whose agent has not been heard from for this long is shown as down. */
-  @jakarta.validation.constraints.NotNull
-  private io.dropwizard.util.Duration downAfter = io.dropwizard.util.Duration.seconds(30);
+  @NotNull private Duration downAfter = Duration.seconds(30);
 
   @JsonProperty
-  public io.dropwizard.util.Duration getDownAfter() {
+  public Duration getDownAfter() {
     return downAfter;
   }
 
   @JsonProperty
-  public void setDownAfter(io.dropwizard.util.Duration downAfter) {
+  public void setDownAfter(Duration downAfter) {
     this.downAfter = downAfter;
   }
 

@@ -9,6 +9,7 @@ import dev.cast.api.errors.ApiException;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.HostProgress;
+import dev.cast.workflows.shared.HostState;
 import dev.cast.workflows.shared.ReleaseRef;
 import dev.cast.workflows.shared.TaskQueues;
 import dev.cast.workflows.shared.WorkflowIds;
@@ -100,7 +101,7 @@ public final class DeploymentLauncher {
     String workflowId = fixedWorkflowId != null ? fixedWorkflowId : WorkflowIds.control(app, id);
     List<HostProgress> pending = new ArrayList<>();
     for (String host : targets) {
-      pending.add(new HostProgress(host, "pending", "waiting"));
+      pending.add(HostProgress.of(host, HostState.PENDING, "waiting"));
     }
     Map<String, String> before = new LinkedHashMap<>();
     for (HostAppRow row : instances.current(app)) {

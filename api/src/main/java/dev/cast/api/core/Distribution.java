@@ -14,9 +14,12 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,7 +182,7 @@ public final class Distribution implements Managed {
   /** What the api itself sent: seeded over BitTorrent and served over HTTP, and the swarms. */
   public Map<String, Object> counters() {
     TorrentPeer peer = seeder;
-    Map<String, Object> swarms = new java.util.TreeMap<>();
+    Map<String, Object> swarms = new TreeMap<>();
     tracker
         .stats()
         .forEach(
@@ -191,7 +194,7 @@ public final class Distribution implements Managed {
                         "leechers", stats.leechers(),
                         "completed", stats.completed(),
                         "seederUploadedBytes", peer == null ? 0 : peer.uploadedBytes(hash))));
-    Map<String, Object> counters = new java.util.LinkedHashMap<>();
+    Map<String, Object> counters = new LinkedHashMap<>();
     counters.put("bittorrent", unavailable == null ? "available" : "unavailable: " + unavailable);
     counters.put("seederUploadedBytes", peer == null ? 0 : peer.totalUploadedBytes());
     counters.put("httpBundleBytesServed", store.bytesServed());
@@ -200,7 +203,7 @@ public final class Distribution implements Managed {
   }
 
   private List<ReleaseRow> allReleases() {
-    List<ReleaseRow> all = new java.util.ArrayList<>();
+    List<ReleaseRow> all = new ArrayList<>();
     for (String app : releases.apps()) {
       all.addAll(releases.list(app));
     }

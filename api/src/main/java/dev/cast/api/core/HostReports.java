@@ -8,6 +8,7 @@ import dev.cast.api.db.InstanceRow;
 import dev.cast.api.model.AppReport;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.HostProgress;
+import dev.cast.workflows.shared.HostState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,12 @@ public final class HostReports {
 
   /** Per-host states of a deployment that say nothing final about the host yet. */
   private static final Set<String> UNSETTLED =
-      Set.of("pending", "staging", "staged", "activating", "reverting");
+      Set.of(
+          HostState.PENDING.label(),
+          HostState.STAGING.label(),
+          HostState.STAGED.label(),
+          HostState.ACTIVATING.label(),
+          HostState.REVERTING.label());
 
   private final InstanceDao instances;
   private final DeploymentDao deployments;
@@ -148,14 +154,14 @@ public final class HostReports {
 
   private static HostProgress settle(HostProgress progress, String version, String current) {
     if (version.equals(current)) {
-      return new HostProgress(
+      return HostProgress.of(
           progress.host(),
-          "switched",
+          HostState.SWITCHED,
           "interrupted while " + progress.state() + "; the host reports " + version + " current");
     }
-    return new HostProgress(
+    return HostProgress.of(
         progress.host(),
-        "unchanged",
+        HostState.UNCHANGED,
         "interrupted while "
             + progress.state()
             + "; the host reports "

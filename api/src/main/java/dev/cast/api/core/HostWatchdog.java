@@ -6,6 +6,7 @@ import dev.cast.api.db.HostDao;
 import dev.cast.api.db.HostRow;
 import dev.cast.workflows.rollout.HostWatch;
 import dev.cast.workflows.shared.HostProgress;
+import dev.cast.workflows.shared.HostState;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
@@ -96,7 +97,9 @@ public final class HostWatchdog implements Managed {
         active.add(key);
         HostRow host = known.get(target.host());
         boolean silent = host == null || now - host.lastSeenAt() > silentAfter.toMillis();
-        if (silent && !"unreachable".equals(target.state()) && !signalled.contains(key)) {
+        if (silent
+            && !HostState.UNREACHABLE.label().equals(target.state())
+            && !signalled.contains(key)) {
           signal(row, target.host(), host == null ? null : now - host.lastSeenAt());
           signalled.add(key);
         }

@@ -3,6 +3,7 @@ package dev.cast.api.core;
 import dev.cast.api.db.HostDao;
 import dev.cast.api.db.HostRow;
 import dev.cast.api.errors.ApiException;
+import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -12,6 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.glassfish.jersey.server.ChunkedOutput;
@@ -20,15 +24,14 @@ import org.glassfish.jersey.server.ChunkedOutput;
  * Streams a service's log from the agent of its host, which serves its log files. With follow, the
  * stream stays open and new lines pass through as they are written.
  */
-public final class LogProxy implements io.dropwizard.lifecycle.Managed {
+public final class LogProxy implements Managed {
   private final HostDao hosts;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
-  private final java.util.Set<InputStream> open =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<InputStream> open = ConcurrentHashMap.newKeySet();
   private final ExecutorService copier =
       Executors.newCachedThreadPool(
           r -> {
@@ -107,7 +110,7 @@ public final class LogProxy implements io.dropwizard.lifecycle.Managed {
       byte[] buffer = new byte[8192];
       int n;
       while ((n = in.read(buffer)) >= 0 && !output.isClosed()) {
-        output.write(java.util.Arrays.copyOf(buffer, n));
+        output.write(Arrays.copyOf(buffer, n));
       }
     } catch (IOException e) {
       // The client or the agent went away; either ends the stream.

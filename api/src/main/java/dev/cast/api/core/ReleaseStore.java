@@ -1,21 +1,28 @@
 package dev.cast.api.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.util.concurrent.RateLimiter;
 import dev.cast.api.db.ReleaseDao;
 import dev.cast.api.db.ReleaseRow;
 import dev.cast.api.errors.ApiException;
 import dev.cast.bundle.BundleException;
 import dev.cast.bundle.BundleInfo;
 import dev.cast.bundle.BundleInspector;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Pushed bundles: checked in full before anything is kept, stored by sha256 under the api's data
@@ -25,9 +32,8 @@ public final class ReleaseStore {
   /** What a push refused for lack of an inspection slot is told to wait. */
   static final int RETRY_AFTER_SECONDS = 5;
 
-  private final com.google.common.util.concurrent.RateLimiter limiter;
-  private final java.util.concurrent.atomic.LongAdder served =
-      new java.util.concurrent.atomic.LongAdder();
+  private final RateLimiter limiter;
+  private final LongAdder served = new LongAdder();
   private final Path bundleDir;
   private final long maxBytes;
   private final int maxEntries;
@@ -83,8 +89,7 @@ public final class ReleaseStore {
       Inspector inspector)
       throws IOException {
     this.inspector = inspector;
-    this.limiter =
-        uploadRate > 0 ? com.google.common.util.concurrent.RateLimiter.create(uploadRate) : null;
+    this.limiter = uploadRate > 0 ? RateLimiter.create(uploadRate) : null;
     this.bundleDir = Files.createDirectories(bundleDir);
     this.maxBytes = maxBytes;
     this.maxEntries = maxEntries;
@@ -234,7 +239,7 @@ public final class ReleaseStore {
     try {
       stored.requireIntact(row);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -248,18 +253,18 @@ public final class ReleaseStore {
   }
 
   /** Streams one range of a stored bundle, counting what is sent. */
-  public jakarta.ws.rs.core.StreamingOutput bundleSlice(String sha256, ByteRange range) {
+  public StreamingOutput bundleSlice(String sha256, ByteRange range) {
     Path file = bundleFile(sha256);
     return out -> {
-      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 * 1024);
+      try (FileChannel channel = FileChannel.open(file)) {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         long position = range.first();
         long left = range.length();
         while (left > 0) {
           buffer.clear().limit((int) Math.min(buffer.capacity(), left));
           int n = channel.read(buffer, position);
           if (n < 0) {
-            throw new java.io.EOFException(file + " is shorter than recorded");
+            throw new EOFException(file + " is shorter than recorded");
           }
           if (limiter != null) {
             limiter.acquire(n);

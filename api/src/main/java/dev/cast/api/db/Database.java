@@ -2,7 +2,9 @@ package dev.cast.api.db;
 
 import dev.cast.sqlite.SharedConnection;
 import io.dropwizard.jackson.Jackson;
+import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
@@ -21,7 +23,7 @@ public final class Database {
   /**
    * Opens (and migrates) the catalog; {@code lifecycle} closes its connection when the api stops.
    */
-  public static Jdbi open(Path file, LifecycleEnvironment lifecycle) throws java.io.IOException {
+  public static Jdbi open(Path file, LifecycleEnvironment lifecycle) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -33,7 +35,7 @@ public final class Database {
     Flyway.configure().dataSource(dataSource).locations("classpath:db/catalog").load().migrate();
     SharedConnection connection = new SharedConnection("the catalog", dataSource::getConnection);
     lifecycle.manage(
-        new io.dropwizard.lifecycle.Managed() {
+        new Managed() {
           @Override
           public void stop() throws Exception {
             connection.close();

@@ -1,6 +1,8 @@
 package dev.cast.api.db;
 
 import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
@@ -61,7 +63,7 @@ public final class InstanceDao {
    *
    * @return the row as it was before, or empty when there was none
    */
-  public java.util.Optional<HostAppRow> reconcile(
+  public Optional<HostAppRow> reconcile(
       String app,
       String host,
       String version,
@@ -70,7 +72,7 @@ public final class InstanceDao {
       List<InstanceRow> instances) {
     return jdbi.inTransaction(
         h -> {
-          java.util.Optional<HostAppRow> before = find(h, app, host);
+          Optional<HostAppRow> before = find(h, app, host);
           // Where the current release's services listen is what the host says: a port the
           // supervisor moved (another process held it) shows here, not the one first recorded.
           for (InstanceRow row : version == null ? List.<InstanceRow>of() : instances) {
@@ -113,8 +115,7 @@ public final class InstanceDao {
                 .list());
   }
 
-  private static java.util.Optional<HostAppRow> find(
-      org.jdbi.v3.core.Handle h, String app, String host) {
+  private static Optional<HostAppRow> find(Handle h, String app, String host) {
     return h.createQuery("SELECT * FROM host_apps WHERE app = ? AND host = ?")
         .bind(0, app)
         .bind(1, host)
@@ -123,12 +124,7 @@ public final class InstanceDao {
   }
 
   private static void setCurrent(
-      org.jdbi.v3.core.Handle h,
-      String app,
-      String host,
-      String version,
-      String previous,
-      long now) {
+      Handle h, String app, String host, String version, String previous, long now) {
     h.createUpdate(
             "INSERT INTO host_apps (app, host, version, previous_version, updated_at)"
                 + " VALUES (:app, :host, :version, :previous, :now) ON CONFLICT (app, host)"

@@ -1,6 +1,7 @@
 package dev.cast.api.model;
 
 import jakarta.validation.constraints.NotEmpty;
+import java.util.Map;
 
 /**
  * What an agent sends when it registers or heartbeats: {@code PUT /v1/hosts/{name}}.
@@ -13,5 +14,5 @@ public record HostRegistration(
     @NotEmpty String address,
     String agentVersion,
     String logsUrl,
-    java.util.Map<String, String> labels,
-    java.util.Map<String, Object> facts) {}
+    Map<String, String> labels,
+    Map<String, Object> facts) {}

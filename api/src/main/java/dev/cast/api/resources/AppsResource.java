@@ -1,6 +1,7 @@
 package dev.cast.api.resources;
 
 import dev.cast.api.auth.BundleAccess;
+import dev.cast.api.auth.Caller;
 import dev.cast.api.core.AppCatalog;
 import dev.cast.api.core.ByteRange;
 import dev.cast.api.core.DeploymentService;
@@ -12,6 +13,7 @@ import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.ReleaseRow;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.errors.Problem;
 import dev.cast.api.model.AppView;
 import dev.cast.api.model.DeployBody;
 import dev.cast.api.model.DeploymentView;
@@ -34,6 +36,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /** Apps, their releases, deployments, rollbacks and instances. */
 @Path("/v1/apps")
@@ -129,16 +132,16 @@ public class AppsResource {
     releases.requireApp(app);
     ReleaseRow row = releases.require(app, Names.version(version));
     releases.requireIntact(row);
-    java.util.Optional<ByteRange> wanted;
+    Optional<ByteRange> wanted;
     try {
       wanted = ByteRange.parse(range, row.size());
     } catch (ByteRange.Unsatisfiable e) {
       // With a body: an empty error response goes through the container's error page, which
       // drops the headers.
       return Response.status(416)
-          .type(dev.cast.api.errors.Problem.MEDIA_TYPE)
+          .type(Problem.MEDIA_TYPE)
           .entity(
-              dev.cast.api.errors.Problem.of(
+              Problem.of(
                   416,
                   "RANGE_NOT_SATISFIABLE",
                   "Range not satisfiable",
@@ -224,7 +227,7 @@ public class AppsResource {
   }
 
   private static String who(SecurityContext security) {
-    return dev.cast.api.auth.Caller.nameOf(security);
+    return Caller.nameOf(security);
   }
 
   private List<ReleaseView> releaseViews(String app, UriInfo uri, SecurityContext security) {

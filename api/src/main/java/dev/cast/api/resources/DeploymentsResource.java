@@ -2,11 +2,14 @@ package dev.cast.api.resources;
 
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.model.DeploymentView;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 /** One deployment or rollback, live while it runs. */
 @Path("/v1/deployments")
@@ -25,11 +28,10 @@ public class DeploymentsResource {
   }
 
   /** promote | pause | resume | cancel (cancel reverts what was switched). */
-  @jakarta.ws.rs.POST
+  @POST
   @Path("/{id}/{action: promote|pause|resume|cancel}")
-  @jakarta.ws.rs.Consumes(MediaType.WILDCARD)
-  public jakarta.ws.rs.core.Response act(
-      @PathParam("id") String id, @PathParam("action") String action) {
-    return jakarta.ws.rs.core.Response.accepted(deployments.signal(id, action)).build();
+  @Consumes(MediaType.WILDCARD)
+  public Response act(@PathParam("id") String id, @PathParam("action") String action) {
+    return Response.accepted(deployments.signal(id, action)).build();
   }
 }

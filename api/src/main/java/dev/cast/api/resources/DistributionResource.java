@@ -1,5 +1,6 @@
 package dev.cast.api.resources;
 
+import dev.cast.api.auth.Public;
 import dev.cast.api.core.Distribution;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
@@ -25,7 +26,7 @@ public final class DistributionResource {
 
   /** Tracker announce: bencoded, and a bencoded {@code failure reason} for a foreign info-hash. */
   @GET
-  @dev.cast.api.auth.Public(
+  @Public(
       "the tracker: BitTorrent clients (libtorrent, Transmission) announce without a token; it"
           + " serves Cast's own info-hashes only")
   @Path("announce")
@@ -38,7 +39,7 @@ public final class DistributionResource {
   }
 
   @GET
-  @dev.cast.api.auth.Public("the tracker's scrape, as announce: Cast's own info-hashes only")
+  @Public("the tracker's scrape, as announce: Cast's own info-hashes only")
   @Path("scrape")
   @Produces(MediaType.TEXT_PLAIN)
   public byte[] scrape(@Context HttpServletRequest request) {

@@ -1,6 +1,10 @@
 package dev.cast.api.resources;
 
 import dev.cast.api.auth.AgentOnly;
+import dev.cast.api.auth.HostTokens;
+import dev.cast.api.auth.Joinable;
+import dev.cast.api.auth.Requires;
+import dev.cast.api.auth.Role;
 import dev.cast.api.core.HostReports;
 import dev.cast.api.core.Names;
 import dev.cast.api.db.HostDao;
@@ -14,12 +18,16 @@ import dev.cast.workflows.host.ServiceStatus;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +42,14 @@ public class HostsResource {
   private final HostDao hosts;
   private final ServiceStatusDao statuses;
   private final HostReports reports;
-  private final dev.cast.api.auth.HostTokens hostTokens;
+  private final HostTokens hostTokens;
 
   public HostsResource(
       HostDao hosts,
       ServiceStatusDao statuses,
       HostReports reports,
-      dev.cast.api.auth.HostTokens hostTokens,
-      java.time.Duration downAfter) {
+      HostTokens hostTokens,
+      Duration downAfter) {
     this.hostTokens = hostTokens;
     this.downAfterMillis = downAfter.toMillis();
     this.hosts = hosts;
@@ -66,30 +74,30 @@ public class HostsResource {
   }
 
   /** Drains a host: it keeps running what it runs but takes no new deploys. */
-  @jakarta.ws.rs.POST
-  @dev.cast.api.auth.Requires(dev.cast.api.auth.Role.ADMIN)
+  @POST
+  @Requires(Role.ADMIN)
   @Path("/{name}/drain")
   public HostView drain(@PathParam("name") String name) {
     return setDrained(name, true);
   }
 
-  @jakarta.ws.rs.POST
-  @dev.cast.api.auth.Requires(dev.cast.api.auth.Role.ADMIN)
+  @POST
+  @Requires(Role.ADMIN)
   @Path("/{name}/undrain")
   public HostView undrain(@PathParam("name") String name) {
     return setDrained(name, false);
   }
 
   /** Forgets a host (its agent registers it again if it still runs). */
-  @jakarta.ws.rs.DELETE
-  @dev.cast.api.auth.Requires(dev.cast.api.auth.Role.ADMIN)
+  @DELETE
+  @Requires(Role.ADMIN)
   @Path("/{name}")
-  public jakarta.ws.rs.core.Response remove(@PathParam("name") String name) {
+  public Response remove(@PathParam("name") String name) {
     if (!hosts.delete(Names.host(name))) {
       throw unknown(name);
     }
     hostTokens.revoke(name);
-    return jakarta.ws.rs.core.Response.noContent().build();
+    return Response.noContent().build();
   }
 
   private HostView setDrained(String name, boolean drained) {
@@ -106,7 +114,7 @@ public class HostsResource {
   /** Registration and heartbeat of an agent. */
   @PUT
   @AgentOnly
-  @dev.cast.api.auth.Joinable
+  @Joinable
   @Path("/{name}")
   @Consumes(MediaType.APPLICATION_JSON)
   public HostView register(
@@ -128,15 +136,14 @@ public class HostsResource {
   @AgentOnly
   @Path("/{name}/services")
   @Consumes(MediaType.APPLICATION_JSON)
-  public jakarta.ws.rs.core.Response report(
-      @PathParam("name") String name, @NotNull List<ServiceStatus> reports) {
+  public Response report(@PathParam("name") String name, @NotNull List<ServiceStatus> reports) {
     if (hosts.find(Names.host(name)).isEmpty()) {
       throw ApiException.notFound(
           "HOST_NOT_FOUND",
           "no host named \"" + name + "\"; register it first (PUT /v1/hosts/" + name + ")");
     }
     statuses.replace(name, reports, System.currentTimeMillis());
-    return jakarta.ws.rs.core.Response.noContent().build();
+    return Response.noContent().build();
   }
 
   /**
@@ -148,8 +155,7 @@ public class HostsResource {
   @AgentOnly
   @Path("/{name}/apps")
   @Consumes(MediaType.APPLICATION_JSON)
-  public jakarta.ws.rs.core.Response reportApps(
-      @PathParam("name") String name, @NotNull List<AppReport> apps) {
+  public Response reportApps(@PathParam("name") String name, @NotNull List<AppReport> apps) {
     HostRow host =
         hosts
             .find(Names.host(name))
@@ -163,7 +169,7 @@ public class HostsResource {
                             + name
                             + ")"));
     reports.apps(name, host.address(), apps);
-    return jakarta.ws.rs.core.Response.noContent().build();
+    return Response.noContent().build();
   }
 
   private HostView view(HostRow h, long now) {

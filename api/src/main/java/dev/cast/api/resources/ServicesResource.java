@@ -1,5 +1,8 @@
 package dev.cast.api.resources;
 
+import dev.cast.api.auth.Caller;
+import dev.cast.api.auth.Requires;
+import dev.cast.api.auth.Role;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.LogProxy;
 import dev.cast.api.core.ReleaseStore;
@@ -18,8 +21,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +62,7 @@ public class ServicesResource {
       @PathParam("service") String service,
       @PathParam("action") String action,
       ServiceControlBody body,
-      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext who) {
+      @Context SecurityContext who) {
     if (!ACTIONS.contains(action)) {
       throw ApiException.notFound(
           "UNKNOWN_ACTION",
@@ -65,8 +70,7 @@ public class ServicesResource {
               + action
               + "\" for services (actions: start, stop, restart, enable, disable)");
     }
-    DeploymentRow row =
-        deployments.control(app, service, action, body, dev.cast.api.auth.Caller.nameOf(who));
+    DeploymentRow row = deployments.control(app, service, action, body, Caller.nameOf(who));
     return Response.accepted(deployments.view(row.id()))
         .location(URI.create("/v1/deployments/" + row.id()))
         .build();
@@ -86,7 +90,7 @@ public class ServicesResource {
 
   /** The service's log on one host: the last {@code tail} lines, then new ones with follow. */
   @GET
-  @dev.cast.api.auth.Requires(dev.cast.api.auth.Role.DEPLOYER)
+  @Requires(Role.DEPLOYER)
   @Path("/logs")
   @Produces(MediaType.TEXT_PLAIN)
   public Response logs(

@@ -8,6 +8,7 @@ import dev.cast.api.db.TokenRow;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.TokenBody;
 import dev.cast.api.model.TokenView;
+import io.dropwizard.util.Duration;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -73,7 +74,7 @@ public class TokensResource {
     if (body.expiresIn() != null) {
       long millis;
       try {
-        millis = io.dropwizard.util.Duration.parse(body.expiresIn()).toMilliseconds();
+        millis = Duration.parse(body.expiresIn()).toMilliseconds();
       } catch (RuntimeException e) {
         millis = -1;
       }

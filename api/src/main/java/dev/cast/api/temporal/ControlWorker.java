@@ -12,6 +12,7 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Polls {@code cast-control}: runs the workflows and the catalog activities. */
 public final class ControlWorker implements Managed {
@@ -58,7 +59,7 @@ public final class ControlWorker implements Managed {
   public void stop() {
     if (factory != null) {
       factory.shutdown();
-      factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      factory.awaitTermination(10, TimeUnit.SECONDS);
     }
   }
 

@@ -7,6 +7,7 @@ import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -52,7 +53,7 @@ final class EmbeddedTemporal implements Closeable {
       if (address.isAnyLocalAddress()) {
         return "127.0.0.1";
       }
-      return address instanceof java.net.Inet6Address ? "[" + bindHost + "]" : bindHost;
+      return address instanceof Inet6Address ? "[" + bindHost + "]" : bindHost;
     } catch (UnknownHostException e) {
       return bindHost;
     }

@@ -9,6 +9,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class TemporalEngine implements Managed {
    * milliseconds, and one that does not within a second cannot run its tasks or has no worker; the
    * api then answers from the catalog.
    */
-  public static final java.time.Duration QUERY_TIMEOUT = java.time.Duration.ofSeconds(1);
+  public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
 
   /** With {@code embeddedPort: 0}, how many free ports to try before giving up. */
   private static final int ANY_PORT_ATTEMPTS = 5;

@@ -13,12 +13,17 @@ import dev.cast.bundle.BundlePacker;
 import io.dropwizard.lifecycle.JettyManaged;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,12 +64,10 @@ class ReleaseStoreTest {
 
   /** A bundle of just this cast.yml, written without the packer's checks. */
   private static byte[] rawBundle(String manifest) throws Exception {
-    byte[] content = manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (var tar =
-        new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
-            new java.util.zip.GZIPOutputStream(bytes))) {
-      var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("cast.yml");
+    byte[] content = manifest.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (var tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+      var entry = new TarArchiveEntry("cast.yml");
       entry.setSize(content.length);
       tar.putArchiveEntry(entry);
       tar.write(content);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cast.api.db.ReleaseRow;
 import dev.cast.api.errors.ApiException;
 import dev.cast.bundle.Digests;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -23,7 +24,7 @@ class StoredBundlesTest {
   @BeforeEach
   void store() throws Exception {
     Path temp = dir.resolve("temp");
-    Files.write(temp, "the bundle bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Files.write(temp, "the bundle bytes".getBytes(StandardCharsets.UTF_8));
     String sha256 = Digests.sha256(temp);
     file = Files.move(temp, dir.resolve(sha256 + ".tar.gz"));
     row = new ReleaseRow("hello", "2.0.0", sha256, Files.size(file), List.of(), 0, null);

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Reads what each app has on this host from its files: the {@code current} and {@code previous}
@@ -31,9 +30,12 @@ public final class HostReleases {
   private final Map<String, Map.Entry<String, Manifest>> current =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  public HostReleases(HostSettings settings, Jdbi hostDb) {
+  /**
+   * @param ports the host's port allocator, only read here
+   */
+  public HostReleases(HostSettings settings, PortAllocator ports) {
     this.settings = settings;
-    this.ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
+    this.ports = ports;
   }
 
   /** Every app on the host, sorted by name; an app whose files cannot be read is left out. */

@@ -8,7 +8,6 @@ import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.Names;
 import dev.cast.activities.host.ReleaseManifests;
-import dev.cast.activities.ports.HostDatabase;
 import dev.cast.activities.ports.PortAllocator;
 import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.workflows.host.ActivateRequest;
@@ -25,7 +24,6 @@ import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.host.SwitchRequest;
 import io.temporal.activity.Activity;
 import java.io.IOException;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The host agent's release activities, on real files and real processes under {@link
@@ -45,7 +43,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   private volatile Runnable reportServices = () -> {};
 
   /**
-   * @param hostDb the host-local database ({@link HostDatabase#jdbi})
+   * @param ports the host's port allocator, shared with the supervisor
    * @param supervisor the host's supervisor, which runs every service
    * @param locks shared with the service activities, so one app's work on the host runs one at a
    *     time
@@ -53,12 +51,11 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   public ReleaseActivitiesImpl(
       HostSettings settings,
       BundleCache cache,
-      Jdbi hostDb,
+      PortAllocator ports,
       Supervisor supervisor,
       AppLocks locks) {
     this.settings = settings;
     this.locks = locks;
-    PortAllocator ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
     AppServices services = new AppServices(settings.hostName(), ports);
     this.stager = new ReleaseStager(settings, cache);
     this.hooks = new HookInvoker(services);

@@ -73,10 +73,15 @@ public final class Supervisor implements AutoCloseable {
   private final List<Consumer<ServiceStatus>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  public Supervisor(HostSettings settings, SupervisorSettings config, Jdbi hostDb) {
+  /**
+   * @param hostDb the host-local database, where the services' switches are kept
+   * @param ports the host's port allocator, shared with release activation
+   */
+  public Supervisor(
+      HostSettings settings, SupervisorSettings config, Jdbi hostDb, PortAllocator ports) {
     this.settings = settings;
     this.config = config;
-    this.ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
+    this.ports = ports;
     this.switches = new ServiceSwitches(hostDb);
     this.wrapper = new Wrapper(settings.dataDir());
     this.launcher = new Launcher(settings.hostName(), ports, wrapper, config);

@@ -1,6 +1,8 @@
 package dev.cast.activities.service;
 
 import dev.cast.activities.host.Failures;
+import dev.cast.activities.process.GroupCommand;
+import dev.cast.activities.process.LogTail;
 import dev.cast.bundle.HookSpec;
 import dev.cast.workflows.shared.DeployFailure;
 import java.io.IOException;

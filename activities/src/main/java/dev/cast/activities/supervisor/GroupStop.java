@@ -1,8 +1,8 @@
 package dev.cast.activities.supervisor;
 
-import dev.cast.activities.service.ProcStat;
-import dev.cast.activities.service.ProcessGroups;
-import dev.cast.activities.service.ProcessIdentity;
+import dev.cast.activities.process.ProcStat;
+import dev.cast.activities.process.ProcessGroups;
+import dev.cast.activities.process.ProcessIdentity;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

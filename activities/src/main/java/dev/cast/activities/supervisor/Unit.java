@@ -1,7 +1,7 @@
 package dev.cast.activities.supervisor;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.process.RunRecord;
 import dev.cast.bundle.ServiceSpec;
 import java.time.Duration;
 import java.time.Instant;

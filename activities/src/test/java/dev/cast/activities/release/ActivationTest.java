@@ -4,7 +4,7 @@ import static dev.cast.activities.testing.Failures.applicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.process.RunRecord;
 import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
 import dev.cast.workflows.host.Activation;

@@ -1,4 +1,4 @@
-package dev.cast.activities.service;
+package dev.cast.activities.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -36,7 +36,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   private final ReleaseStager stager;
   private final Activator activator;
   private final HealthWaiter health;
-  private final HookInvoker hooks;
+  private final HookRunner hooks;
   private final Reverter reverter;
   private final Pruner pruner;
   private final HostSettings settings;
@@ -58,7 +58,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
     this.locks = locks;
     AppServices services = new AppServices(settings.hostName(), ports);
     this.stager = new ReleaseStager(settings, cache);
-    this.hooks = new HookInvoker(services);
+    this.hooks = new HookRunner(services);
     this.activator = new Activator(settings, services, supervisor, hooks);
     this.health = new HealthWaiter(settings, supervisor);
     this.reverter = new Reverter(settings, supervisor);
@@ -115,7 +115,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
               if (request.runPostActivate()) {
                 var app = settings.layout().app(request.app());
                 var manifest = ReleaseManifests.load(app, request.version());
-                hooks.run(app, request.version(), manifest, HookInvoker.POST_ACTIVATE, heartbeat);
+                hooks.run(app, request.version(), manifest, HookRunner.POST_ACTIVATE, heartbeat);
               }
               return activation;
             }));

@@ -4,7 +4,7 @@ import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.Failures;
 import dev.cast.activities.process.GroupCommand;
 import dev.cast.activities.process.LogTail;
-import dev.cast.activities.service.Durations;
+import dev.cast.bundle.Durations;
 import dev.cast.bundle.HookSpec;
 import dev.cast.bundle.Manifest;
 import dev.cast.bundle.ServiceSpec;

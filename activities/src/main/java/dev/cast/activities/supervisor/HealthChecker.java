@@ -2,7 +2,7 @@ package dev.cast.activities.supervisor;
 
 import dev.cast.activities.process.GroupCommand;
 import dev.cast.activities.process.LogTail;
-import dev.cast.activities.service.Durations;
+import dev.cast.bundle.Durations;
 import dev.cast.bundle.HealthSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;

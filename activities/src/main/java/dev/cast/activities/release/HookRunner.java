@@ -1,7 +1,7 @@
 package dev.cast.activities.release;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.process.GroupCommand;
 import dev.cast.activities.process.LogTail;
 import dev.cast.bundle.Durations;
@@ -61,7 +61,7 @@ final class HookRunner {
       case PRE_ACTIVATE -> manifest.hooks().preActivate();
       case POST_ACTIVATE -> manifest.hooks().postActivate();
       default ->
-          throw Failures.permanent(
+          throw ApplicationFailures.permanent(
               DeployFailure.INVALID_REQUEST,
               "unknown hook \"" + hook + "\"; use " + PRE_ACTIVATE + " or " + POST_ACTIVATE);
     };
@@ -88,7 +88,7 @@ final class HookRunner {
           result.timedOut()
               ? "timed out after " + Durations.seconds(hook.timeout())
               : "exited with code " + result.exitCode();
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.HOOK_FAILED,
           label + " " + why + "; last output:\n" + LogTail.lastLines(log, offset));
     }

@@ -1,7 +1,7 @@
 package dev.cast.activities.supervisor;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.ports.PortAllocator;
 import dev.cast.activities.process.Executables;
 import dev.cast.activities.process.GroupCommand;
@@ -122,7 +122,7 @@ final class Launcher {
             + ": "
             + why;
     return cause == null
-        ? Failures.permanent(DeployFailure.SERVICE_START_FAILED, message)
-        : Failures.permanent(DeployFailure.SERVICE_START_FAILED, message, cause);
+        ? ApplicationFailures.permanent(DeployFailure.SERVICE_START_FAILED, message)
+        : ApplicationFailures.permanent(DeployFailure.SERVICE_START_FAILED, message, cause);
   }
 }

@@ -1,7 +1,7 @@
 package dev.cast.activities.supervisor;
 
 import dev.cast.activities.host.AppLocks;
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.Names;
@@ -52,7 +52,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
                 case "enable" -> supervisor.enableService(app, service);
                 case "disable" -> supervisor.disableService(app, service, heartbeat);
                 default ->
-                    throw Failures.permanent(
+                    throw ApplicationFailures.permanent(
                         DeployFailure.INVALID_REQUEST,
                         "unknown action \""
                             + action
@@ -83,7 +83,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
     while (true) {
       Supervisor.Snapshot snapshot = snapshot(app, service);
       if (!snapshot.enabled()) {
-        throw Failures.permanent(
+        throw ApplicationFailures.permanent(
             DeployFailure.SERVICE_DISABLED,
             "service "
                 + service
@@ -106,7 +106,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
       heartbeat.details(service + ": " + lastOutput);
       heartbeat.run();
       if (Instant.now().isAfter(deadline)) {
-        throw Failures.permanent(
+        throw ApplicationFailures.permanent(
             DeployFailure.SERVICE_UNHEALTHY,
             "service "
                 + service
@@ -128,7 +128,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
         .snapshot(app, service)
         .orElseThrow(
             () ->
-                Failures.permanent(
+                ApplicationFailures.permanent(
                     DeployFailure.SERVICE_NOT_FOUND,
                     "service " + service + " of " + app + " is not on host " + host()));
   }
@@ -136,7 +136,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
   private RuntimeException exited(String app, String service, Supervisor.Snapshot snapshot) {
     String how = snapshot.lastExit() == null ? "is " + snapshot.state() : snapshot.lastExit();
     var log = supervisor.logFile(app, service);
-    return Failures.permanent(
+    return ApplicationFailures.permanent(
         DeployFailure.SERVICE_EXITED,
         "service "
             + service

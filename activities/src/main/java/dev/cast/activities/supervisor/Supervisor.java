@@ -1,7 +1,7 @@
 package dev.cast.activities.supervisor;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseLinks;
 import dev.cast.activities.host.ReleaseManifests;
@@ -854,14 +854,14 @@ public final class Supervisor implements AutoCloseable {
     AppLayout layout = settings.layout().app(app);
     String version = ReleaseLinks.version(layout.current());
     if (version == null) {
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.SERVICE_NOT_FOUND,
           "app " + app + " has no current release on host " + settings.hostName());
     }
     Manifest manifest = ReleaseManifests.load(layout, version);
     ServiceSpec spec = manifest.services().get(service);
     if (spec == null) {
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.SERVICE_NOT_FOUND,
           "service "
               + service
@@ -880,7 +880,7 @@ public final class Supervisor implements AutoCloseable {
 
   private void requireEnabled(Unit unit) {
     if (!unit.enabled) {
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.SERVICE_DISABLED,
           "service "
               + unit.service

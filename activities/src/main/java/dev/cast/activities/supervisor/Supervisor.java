@@ -571,7 +571,7 @@ public final class Supervisor implements AutoCloseable {
       unit.state = Unit.State.RUNNING;
       boolean hasCheck = unit.spec.health() != null;
       unit.health.reset(
-          hasCheck ? Health.UNKNOWN : Health.PASSING,
+          hasCheck ? HealthStatus.UNKNOWN : HealthStatus.PASSING,
           hasCheck ? "not checked yet" : "process " + proc.pid() + " is running");
       restartWatches(unit);
     }
@@ -686,7 +686,7 @@ public final class Supervisor implements AutoCloseable {
         log.info("{}/{} {}; restarting in {} ms", unit.app, unit.service, how, delay.toMillis());
       }
       unit.state = next;
-      unit.health.reset(Health.CRITICAL, unit.lastExit);
+      unit.health.reset(HealthStatus.CRITICAL, unit.lastExit);
       if (next != Unit.State.STARTING && unit.lastRecord != null) {
         ended = unit.lastRecord.ended(unit.lastExit, next == Unit.State.FAILED);
         unit.lastRecord = ended;
@@ -766,7 +766,7 @@ public final class Supervisor implements AutoCloseable {
       Files.deleteIfExists(unit.layout.runFile(unit.service));
       synchronized (unit) {
         unit.lastRecord = null;
-        unit.health.reset(Health.CRITICAL, "not running");
+        unit.health.reset(HealthStatus.CRITICAL, "not running");
       }
     }
   }
@@ -934,7 +934,7 @@ public final class Supervisor implements AutoCloseable {
       unit.state = state;
       if (state != Unit.State.RUNNING) {
         String why = state == Unit.State.DISABLED ? "disabled" : "not running";
-        unit.health.reset(Health.CRITICAL, unit.lastExit == null ? why : unit.lastExit);
+        unit.health.reset(HealthStatus.CRITICAL, unit.lastExit == null ? why : unit.lastExit);
       }
     }
     fire(unit);
@@ -973,7 +973,7 @@ public final class Supervisor implements AutoCloseable {
           running ? proc.pid() : null,
           running ? proc.startedAt().toString() : null,
           unit.restarts,
-          running ? unit.health.status() : Health.CRITICAL,
+          running ? unit.health.status() : HealthStatus.CRITICAL,
           unit.health.output(),
           since == null ? null : since.toString(),
           unit.enabled);

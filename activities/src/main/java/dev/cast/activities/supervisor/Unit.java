@@ -61,7 +61,7 @@ final class Unit {
   ScheduledFuture<?> pendingRestart;
   ScheduledFuture<?> watch;
   ScheduledFuture<?> healthTask;
-  final Health health = new Health();
+  final HealthStatus health = new HealthStatus();
 
   Unit(String app, String service, AppLayout layout) {
     this.app = app;

@@ -13,9 +13,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads what each app has on this host from its files: the {@code current} and {@code previous}
@@ -27,8 +29,7 @@ public final class HostReleases {
   private final PortAllocator ports;
   // The manifest of each app's current release: releases are immutable, and the report goes out
   // with every heartbeat, so cast.yml is parsed once per switch rather than once per report.
-  private final Map<String, Map.Entry<String, Manifest>> current =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Map.Entry<String, Manifest>> current = new ConcurrentHashMap<>();
 
   /**
    * @param ports the host's port allocator, only read here
@@ -54,7 +55,7 @@ public final class HostReleases {
     } catch (IOException e) {
       return apps;
     }
-    apps.sort(java.util.Comparator.comparing(AppReleases::app));
+    apps.sort(Comparator.comparing(AppReleases::app));
     return apps;
   }
 

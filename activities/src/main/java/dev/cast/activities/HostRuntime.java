@@ -5,6 +5,7 @@ import dev.cast.activities.bundle.BundleFetcher;
 import dev.cast.activities.host.AppLocks;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.ports.HostDatabase;
+import dev.cast.activities.ports.PortAllocator;
 import dev.cast.activities.release.HostReleases;
 import dev.cast.activities.release.ReleaseActivitiesImpl;
 import dev.cast.activities.supervisor.ServiceActivitiesImpl;
@@ -49,15 +50,18 @@ public final class HostRuntime implements AutoCloseable {
       HostSettings settings, SupervisorSettings supervisorSettings, BundleCache bundles)
       throws IOException {
     HostDatabase hostDb = HostDatabase.open(settings.layout().databaseFile());
-    Supervisor supervisor = new Supervisor(settings, supervisorSettings, hostDb.jdbi());
+    // One allocator for the whole host: the supervisor moves ports, activation allocates them and
+    // the release report reads them, all from the same table.
+    PortAllocator ports = new PortAllocator(hostDb.jdbi(), settings.portFrom(), settings.portTo());
+    Supervisor supervisor = new Supervisor(settings, supervisorSettings, hostDb.jdbi(), ports);
     AppLocks locks = new AppLocks();
     HostRuntime runtime =
         new HostRuntime(
             hostDb,
             supervisor,
-            new ReleaseActivitiesImpl(settings, bundles, hostDb.jdbi(), supervisor, locks),
+            new ReleaseActivitiesImpl(settings, bundles, ports, supervisor, locks),
             new ServiceActivitiesImpl(settings, supervisor, locks),
-            new HostReleases(settings, hostDb.jdbi()));
+            new HostReleases(settings, ports));
     try {
       supervisor.start();
     } catch (IOException | RuntimeException e) {

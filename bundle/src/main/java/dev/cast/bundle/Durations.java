@@ -2,12 +2,14 @@ package dev.cast.bundle;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as written in cast.yml: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}, or ISO-8601.
+ * Durations as written in cast.yml ({@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}, or
+ * ISO-8601), and as people read them in failure messages ({@code 1s}, {@code 2.5s}).
  */
 public final class Durations {
 
@@ -65,5 +67,19 @@ public final class Durations {
       return ms / 1000 + "s";
     }
     return ms + "ms";
+  }
+
+  /**
+   * Formats a duration in seconds for a failure message, e.g. {@code 1s}, {@code 120s} or {@code
+   * 2.5s}: unlike {@link #format}, every message speaks in one unit, so waits compare at a glance.
+   *
+   * @param duration the duration
+   * @return whole seconds, or seconds with one decimal
+   */
+  public static String seconds(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0
+        ? (millis / 1000) + "s"
+        : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
   }
 }

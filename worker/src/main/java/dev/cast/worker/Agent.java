@@ -11,8 +11,8 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +54,7 @@ public final class Agent implements AutoCloseable {
             config.getMaxBundleEntries(),
             config.isDirectWrites(),
             config.getDiskReserve().toBytes());
-    javax.net.ssl.SSLContext tls = ApiTrust.context(config.getCaCert(), config.getCaCertPassword());
+    SSLContext tls = ApiTrust.context(config.getCaCert(), config.getCaCertPassword());
     bundles = BundleSharing.open(settings, config.getApi(), tls, config.getTorrent());
     host = HostRuntime.open(settings, supervisorSettings(), bundles.cache());
     logs =
@@ -102,17 +102,13 @@ public final class Agent implements AutoCloseable {
   private SupervisorSettings supervisorSettings() {
     SupervisorConfiguration s = config.getSupervisor();
     return new SupervisorSettings(
-        millis(s.getBackoffInitial()),
-        millis(s.getBackoffMax()),
-        millis(s.getBackoffReset()),
+        ConfigDurations.javaTime(s.getBackoffInitial()),
+        ConfigDurations.javaTime(s.getBackoffMax()),
+        ConfigDurations.javaTime(s.getBackoffReset()),
         s.getCrashLoopRestarts(),
-        millis(s.getCrashLoopWindow()),
+        ConfigDurations.javaTime(s.getCrashLoopWindow()),
         s.getLogMaxSize().toBytes(),
         s.getLogKeep());
-  }
-
-  private static Duration millis(io.dropwizard.util.Duration d) {
-    return Duration.ofMillis(d.toMilliseconds());
   }
 
   /** Stops polling, reporting and supervising. Services keep running. */

@@ -1,5 +1,6 @@
 package dev.cast.worker;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.DataSize;
 import jakarta.validation.Valid;
@@ -9,6 +10,8 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A host agent's settings ({@code agent.yml}, or the {@code agent:} section of the server's
@@ -41,7 +44,7 @@ public class AgentConfiguration {
   private String token;
 
   /** Labels deploys can select hosts by, e.g. {@code role: web}. */
-  @NotNull private java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+  @NotNull private Map<String, String> labels = new LinkedHashMap<>();
 
   /** Bundles larger than this are refused before unpacking. */
   @NotNull private DataSize maxBundleSize = DataSize.megabytes(512);
@@ -102,7 +105,7 @@ public class AgentConfiguration {
     private int to = 29999;
 
     @jakarta.validation.constraints.AssertTrue(message = "ports.from must not be above ports.to")
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public boolean isOrdered() {
       return from <= to;
     }
@@ -257,12 +260,12 @@ public class AgentConfiguration {
   }
 
   @JsonProperty
-  public java.util.Map<String, String> getLabels() {
+  public Map<String, String> getLabels() {
     return labels;
   }
 
   @JsonProperty
-  public void setLabels(java.util.Map<String, String> labels) {
+  public void setLabels(Map<String, String> labels) {
     this.labels = labels;
   }
 

@@ -10,7 +10,7 @@ import dev.cast.torrent.TorrentNative;
 import dev.cast.torrent.TorrentPeer;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +33,7 @@ final class BundleSharing implements AutoCloseable {
   }
 
   static BundleSharing open(
-      HostSettings settings, String api, javax.net.ssl.SSLContext tls, TorrentConfiguration torrent)
+      HostSettings settings, String api, SSLContext tls, TorrentConfiguration torrent)
       throws IOException {
     HttpBundleFetcher http = new HttpBundleFetcher(URI.create(api), tls);
     long cacheBytes = torrent.getCacheSize().toBytes();
@@ -54,10 +54,14 @@ final class BundleSharing implements AutoCloseable {
       return new BundleSharing(
           new BundleCache(settings.layout(), http, none, cacheBytes), none, null);
     }
-    BundleSeeder seeder = new BundleSeeder(peer, settings.layout(), millis(torrent.getSeedTime()));
+    BundleSeeder seeder =
+        new BundleSeeder(peer, settings.layout(), ConfigDurations.javaTime(torrent.getSeedTime()));
     BundleFetcher fetcher =
         new TorrentBundleFetcher(
-            http, peer, settings.layout().partialBundlesDir(), millis(torrent.getStallTimeout()));
+            http,
+            peer,
+            settings.layout().partialBundlesDir(),
+            ConfigDurations.javaTime(torrent.getStallTimeout()));
     BundleSharing sharing =
         new BundleSharing(
             new BundleCache(settings.layout(), fetcher, seeder, cacheBytes), seeder, peer);
@@ -91,7 +95,7 @@ final class BundleSharing implements AutoCloseable {
       TorrentPeer.Options options =
           TorrentPeer.Options.defaults()
               .withListenInterfaces(listen)
-              .withWebSeedDelay(millis(torrent.getWebSeedDelay()));
+              .withWebSeedDelay(ConfigDurations.javaTime(torrent.getWebSeedDelay()));
       if (torrent.getUploadRate() != null) {
         options =
             options.withUploadRateLimit(
@@ -105,10 +109,6 @@ final class BundleSharing implements AutoCloseable {
           e.getMessage());
       return null;
     }
-  }
-
-  private static Duration millis(io.dropwizard.util.Duration d) {
-    return Duration.ofMillis(d.toMilliseconds());
   }
 
   BundleCache cache() {

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -87,7 +88,7 @@ public final class LogServer implements AutoCloseable {
   }
 
   /** The address and port it listens on. */
-  java.net.InetSocketAddress boundTo() {
+  InetSocketAddress boundTo() {
     return server.getAddress();
   }
 
@@ -138,7 +139,7 @@ public final class LogServer implements AutoCloseable {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     return header != null
         && header.startsWith("Bearer ")
-        && java.security.MessageDigest.isEqual(
+        && MessageDigest.isEqual(
             token, header.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8));
   }
 

@@ -9,7 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -17,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +58,12 @@ final class Registration implements AutoCloseable {
 
   private final String authorization;
   // The host's own token, from its registration with the join token; kept across restarts.
-  private final java.nio.file.Path hostTokenFile;
+  private final Path hostTokenFile;
   private volatile String hostToken;
 
   Registration(
       String apiUrl,
-      javax.net.ssl.SSLContext tls,
+      SSLContext tls,
       String name,
       String address,
       String logsUrl,
@@ -66,7 +72,7 @@ final class Registration implements AutoCloseable {
       Supplier<Map<String, Object>> facts,
       Supplier<List<ServiceStatus>> statuses,
       Supplier<List<AppReleases>> releases,
-      java.nio.file.Path hostTokenFile) {
+      Path hostTokenFile) {
     this.http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
     String base = apiUrl.replaceAll("/+$", "") + "/v1/hosts/" + name;
@@ -78,8 +84,8 @@ final class Registration implements AutoCloseable {
     this.authorization = "Bearer " + (token == null ? "" : token);
     this.hostTokenFile = hostTokenFile;
     try {
-      if (hostTokenFile != null && java.nio.file.Files.exists(hostTokenFile)) {
-        String kept = java.nio.file.Files.readString(hostTokenFile).trim();
+      if (hostTokenFile != null && Files.exists(hostTokenFile)) {
+        String kept = Files.readString(hostTokenFile).trim();
         hostToken = kept.isEmpty() ? null : kept;
       }
     } catch (IOException e) {
@@ -101,7 +107,7 @@ final class Registration implements AutoCloseable {
 
   /** The registration, with facts read now: free disk changes between heartbeats. */
   private String body() {
-    Map<String, Object> body = new java.util.LinkedHashMap<>(identity);
+    Map<String, Object> body = new LinkedHashMap<>(identity);
     body.put("facts", facts.get());
     try {
       return json.writeValueAsString(body);
@@ -216,20 +222,19 @@ final class Registration implements AutoCloseable {
       return;
     }
     try {
-      java.nio.file.Path dir = hostTokenFile.toAbsolutePath().getParent();
-      java.nio.file.Files.createDirectories(dir);
-      java.nio.file.Path temp =
-          java.nio.file.Files.createTempFile(
+      Path dir = hostTokenFile.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path temp =
+          Files.createTempFile(
               dir,
               ".host-token-",
               ".tmp",
-              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                  java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {
-        java.nio.file.Files.writeString(temp, token + "\n");
-        java.nio.file.Files.move(temp, hostTokenFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(temp, token + "\n");
+        Files.move(temp, hostTokenFile, StandardCopyOption.ATOMIC_MOVE);
       } finally {
-        java.nio.file.Files.deleteIfExists(temp);
+        Files.deleteIfExists(temp);
       }
       log.info("registered: this host's own token is kept in {}", hostTokenFile);
     } catch (IOException e) {
@@ -242,7 +247,7 @@ final class Registration implements AutoCloseable {
     registered = false;
     try {
       if (hostTokenFile != null) {
-        java.nio.file.Files.deleteIfExists(hostTokenFile);
+        Files.deleteIfExists(hostTokenFile);
       }
     } catch (IOException e) {
       log.warn("cannot remove {}: {}", hostTokenFile, e.getMessage());

@@ -1,7 +1,7 @@
 package dev.cast.activities.bundle;
 
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.DiskSpace;
-import dev.cast.activities.host.Failures;
 import dev.cast.activities.host.HostLayout;
 import dev.cast.bundle.Digests;
 import dev.cast.torrent.Share;
@@ -141,13 +141,14 @@ public final class BundleCache {
       fetcher.fetch(source, part, share, progress);
     } catch (BundleNotFoundException e) {
       discardPartials(sha256);
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.RELEASE_NOT_FOUND, "bundle " + source.bundlePath() + " not found", e);
     } catch (StoredBundleCorruptException e) {
       Files.deleteIfExists(part);
       Files.deleteIfExists(partTorrent);
       discardPartials(sha256);
-      throw Failures.permanent(DeployFailure.BUNDLE_CHECKSUM_MISMATCH, e.getMessage(), e);
+      throw ApplicationFailures.permanent(
+          DeployFailure.BUNDLE_CHECKSUM_MISMATCH, e.getMessage(), e);
     } catch (IOException | RuntimeException | Error e) {
       // The .part file is never resumed (an HTTP fetch starts over), so it goes on any failure;
       // the BitTorrent partial file only when no retry will resume it.
@@ -165,7 +166,7 @@ public final class BundleCache {
     String actual = Digests.sha256(part);
     if (!actual.equals(sha256)) {
       discardPartials(sha256);
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.BUNDLE_CHECKSUM_MISMATCH,
           "bundle " + source.bundlePath() + " has sha256 " + actual + ", expected " + sha256);
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -109,8 +110,8 @@ public final class BundleSeeder implements AutoCloseable {
   }
 
   /** The bundles seeding now, by sha256. */
-  public java.util.Set<String> seeding() {
-    return java.util.Set.copyOf(seeding.keySet());
+  public Set<String> seeding() {
+    return Set.copyOf(seeding.keySet());
   }
 
   private boolean seed(String sha256, Duration time) {

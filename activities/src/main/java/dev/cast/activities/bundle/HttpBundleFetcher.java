@@ -2,6 +2,7 @@ package dev.cast.activities.bundle;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /** Fetches bundles from the api over HTTP: {@code GET <apiBaseUrl><bundlePath>}. */
 public final class HttpBundleFetcher implements BundleFetcher {
@@ -27,7 +31,7 @@ public final class HttpBundleFetcher implements BundleFetcher {
   /**
    * @param tls the certificates trusted for an {@code https://} api; null: the JVM's defaults
    */
-  public HttpBundleFetcher(URI apiBaseUrl, javax.net.ssl.SSLContext tls) {
+  public HttpBundleFetcher(URI apiBaseUrl, SSLContext tls) {
     this.apiBaseUrl = apiBaseUrl;
     HttpClient.Builder builder = HttpClient.newBuilder();
     if (tls != null) {
@@ -76,7 +80,7 @@ public final class HttpBundleFetcher implements BundleFetcher {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while fetching " + uri);
+      throw new InterruptedIOException("interrupted while fetching " + uri);
     }
     if (response.statusCode() == 404) {
       throw new BundleNotFoundException("GET " + uri + " answered 404");
@@ -95,9 +99,7 @@ public final class HttpBundleFetcher implements BundleFetcher {
 
   /** The detail of a problem+json body, or the body itself. */
   private static String detail(String problem) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("\"detail\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
-            .matcher(problem);
+    Matcher m = Pattern.compile("\"detail\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(problem);
     return m.find() ? m.group(1) : problem.strip();
   }
 

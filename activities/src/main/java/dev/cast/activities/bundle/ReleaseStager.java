@@ -1,8 +1,8 @@
 package dev.cast.activities.bundle;
 
 import dev.cast.activities.host.AppLayout;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.DiskSpace;
-import dev.cast.activities.host.Failures;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseLinks;
 import dev.cast.bundle.BundleException;
@@ -44,7 +44,7 @@ public final class ReleaseStager {
     boolean fetched = false;
     if (!staged) {
       if (request.size() > settings.maxBundleBytes()) {
-        throw Failures.permanent(
+        throw ApplicationFailures.permanent(
             DeployFailure.INVALID_BUNDLE,
             "bundle of "
                 + request.size()
@@ -164,7 +164,7 @@ public final class ReleaseStager {
         request.version().equals(ReleaseLinks.version(app.current()))
             || request.version().equals(ReleaseLinks.version(app.previous()));
     if (sha != null || inUse) {
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.INVALID_REQUEST,
           app.app()
               + " "
@@ -191,11 +191,11 @@ public final class ReleaseStager {
               settings.maxBundleEntries(),
               settings.directWrites());
     } catch (BundleException e) {
-      throw Failures.permanent(DeployFailure.INVALID_BUNDLE, e.getMessage(), e);
+      throw ApplicationFailures.permanent(DeployFailure.INVALID_BUNDLE, e.getMessage(), e);
     }
     if (!manifest.name().equals(request.app()) || !manifest.version().equals(request.version())) {
       FileTrees.deleteRecursively(dir);
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.INVALID_BUNDLE,
           "bundle "
               + request.bundlePath()

@@ -1,6 +1,11 @@
 package dev.cast.activities.host;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One app's files on a host.
@@ -29,15 +34,14 @@ public record AppLayout(Path dir) {
   }
 
   /** The versions unpacked under {@code releases/} (directories not starting with a dot). */
-  public java.util.List<String> releaseVersions() throws java.io.IOException {
-    java.util.List<String> versions = new java.util.ArrayList<>();
-    if (!java.nio.file.Files.isDirectory(releasesDir())) {
+  public List<String> releaseVersions() throws IOException {
+    List<String> versions = new ArrayList<>();
+    if (!Files.isDirectory(releasesDir())) {
       return versions;
     }
-    try (java.nio.file.DirectoryStream<Path> dirs =
-        java.nio.file.Files.newDirectoryStream(releasesDir(), "[!.]*")) {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(releasesDir(), "[!.]*")) {
       for (Path release : dirs) {
-        if (java.nio.file.Files.isDirectory(release)) {
+        if (Files.isDirectory(release)) {
           versions.add(release.getFileName().toString());
         }
       }

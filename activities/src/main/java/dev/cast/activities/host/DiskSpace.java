@@ -49,7 +49,7 @@ public final class DiskSpace {
       long free = e.getKey().getUsableSpace();
       long need = e.getValue();
       if (need + reserve > free) {
-        throw Failures.permanent(
+        throw ApplicationFailures.permanent(
             DeployFailure.INSUFFICIENT_DISK,
             what
                 + " needs "
@@ -87,7 +87,7 @@ public final class DiskSpace {
     } catch (IOException e) {
       free = -1;
     }
-    return Failures.permanent(
+    return ApplicationFailures.permanent(
         DeployFailure.INSUFFICIENT_DISK,
         what
             + " ran out of space in "

@@ -20,14 +20,14 @@ public final class ReleaseManifests {
   public static Manifest load(AppLayout app, String version) throws IOException {
     Path file = app.releaseDir(version).resolve(Manifest.FILE_NAME);
     if (!Files.isRegularFile(file)) {
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.RELEASE_NOT_FOUND,
           app.app() + " " + version + " is not staged on this host");
     }
     try {
       return ManifestParser.parse(Files.readAllBytes(file));
     } catch (BundleException e) {
-      throw Failures.permanent(DeployFailure.INVALID_BUNDLE, e.getMessage(), e);
+      throw ApplicationFailures.permanent(DeployFailure.INVALID_BUNDLE, e.getMessage(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.cast.sqlite.SharedConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -37,7 +38,7 @@ public final class HostDatabase implements AutoCloseable {
             + "?journal_mode=WAL&busy_timeout=10000&transaction_mode=IMMEDIATE";
     Flyway.configure().dataSource(url, null, null).locations("classpath:db/host").load().migrate();
     return new HostDatabase(
-        new SharedConnection("the host database", () -> java.sql.DriverManager.getConnection(url)));
+        new SharedConnection("the host database", () -> DriverManager.getConnection(url)));
   }
 
   public Jdbi jdbi() {

@@ -1,6 +1,6 @@
 package dev.cast.activities.ports;
 
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.workflows.shared.DeployFailure;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -122,7 +122,7 @@ public final class PortAllocator {
         return port;
       }
     }
-    throw Failures.permanent(
+    throw ApplicationFailures.permanent(
         DeployFailure.PORT_IN_USE,
         "no free port in " + from + "-" + to + " for " + app + "/" + service + " " + name);
   }

@@ -20,9 +20,9 @@ final class Activator {
   private final HostSettings settings;
   private final AppServices services;
   private final Supervisor supervisor;
-  private final HookInvoker hooks;
+  private final HookRunner hooks;
 
-  Activator(HostSettings settings, AppServices services, Supervisor supervisor, HookInvoker hooks) {
+  Activator(HostSettings settings, AppServices services, Supervisor supervisor, HookRunner hooks) {
     this.settings = settings;
     this.services = services;
     this.supervisor = supervisor;
@@ -44,7 +44,7 @@ final class Activator {
     services.allocate(app, manifest);
     if (!version.equals(current)) {
       // When current already points here an earlier attempt ran the hook and switched.
-      hooks.run(app, version, manifest, HookInvoker.PRE_ACTIVATE, heartbeat);
+      hooks.run(app, version, manifest, HookRunner.PRE_ACTIVATE, heartbeat);
     }
     supervisor.stopApp(app.app(), null, heartbeat);
     switchLinks(app, current, version);

@@ -2,7 +2,7 @@ package dev.cast.activities.release;
 
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.ports.PortAllocator;
-import dev.cast.activities.service.ServiceEnvironment;
+import dev.cast.activities.process.ServiceEnvironment;
 import dev.cast.bundle.Manifest;
 import dev.cast.bundle.ServiceSpec;
 import dev.cast.workflows.host.Endpoint;

@@ -1,14 +1,14 @@
 package dev.cast.activities.release;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseManifests;
-import dev.cast.activities.service.CheckResult;
-import dev.cast.activities.service.Durations;
-import dev.cast.activities.service.LogTail;
+import dev.cast.activities.process.LogTail;
+import dev.cast.activities.supervisor.CheckResult;
 import dev.cast.activities.supervisor.Supervisor;
+import dev.cast.bundle.Durations;
 import dev.cast.bundle.Manifest;
 import dev.cast.workflows.host.HealthReport;
 import dev.cast.workflows.host.HealthRequest;
@@ -122,7 +122,7 @@ final class HealthWaiter {
             .filter(s -> version.equals(s.version()) && s.lastExit() != null)
             .map(Supervisor.Snapshot::lastExit)
             .orElse("is not running");
-    throw Failures.permanent(
+    throw ApplicationFailures.permanent(
         DeployFailure.SERVICE_EXITED,
         "service "
             + service
@@ -144,7 +144,7 @@ final class HealthWaiter {
         waiting.stream()
             .map(s -> s + ": " + results.get(s).output() + " for " + Durations.seconds(waited))
             .collect(Collectors.joining("; "));
-    return Failures.permanent(DeployFailure.SERVICE_UNHEALTHY, details);
+    return ApplicationFailures.permanent(DeployFailure.SERVICE_UNHEALTHY, details);
   }
 
   private static HealthReport report(Map<String, CheckResult> results) {

@@ -13,10 +13,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads what each app has on this host from its files: the {@code current} and {@code previous}
@@ -28,12 +29,14 @@ public final class HostReleases {
   private final PortAllocator ports;
   // The manifest of each app's current release: releases are immutable, and the report goes out
   // with every heartbeat, so cast.yml is parsed once per switch rather than once per report.
-  private final Map<String, Map.Entry<String, Manifest>> current =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Map.Entry<String, Manifest>> current = new ConcurrentHashMap<>();
 
-  public HostReleases(HostSettings settings, Jdbi hostDb) {
+  /**
+   * @param ports the host's port allocator, only read here
+   */
+  public HostReleases(HostSettings settings, PortAllocator ports) {
     this.settings = settings;
-    this.ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
+    this.ports = ports;
   }
 
   /** Every app on the host, sorted by name; an app whose files cannot be read is left out. */
@@ -52,7 +55,7 @@ public final class HostReleases {
     } catch (IOException e) {
       return apps;
     }
-    apps.sort(java.util.Comparator.comparing(AppReleases::app));
+    apps.sort(Comparator.comparing(AppReleases::app));
     return apps;
   }
 

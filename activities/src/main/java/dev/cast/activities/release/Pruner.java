@@ -1,12 +1,12 @@
 package dev.cast.activities.release;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.host.ReleaseLinks;
 import dev.cast.activities.host.ReleaseManifests;
-import dev.cast.activities.service.RunFiles;
-import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.process.RunFiles;
+import dev.cast.activities.process.RunRecord;
 import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.bundle.FileTrees;
 import dev.cast.workflows.host.PruneRequest;
@@ -38,7 +38,7 @@ final class Pruner {
 
   PruneResult prune(PruneRequest request) throws IOException {
     if (request.keep() < 0) {
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.INVALID_REQUEST, "keep must not be negative, got " + request.keep());
     }
     AppLayout app = settings.layout().app(request.app());

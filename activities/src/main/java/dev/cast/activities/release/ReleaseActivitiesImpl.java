@@ -6,9 +6,8 @@ import dev.cast.activities.bundle.ReleaseStager;
 import dev.cast.activities.host.AppLocks;
 import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
-import dev.cast.activities.host.Names;
+import dev.cast.activities.host.PathNames;
 import dev.cast.activities.host.ReleaseManifests;
-import dev.cast.activities.ports.HostDatabase;
 import dev.cast.activities.ports.PortAllocator;
 import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.workflows.host.ActivateRequest;
@@ -25,7 +24,6 @@ import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.host.SwitchRequest;
 import io.temporal.activity.Activity;
 import java.io.IOException;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The host agent's release activities, on real files and real processes under {@link
@@ -38,14 +36,14 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   private final ReleaseStager stager;
   private final Activator activator;
   private final HealthWaiter health;
-  private final HookInvoker hooks;
+  private final HookRunner hooks;
   private final Reverter reverter;
   private final Pruner pruner;
   private final HostSettings settings;
   private volatile Runnable reportServices = () -> {};
 
   /**
-   * @param hostDb the host-local database ({@link HostDatabase#jdbi})
+   * @param ports the host's port allocator, shared with the supervisor
    * @param supervisor the host's supervisor, which runs every service
    * @param locks shared with the service activities, so one app's work on the host runs one at a
    *     time
@@ -53,15 +51,14 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   public ReleaseActivitiesImpl(
       HostSettings settings,
       BundleCache cache,
-      Jdbi hostDb,
+      PortAllocator ports,
       Supervisor supervisor,
       AppLocks locks) {
     this.settings = settings;
     this.locks = locks;
-    PortAllocator ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
     AppServices services = new AppServices(settings.hostName(), ports);
     this.stager = new ReleaseStager(settings, cache);
-    this.hooks = new HookInvoker(services);
+    this.hooks = new HookRunner(services);
     this.activator = new Activator(settings, services, supervisor, hooks);
     this.health = new HealthWaiter(settings, supervisor);
     this.reverter = new Reverter(settings, supervisor);
@@ -85,7 +82,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   @Override
   public StagedRelease stageRelease(StageRequest request) {
     check(request.app(), request.version());
-    Names.sha256(request.sha256());
+    PathNames.sha256(request.sha256());
     Heartbeat heartbeat = Heartbeat.start(new FetchProgress(0, request.size(), 0, 0, "", 0));
     return locked(
         request.app(),
@@ -118,7 +115,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
               if (request.runPostActivate()) {
                 var app = settings.layout().app(request.app());
                 var manifest = ReleaseManifests.load(app, request.version());
-                hooks.run(app, request.version(), manifest, HookInvoker.POST_ACTIVATE, heartbeat);
+                hooks.run(app, request.version(), manifest, HookRunner.POST_ACTIVATE, heartbeat);
               }
               return activation;
             }));
@@ -149,7 +146,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   public void revertRelease(RevertRequest request) {
     check(request.app(), request.failedVersion());
     if (request.previousVersion() != null) {
-      Names.version(request.previousVersion());
+      PathNames.version(request.previousVersion());
     }
     Heartbeat heartbeat = Heartbeat.start("reverting to " + request.previousVersion());
     reported(
@@ -163,13 +160,13 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
 
   @Override
   public PruneResult pruneReleases(PruneRequest request) {
-    Names.app(request.app());
+    PathNames.app(request.app());
     return locked(request.app(), () -> pruner.prune(request));
   }
 
   private static void check(String app, String version) {
-    Names.app(app);
-    Names.version(version);
+    PathNames.app(app);
+    PathNames.version(version);
   }
 
   private <T> T locked(String app, AppLocks.Work<T> work) {

@@ -1,11 +1,12 @@
 package dev.cast.activities.supervisor;
 
-import dev.cast.activities.service.ProcStat;
-import dev.cast.activities.service.ProcessGroups;
-import dev.cast.activities.service.ProcessIdentity;
+import dev.cast.activities.process.ProcStat;
+import dev.cast.activities.process.ProcessGroups;
+import dev.cast.activities.process.ProcessIdentity;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +24,7 @@ final class GroupStop {
   private GroupStop() {}
 
   static void stopAll(List<Target> targets, Runnable tick) throws IOException {
-    List<Target> signalled = new java.util.ArrayList<>();
+    List<Target> signalled = new ArrayList<>();
     for (Target target : targets) {
       if (ownsGroup(target.pgid(), target.startedAt())) {
         ProcessGroups.signal(target.pgid(), target.signal());

@@ -1,15 +1,15 @@
 package dev.cast.activities.supervisor;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.ports.PortAllocator;
-import dev.cast.activities.service.Executables;
-import dev.cast.activities.service.GroupCommand;
-import dev.cast.activities.service.ProcessGroups;
-import dev.cast.activities.service.ProcessIdentity;
-import dev.cast.activities.service.RunFiles;
-import dev.cast.activities.service.RunRecord;
-import dev.cast.activities.service.ServiceEnvironment;
+import dev.cast.activities.process.Executables;
+import dev.cast.activities.process.GroupCommand;
+import dev.cast.activities.process.ProcessGroups;
+import dev.cast.activities.process.ProcessIdentity;
+import dev.cast.activities.process.RunFiles;
+import dev.cast.activities.process.RunRecord;
+import dev.cast.activities.process.ServiceEnvironment;
 import dev.cast.bundle.ServiceSpec;
 import dev.cast.workflows.shared.DeployFailure;
 import java.io.IOException;
@@ -122,7 +122,7 @@ final class Launcher {
             + ": "
             + why;
     return cause == null
-        ? Failures.permanent(DeployFailure.SERVICE_START_FAILED, message)
-        : Failures.permanent(DeployFailure.SERVICE_START_FAILED, message, cause);
+        ? ApplicationFailures.permanent(DeployFailure.SERVICE_START_FAILED, message)
+        : ApplicationFailures.permanent(DeployFailure.SERVICE_START_FAILED, message, cause);
   }
 }

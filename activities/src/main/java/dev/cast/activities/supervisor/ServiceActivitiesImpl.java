@@ -1,12 +1,11 @@
 package dev.cast.activities.supervisor;
 
 import dev.cast.activities.host.AppLocks;
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
-import dev.cast.activities.host.Names;
-import dev.cast.activities.service.CheckResult;
-import dev.cast.activities.service.LogTail;
+import dev.cast.activities.host.PathNames;
+import dev.cast.activities.process.LogTail;
 import dev.cast.workflows.host.ServiceActivities;
 import dev.cast.workflows.host.ServiceCommand;
 import dev.cast.workflows.host.ServiceHealthRequest;
@@ -53,7 +52,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
                 case "enable" -> supervisor.enableService(app, service);
                 case "disable" -> supervisor.disableService(app, service, heartbeat);
                 default ->
-                    throw Failures.permanent(
+                    throw ApplicationFailures.permanent(
                         DeployFailure.INVALID_REQUEST,
                         "unknown action \""
                             + action
@@ -84,7 +83,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
     while (true) {
       Supervisor.Snapshot snapshot = snapshot(app, service);
       if (!snapshot.enabled()) {
-        throw Failures.permanent(
+        throw ApplicationFailures.permanent(
             DeployFailure.SERVICE_DISABLED,
             "service "
                 + service
@@ -107,7 +106,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
       heartbeat.details(service + ": " + lastOutput);
       heartbeat.run();
       if (Instant.now().isAfter(deadline)) {
-        throw Failures.permanent(
+        throw ApplicationFailures.permanent(
             DeployFailure.SERVICE_UNHEALTHY,
             "service "
                 + service
@@ -129,7 +128,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
         .snapshot(app, service)
         .orElseThrow(
             () ->
-                Failures.permanent(
+                ApplicationFailures.permanent(
                     DeployFailure.SERVICE_NOT_FOUND,
                     "service " + service + " of " + app + " is not on host " + host()));
   }
@@ -137,7 +136,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
   private RuntimeException exited(String app, String service, Supervisor.Snapshot snapshot) {
     String how = snapshot.lastExit() == null ? "is " + snapshot.state() : snapshot.lastExit();
     var log = supervisor.logFile(app, service);
-    return Failures.permanent(
+    return ApplicationFailures.permanent(
         DeployFailure.SERVICE_EXITED,
         "service "
             + service
@@ -158,8 +157,8 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
   }
 
   private static void check(String app, String service) {
-    Names.app(app);
-    Names.service(service);
+    PathNames.app(app);
+    PathNames.service(service);
   }
 
   private static void sleep() throws IOException {

@@ -1,46 +1,26 @@
 package dev.cast.activities.supervisor;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.host.Failures;
+import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.HostSettings;
-import dev.cast.activities.host.ReleaseLinks;
-import dev.cast.activities.host.ReleaseManifests;
 import dev.cast.activities.ports.PortAllocator;
-import dev.cast.activities.service.CheckResult;
-import dev.cast.activities.service.HealthChecker;
-import dev.cast.activities.service.ProcStat;
-import dev.cast.activities.service.ProcessIdentity;
-import dev.cast.activities.service.RunFiles;
-import dev.cast.activities.service.RunRecord;
-import dev.cast.activities.service.ServiceEnvironment;
+import dev.cast.activities.process.RunRecord;
 import dev.cast.bundle.Manifest;
-import dev.cast.bundle.RestartPolicy;
 import dev.cast.bundle.ServiceSpec;
-import dev.cast.bundle.StopSpec;
 import dev.cast.workflows.host.ServiceStatus;
 import dev.cast.workflows.shared.DeployFailure;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Owns every service process on the host: starts them detached (own session and process group,
@@ -49,56 +29,52 @@ import org.slf4j.LoggerFactory;
  * the ones still running when a new agent starts. {@link #close()} stops supervising and leaves the
  * services running.
  *
- * <p>Exits of processes this supervisor started are seen through {@link Process#onExit()}; adopted
- * ones are polled in {@code /proc} every 500 ms. All timers run on one small scheduled pool;
- * nothing spins.
+ * <p>This is the facade the agent, the activities and the api see. It takes each unit's op lock for
+ * a deliberate operation and leaves the work to its parts: {@link Adoption} at start, {@link
+ * Lifecycle} (with its {@link RestartDecider}) for starting, watching, restarting and stopping
+ * processes, {@link HealthLoop} for the checks and {@link StatusBoard} for the statuses and their
+ * listeners. All timers run on one small scheduled pool ({@link Timers}); nothing spins.
  */
 public final class Supervisor implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
-  static final Duration ADOPTED_POLL = Duration.ofMillis(500);
-  private static final Duration BUSY_RETRY = Duration.ofMillis(20);
-  private static final StopSpec DEFAULT_STOP = new StopSpec("TERM", Duration.ofSeconds(10));
-  private static final int THREADS = 4;
-  private static final String DIED_WHILE_DOWN = "exited while the agent was down (status unknown)";
-
   private final HostSettings settings;
-  private final SupervisorSettings config;
   private final PortAllocator ports;
   private final ServiceSwitches switches;
   private final Wrapper wrapper;
-  private final Launcher launcher;
-  private final HealthChecker checker = new HealthChecker();
-  private final ScheduledThreadPoolExecutor scheduler;
-  private final ConcurrentSkipListMap<String, Unit> units = new ConcurrentSkipListMap<>();
-  private final List<Consumer<ServiceStatus>> listeners = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
+  private final Timers timers = new Timers();
+  private final StatusBoard board;
+  private final HealthLoop health;
+  private final Lifecycle lifecycle;
+  private final Adoption adoption;
 
-  public Supervisor(HostSettings settings, SupervisorSettings config, Jdbi hostDb) {
+  /**
+   * @param hostDb the host-local database, where the services' switches are kept
+   * @param ports the host's port allocator, shared with release activation
+   */
+  public Supervisor(
+      HostSettings settings, SupervisorSettings config, Jdbi hostDb, PortAllocator ports) {
     this.settings = settings;
-    this.config = config;
-    this.ports = new PortAllocator(hostDb, settings.portFrom(), settings.portTo());
+    this.ports = ports;
     this.switches = new ServiceSwitches(hostDb);
     this.wrapper = new Wrapper(settings.dataDir());
-    this.launcher = new Launcher(settings.hostName(), ports, wrapper, config);
-    AtomicInteger threads = new AtomicInteger();
-    this.scheduler =
-        new ScheduledThreadPoolExecutor(
-            THREADS,
-            r -> {
-              Thread t = new Thread(r, "cast-supervisor-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
+    this.board =
+        new StatusBoard(
+            settings.hostName(),
+            timers,
+            (layout, service) -> {
+              Unit unit = new Unit(layout.app(), service, layout, new RestartDecider(config));
+              ServiceSwitches.Wishes wishes = switches.get(layout.app(), service);
+              unit.enabled = wishes.enabled();
+              unit.wantedRunning = wishes.wantedRunning();
+              return unit;
             });
-    scheduler.setRemoveOnCancelPolicy(true);
-    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    this.health = new HealthLoop(settings.hostName(), timers, board);
+    Launcher launcher = new Launcher(settings.hostName(), ports, wrapper, config);
+    this.lifecycle = new Lifecycle(launcher, timers, board, health);
+    this.adoption = new Adoption(board, lifecycle);
   }
 
   /**
-   * Writes the wrapper scripts, then takes over every service on the host: a service whose run file
-   * shows a live process is adopted (no second process); one that should run but died while no
-   * agent watched is restarted by its policy (an unknown exit counts as a failure); a disabled or
-   * deliberately stopped one stays stopped.
+   * Writes the wrapper scripts, then takes over every service on the host (see {@link Adoption}).
    */
   public void start() throws IOException {
     wrapper.install();
@@ -109,7 +85,7 @@ public final class Supervisor implements AutoCloseable {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(apps)) {
       for (Path dir : dirs) {
         if (Files.isDirectory(dir)) {
-          adoptApp(new AppLayout(dir));
+          adoption.adoptApp(new AppLayout(dir));
         }
       }
     }
@@ -119,20 +95,16 @@ public final class Supervisor implements AutoCloseable {
 
   /** Every service on the host, by app then service. */
   public List<ServiceStatus> statuses() {
-    List<ServiceStatus> all = new ArrayList<>();
-    for (Unit unit : units.values()) {
-      all.add(status(unit));
-    }
-    return all;
+    return board.statuses();
   }
 
   public Optional<ServiceStatus> status(String app, String service) {
-    return Optional.ofNullable(units.get(Unit.key(app, service))).map(this::status);
+    return board.find(app, service).map(board::status);
   }
 
   /** Called, on a supervisor thread, after every change of a service's state or health status. */
   public void addListener(Consumer<ServiceStatus> listener) {
-    listeners.add(listener);
+    board.addListener(listener);
   }
 
   /** The file a service's output goes to; rotated files are {@code <file>.1} (newest) and up. */
@@ -143,18 +115,13 @@ public final class Supervisor implements AutoCloseable {
   /** Stops supervising and checking. The services keep running; the next agent adopts them. */
   @Override
   public void close() {
-    closed = true;
-    for (Unit unit : units.values()) {
+    timers.closing();
+    for (Unit unit : board.all()) {
       synchronized (unit) {
         unit.cancelTimers();
       }
     }
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    timers.shutdown();
   }
 
   // ---- deliberate operations on one service of the current release ----------------------------
@@ -173,25 +140,8 @@ public final class Supervisor implements AutoCloseable {
         (unit, target) -> {
           requireEnabled(unit);
           wish(unit, true, true);
-          startDeliberately(unit, target, () -> {});
+          lifecycle.startDeliberately(unit, target, () -> {});
         });
-  }
-
-  /** One deliberate step on one service of the current release, under the service's lock. */
-  private interface Step {
-    void run(Unit unit, Target target) throws IOException;
-  }
-
-  private ServiceStatus onService(String app, String service, Step step) throws IOException {
-    Target target = current(app, service);
-    Unit unit = unit(target.layout(), service);
-    unit.op.lock();
-    try {
-      step.run(unit, target);
-    } finally {
-      unit.op.unlock();
-    }
-    return status(unit);
   }
 
   /** Stops the whole process group (signal, grace, KILL); it stays stopped until started. */
@@ -201,8 +151,8 @@ public final class Supervisor implements AutoCloseable {
         service,
         (unit, target) -> {
           wish(unit, unit.enabled, false);
-          stopUnits(List.of(unit), tick);
-          setState(unit, unit.enabled ? Unit.State.STOPPED : Unit.State.DISABLED);
+          lifecycle.stopUnits(List.of(unit), tick);
+          board.setState(unit, unit.enabled ? Unit.State.STOPPED : Unit.State.DISABLED);
         });
   }
 
@@ -219,8 +169,8 @@ public final class Supervisor implements AutoCloseable {
         (unit, target) -> {
           requireEnabled(unit);
           wish(unit, true, true);
-          stopUnits(List.of(unit), tick);
-          startDeliberately(unit, target, tick);
+          lifecycle.stopUnits(List.of(unit), tick);
+          lifecycle.startDeliberately(unit, target, tick);
         });
   }
 
@@ -231,7 +181,7 @@ public final class Supervisor implements AutoCloseable {
         service,
         (unit, target) -> {
           wish(unit, true, true);
-          startDeliberately(unit, target, () -> {});
+          lifecycle.startDeliberately(unit, target, () -> {});
         });
   }
 
@@ -246,9 +196,26 @@ public final class Supervisor implements AutoCloseable {
         service,
         (unit, target) -> {
           wish(unit, false, unit.wantedRunning);
-          stopUnits(List.of(unit), tick);
-          setState(unit, Unit.State.DISABLED);
+          lifecycle.stopUnits(List.of(unit), tick);
+          board.setState(unit, Unit.State.DISABLED);
         });
+  }
+
+  /** One deliberate step on one service of the current release, under the service's lock. */
+  private interface Step {
+    void run(Unit unit, Target target) throws IOException;
+  }
+
+  private ServiceStatus onService(String app, String service, Step step) throws IOException {
+    Target target = Target.current(settings, app, service);
+    Unit unit = board.unit(target.layout(), service);
+    unit.op.lock();
+    try {
+      step.run(unit, target);
+    } finally {
+      unit.op.unlock();
+    }
+    return board.status(unit);
   }
 
   // ---- what release activation needs -----------------------------------------------------------
@@ -259,10 +226,10 @@ public final class Supervisor implements AutoCloseable {
    */
   public void stopApp(String app, String keepVersion, Runnable tick) throws IOException {
     List<Unit> chosen = new ArrayList<>();
-    for (Unit unit : unitsOf(app)) {
+    for (Unit unit : board.unitsOf(app)) {
       boolean keep;
       synchronized (unit) {
-        keep = keepVersion != null && keepVersion.equals(unit.version) && alive(unit.proc);
+        keep = keepVersion != null && keepVersion.equals(unit.version) && Unit.alive(unit.proc);
       }
       if (!keep) {
         chosen.add(unit);
@@ -273,9 +240,9 @@ public final class Supervisor implements AutoCloseable {
       unit.op.lock();
     }
     try {
-      stopUnits(chosen, tick);
+      lifecycle.stopUnits(chosen, tick);
       for (Unit unit : chosen) {
-        setState(unit, unit.enabled ? Unit.State.STOPPED : Unit.State.DISABLED);
+        board.setState(unit, unit.enabled ? Unit.State.STOPPED : Unit.State.DISABLED);
       }
     } finally {
       for (Unit unit : chosen) {
@@ -293,55 +260,60 @@ public final class Supervisor implements AutoCloseable {
   public void ensureRunning(String app, String version, Manifest manifest) throws IOException {
     AppLayout layout = settings.layout().app(app);
     for (Map.Entry<String, ServiceSpec> e : manifest.services().entrySet()) {
-      Unit unit = unit(layout, e.getKey());
+      Unit unit = board.unit(layout, e.getKey());
       unit.op.lock();
       try {
-        if (!unit.enabled) {
-          synchronized (unit) {
-            unit.version = version;
-            unit.spec = e.getValue();
-          }
-          setState(unit, Unit.State.DISABLED);
-          continue;
-        }
-        wish(unit, true, true);
-        Target target = new Target(layout, version, e.getValue());
-        synchronized (unit) {
-          if (alive(unit.proc) && version.equals(unit.version)) {
-            unit.restarts = 0;
-            unit.lastExit = null;
-            continue;
-          }
-        }
-        stopUnits(List.of(unit), () -> {});
-        startDeliberately(unit, target, () -> {});
+        ensureRunning(unit, new Target(layout, version, e.getValue()));
       } finally {
         unit.op.unlock();
       }
     }
-    for (Unit unit : unitsOf(app)) {
+    for (Unit unit : board.unitsOf(app)) {
       if (!manifest.services().containsKey(unit.service)) {
-        dropIfStopped(unit);
+        lifecycle.dropIfStopped(unit);
       }
     }
   }
 
+  /** Starts one service of the release unless it runs it or is disabled. Holds the unit's op. */
+  private void ensureRunning(Unit unit, Target target) throws IOException {
+    if (!unit.enabled) {
+      synchronized (unit) {
+        unit.version = target.version();
+        unit.spec = target.spec();
+      }
+      board.setState(unit, Unit.State.DISABLED);
+      return;
+    }
+    wish(unit, true, true);
+    synchronized (unit) {
+      if (Unit.alive(unit.proc) && target.version().equals(unit.version)) {
+        unit.restarts = 0;
+        unit.lastExit = null;
+        return;
+      }
+    }
+    lifecycle.stopUnits(List.of(unit), () -> {});
+    lifecycle.startDeliberately(unit, target, () -> {});
+  }
+
   /** Forgets the app's services that do not run (after its last release was reverted away). */
   public void forgetStopped(String app) {
-    for (Unit unit : unitsOf(app)) {
-      dropIfStopped(unit);
+    for (Unit unit : board.unitsOf(app)) {
+      lifecycle.dropIfStopped(unit);
     }
   }
 
   /** Whether every enabled service of the release runs it. */
   public boolean allRunning(String app, String version, Manifest manifest) {
     for (String service : manifest.services().keySet()) {
-      Unit unit = units.get(Unit.key(app, service));
-      if (unit == null) {
+      Optional<Unit> found = board.find(app, service);
+      if (found.isEmpty()) {
         return false;
       }
+      Unit unit = found.get();
       synchronized (unit) {
-        if (unit.enabled && !(alive(unit.proc) && version.equals(unit.version))) {
+        if (unit.enabled && !(Unit.alive(unit.proc) && version.equals(unit.version))) {
           return false;
         }
       }
@@ -355,13 +327,13 @@ public final class Supervisor implements AutoCloseable {
    */
   public void pruned(String app, Set<String> retainedServices) {
     Set<String> gone = new TreeSet<>(ports.services(app));
-    for (Unit unit : unitsOf(app)) {
+    for (Unit unit : board.unitsOf(app)) {
       gone.add(unit.service);
     }
     gone.removeAll(retainedServices);
     for (String service : gone) {
-      Unit unit = units.get(Unit.key(app, service));
-      if (unit != null && !dropIfStopped(unit)) {
+      Optional<Unit> unit = board.find(app, service);
+      if (unit.isPresent() && !lifecycle.dropIfStopped(unit.get())) {
         continue;
       }
       ports.release(app, service);
@@ -386,21 +358,20 @@ public final class Supervisor implements AutoCloseable {
       String lastExit) {}
 
   public Optional<Snapshot> snapshot(String app, String service) {
-    Unit unit = units.get(Unit.key(app, service));
-    if (unit == null) {
-      return Optional.empty();
-    }
+    return board.find(app, service).map(Supervisor::snapshot);
+  }
+
+  private static Snapshot snapshot(Unit unit) {
     synchronized (unit) {
       Unit.Proc proc = unit.proc;
-      return Optional.of(
-          new Snapshot(
-              unit.version,
-              unit.state.word,
-              unit.enabled,
-              alive(proc) ? Optional.of(proc.record()) : Optional.empty(),
-              unit.restarts,
-              unit.state == Unit.State.STARTING,
-              unit.lastExit));
+      return new Snapshot(
+          unit.version,
+          unit.state.word,
+          unit.enabled,
+          Unit.alive(proc) ? Optional.of(proc.record()) : Optional.empty(),
+          unit.restarts,
+          unit.state == Unit.State.STARTING,
+          unit.lastExit);
     }
   }
 
@@ -410,474 +381,26 @@ public final class Supervisor implements AutoCloseable {
    */
   public Optional<CheckResult> checkNow(String app, String service, Runnable tick)
       throws IOException {
-    Unit unit = units.get(Unit.key(app, service));
-    if (unit == null) {
+    Optional<Unit> found = board.find(app, service);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
+    Unit unit = found.get();
     Unit.Proc proc;
     synchronized (unit) {
       proc = unit.proc;
     }
-    if (!alive(proc)) {
+    if (!Unit.alive(proc)) {
       return Optional.empty();
     }
-    CheckResult result = runCheck(unit, proc, tick);
-    record(unit, proc, result);
-    return Optional.of(result);
-  }
-
-  // ---- adoption --------------------------------------------------------------------------------
-
-  private void adoptApp(AppLayout layout) throws IOException {
-    String current = ReleaseLinks.version(layout.current());
-    Map<String, RunRecord> records = RunFiles.list(layout.runDir());
-    Set<String> names = new TreeSet<>(records.keySet());
-    Optional<Manifest> manifest =
-        current == null ? Optional.empty() : ReleaseManifests.find(layout, current);
-    manifest.ifPresent(m -> names.addAll(m.services().keySet()));
-    for (String service : names) {
-      RunRecord record = records.get(service);
-      String version = record != null ? record.version() : current;
-      ServiceSpec spec = specOf(layout, version, service);
-      if (spec == null) {
-        adoptUnknown(layout, service, record);
-        continue;
-      }
-      Unit unit = unit(layout, service);
-      unit.op.lock();
-      try {
-        adopt(unit, new Target(layout, version, spec), record, version.equals(current));
-      } catch (IOException | RuntimeException e) {
-        log.warn("could not take over {}/{}: {}", layout.app(), service, e.getMessage());
-        synchronized (unit) {
-          unit.lastExit = "could not start: " + e.getMessage();
-        }
-        setState(unit, Unit.State.FAILED);
-      } finally {
-        unit.op.unlock();
-      }
-    }
-  }
-
-  private void adopt(Unit unit, Target target, RunRecord record, boolean isCurrent)
-      throws IOException {
-    synchronized (unit) {
-      unit.version = target.version();
-      unit.spec = target.spec();
-      unit.nextDelay = config.backoffInitial();
-    }
-    if (record != null && record.exit() == null && record.alive()) {
-      synchronized (unit) {
-        unit.restarts = record.restarts();
-      }
-      Unit.Proc proc = new Unit.Proc(record.pid(), record.startInstant(), null, record);
-      running(unit, proc, record.startInstant());
-      log.info("adopted {}/{} (pid {})", unit.app, unit.service, record.pid());
-      return;
-    }
-    if (record != null && record.exit() == null) {
-      GroupStop.killRemains(record.pid());
-    }
-    if (!unit.enabled) {
-      setState(unit, Unit.State.DISABLED);
-    } else if (record != null && record.exit() != null) {
-      synchronized (unit) {
-        unit.lastRecord = record;
-        unit.lastExit = record.exit();
-        unit.restarts = record.restarts();
-      }
-      setState(unit, record.failed() ? Unit.State.FAILED : Unit.State.STOPPED);
-    } else if (!unit.wantedRunning) {
-      setState(unit, Unit.State.STOPPED);
-    } else if (record != null) {
-      synchronized (unit) {
-        unit.lastRecord = record;
-        unit.restarts = record.restarts();
-      }
-      log.info("{}/{} {}", unit.app, unit.service, DIED_WHILE_DOWN);
-      afterExit(unit, true, DIED_WHILE_DOWN);
-    } else if (isCurrent) {
-      startDeliberately(unit, target, () -> {});
-    }
-  }
-
-  /** A run file no staged release explains: adopt a live process so it can be stopped. */
-  private void adoptUnknown(AppLayout layout, String service, RunRecord record) throws IOException {
-    if (record == null || record.exit() != null || !record.alive()) {
-      Files.deleteIfExists(layout.runFile(service));
-      return;
-    }
-    Unit unit = unit(layout, service);
-    synchronized (unit) {
-      unit.version = record.version();
-      unit.spec =
-          new ServiceSpec(List.of(), Map.of(), List.of(), null, DEFAULT_STOP, RestartPolicy.NEVER);
-      unit.restarts = record.restarts();
-    }
-    running(unit, new Unit.Proc(record.pid(), record.startInstant(), null, record), null);
-  }
-
-  // ---- lifecycle -------------------------------------------------------------------------------
-
-  /** Starts the target's process unless it runs; resets restart counting. Holds the unit's op. */
-  private void startDeliberately(Unit unit, Target target, Runnable tick) throws IOException {
-    synchronized (unit) {
-      unit.generation++;
-      unit.cancelTimers();
-      unit.recentRestarts.clear();
-      unit.nextDelay = config.backoffInitial();
-      if (alive(unit.proc) && target.version().equals(unit.version)) {
-        restartWatches(unit);
-        unit.state = Unit.State.RUNNING;
-        return;
-      }
-      unit.restarts = 0;
-    }
-    if (unit.proc != null) {
-      stopUnits(List.of(unit), tick);
-    }
-    try {
-      launch(unit, target.version(), target.spec(), 0);
-    } catch (IOException | RuntimeException e) {
-      synchronized (unit) {
-        unit.lastExit = "could not start: " + e.getMessage();
-      }
-      setState(unit, Unit.State.STOPPED);
-      throw e;
-    }
-  }
-
-  private void launch(Unit unit, String version, ServiceSpec spec, int restarts)
-      throws IOException {
-    Unit.Proc proc = launcher.launch(unit.layout, unit.service, version, spec, restarts);
-    synchronized (unit) {
-      unit.version = version;
-      unit.spec = spec;
-      unit.restarts = restarts;
-    }
-    running(unit, proc, Instant.now());
-  }
-
-  /** Records a running process and starts watching it and checking its health. */
-  private void running(Unit unit, Unit.Proc proc, Instant upSince) {
-    synchronized (unit) {
-      unit.cancelTimers();
-      unit.proc = proc;
-      unit.lastRecord = proc.record();
-      unit.upSince = upSince;
-      unit.state = Unit.State.RUNNING;
-      boolean hasCheck = unit.spec.health() != null;
-      unit.health.reset(
-          hasCheck ? Health.UNKNOWN : Health.PASSING,
-          hasCheck ? "not checked yet" : "process " + proc.pid() + " is running");
-      restartWatches(unit);
-    }
-    fire(unit);
-  }
-
-  /** (Re)schedules exit detection and health checks of the unit's process. Holds the monitor. */
-  private void restartWatches(Unit unit) {
-    Unit.Proc proc = unit.proc;
-    if (closed || proc == null) {
-      return;
-    }
-    try {
-      if (proc.process() != null) {
-        proc.process().onExit().thenRunAsync(() -> exited(unit, proc), scheduler);
-      } else if (unit.watch == null) {
-        long every = ADOPTED_POLL.toMillis();
-        unit.watch =
-            scheduler.scheduleWithFixedDelay(
-                () -> pollAdopted(unit, proc), every, every, TimeUnit.MILLISECONDS);
-      }
-      if (unit.spec.health() != null && unit.healthTask == null) {
-        long every = Math.max(10, unit.spec.health().interval().toMillis());
-        unit.healthTask =
-            scheduler.scheduleWithFixedDelay(
-                () -> scheduledCheck(unit, proc), every, every, TimeUnit.MILLISECONDS);
-      }
-    } catch (RejectedExecutionException e) {
-      // Closing: nothing more is watched.
-    }
-  }
-
-  private void pollAdopted(Unit unit, Unit.Proc proc) {
-    if (!ProcessIdentity.isRunning(proc.pid(), proc.startedAt())) {
-      exited(unit, proc);
-    }
-  }
-
-  /** A process ended on its own: clean up its group and let the restart policy decide. */
-  private void exited(Unit unit, Unit.Proc proc) {
-    if (closed) {
-      return;
-    }
-    if (!unit.op.tryLock()) {
-      // A deliberate operation runs; it either owns this process now or is about to.
-      later(() -> exited(unit, proc), BUSY_RETRY);
-      return;
-    }
-    try {
-      synchronized (unit) {
-        if (unit.proc != proc) {
-          return;
-        }
-        unit.proc = null;
-        unit.cancelTimers();
-      }
-      boolean failure = true;
-      String how = "exited (status unknown)";
-      if (proc.process() != null) {
-        int code = proc.process().exitValue();
-        failure = code != 0;
-        how = code > 128 ? "killed by signal " + (code - 128) : "exited with code " + code;
-      }
-      GroupStop.killRemains(proc.pid());
-      afterExit(unit, failure, how);
-    } catch (IOException | RuntimeException e) {
-      log.warn("handling the exit of {}/{} failed", unit.app, unit.service, e);
-    } finally {
-      unit.op.unlock();
-    }
-  }
-
-  /** The restart policy, backoff and crash-loop detection. Holds the unit's op. */
-  private void afterExit(Unit unit, boolean failure, String how) throws IOException {
-    Instant now = Instant.now();
-    Unit.State next;
-    RunRecord ended = null;
-    synchronized (unit) {
-      unit.lastExit = how;
-      RestartPolicy policy = unit.spec.restart();
-      boolean restart =
-          policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && failure);
-      if (unit.upSince != null
-          && Duration.between(unit.upSince, now).compareTo(config.backoffReset()) >= 0) {
-        unit.nextDelay = config.backoffInitial();
-      }
-      Instant windowStart = now.minus(config.crashLoopWindow());
-      while (!unit.recentRestarts.isEmpty()
-          && unit.recentRestarts.peekFirst().isBefore(windowStart)) {
-        unit.recentRestarts.pollFirst();
-      }
-      if (!restart) {
-        next = Unit.State.STOPPED;
-      } else if (unit.recentRestarts.size() >= config.crashLoopRestarts()) {
-        next = Unit.State.FAILED;
-        unit.lastExit =
-            how
-                + "; gave up after "
-                + unit.recentRestarts.size()
-                + " restarts within "
-                + config.crashLoopWindow().toSeconds()
-                + "s";
-        log.warn("{}/{} is crash-looping: {}", unit.app, unit.service, unit.lastExit);
-      } else {
-        next = Unit.State.STARTING;
-        unit.recentRestarts.addLast(now);
-        Duration delay = unit.nextDelay == null ? config.backoffInitial() : unit.nextDelay;
-        Duration doubled = delay.multipliedBy(2);
-        unit.nextDelay = doubled.compareTo(config.backoffMax()) > 0 ? config.backoffMax() : doubled;
-        long generation = unit.generation;
-        unit.pendingRestart = later(() -> restartAfterBackoff(unit, generation), delay);
-        log.info("{}/{} {}; restarting in {} ms", unit.app, unit.service, how, delay.toMillis());
-      }
-      unit.state = next;
-      unit.health.reset(Health.CRITICAL, unit.lastExit);
-      if (next != Unit.State.STARTING && unit.lastRecord != null) {
-        ended = unit.lastRecord.ended(unit.lastExit, next == Unit.State.FAILED);
-        unit.lastRecord = ended;
-      }
-    }
-    if (ended != null) {
-      // Kept, so the next agent knows the service ended for good rather than died unwatched.
-      RunFiles.write(unit.layout.runFile(unit.service), ended);
-    }
-    fire(unit);
-  }
-
-  private void restartAfterBackoff(Unit unit, long generation) {
-    if (closed) {
-      return;
-    }
-    if (!unit.op.tryLock()) {
-      later(() -> restartAfterBackoff(unit, generation), BUSY_RETRY);
-      return;
-    }
-    try {
-      int restarts;
-      synchronized (unit) {
-        if (unit.generation != generation || unit.state != Unit.State.STARTING) {
-          return;
-        }
-        unit.pendingRestart = null;
-        restarts = unit.restarts + 1;
-      }
-      try {
-        launch(unit, unit.version, unit.spec, restarts);
-      } catch (IOException | RuntimeException e) {
-        log.warn("could not restart {}/{}: {}", unit.app, unit.service, e.getMessage());
-        synchronized (unit) {
-          unit.restarts = restarts;
-        }
-        afterExit(unit, true, "could not restart: " + e.getMessage());
-      }
-    } catch (IOException | RuntimeException e) {
-      log.warn("restarting {}/{} failed", unit.app, unit.service, e);
-    } finally {
-      unit.op.unlock();
-    }
-  }
-
-  /**
-   * Stops the units' process groups, all signalled before any is waited for, and removes their run
-   * files. Cancels pending restarts. Holds every unit's op.
-   */
-  private void stopUnits(List<Unit> chosen, Runnable tick) throws IOException {
-    List<GroupStop.Target> targets = new ArrayList<>();
-    for (Unit unit : chosen) {
-      Unit.Proc proc;
-      RunRecord record;
-      StopSpec stop;
-      synchronized (unit) {
-        unit.generation++;
-        unit.cancelTimers();
-        proc = unit.proc;
-        record = unit.lastRecord;
-        unit.proc = null;
-        stop = unit.spec == null ? DEFAULT_STOP : unit.spec.stop();
-      }
-      if (proc != null) {
-        targets.add(
-            new GroupStop.Target(
-                proc.pid(), proc.startedAt(), proc.process(), stop.signal(), stop.grace()));
-      } else if (record != null) {
-        // Whatever may be left of an earlier process's group.
-        targets.add(
-            new GroupStop.Target(
-                record.pid(), record.startInstant(), null, stop.signal(), stop.grace()));
-      }
-    }
-    GroupStop.stopAll(targets, tick);
-    for (Unit unit : chosen) {
-      Files.deleteIfExists(unit.layout.runFile(unit.service));
-      synchronized (unit) {
-        unit.lastRecord = null;
-        unit.health.reset(Health.CRITICAL, "not running");
-      }
-    }
-  }
-
-  private boolean dropIfStopped(Unit unit) {
-    if (!unit.op.tryLock()) {
-      return false;
-    }
-    try {
-      synchronized (unit) {
-        if (unit.proc != null) {
-          return false;
-        }
-        unit.generation++;
-        unit.cancelTimers();
-        units.remove(Unit.key(unit.app, unit.service), unit);
-      }
-      Files.deleteIfExists(unit.layout.runFile(unit.service));
-      return true;
-    } catch (IOException e) {
-      log.warn("could not remove the run file of {}/{}", unit.app, unit.service, e);
-      return true;
-    } finally {
-      unit.op.unlock();
-    }
-  }
-
-  // ---- health ----------------------------------------------------------------------------------
-
-  private void scheduledCheck(Unit unit, Unit.Proc proc) {
-    synchronized (unit) {
-      if (closed || unit.proc != proc) {
-        return;
-      }
-    }
-    try {
-      record(unit, proc, runCheck(unit, proc, () -> {}));
-    } catch (IOException | RuntimeException e) {
-      record(unit, proc, new CheckResult(false, "check could not run: " + e.getMessage()));
-    }
-  }
-
-  private CheckResult runCheck(Unit unit, Unit.Proc proc, Runnable tick) throws IOException {
-    ServiceSpec spec;
-    String version;
-    synchronized (unit) {
-      spec = unit.spec;
-      version = unit.version;
-    }
-    if (spec.health() == null) {
-      return new CheckResult(true, "process " + proc.pid() + " is running");
-    }
-    Map<String, Integer> servicePorts = proc.record().ports();
-    Map<String, String> env =
-        ServiceEnvironment.build(
-            spec.env(), spec.ports(), servicePorts, unit.app, version, settings.hostName());
-    return checker.check(spec.health(), servicePorts, unit.layout.releaseDir(version), env, tick);
-  }
-
-  private void record(Unit unit, Unit.Proc proc, CheckResult result) {
-    boolean changed;
-    synchronized (unit) {
-      if (unit.proc != proc) {
-        return;
-      }
-      int failures = unit.spec.health() == null ? 1 : unit.spec.health().failures();
-      changed = unit.health.record(result.passed(), result.output(), failures);
-    }
-    if (changed) {
-      fire(unit);
-    }
+    return Optional.of(health.checkNow(unit, proc, tick));
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  /** A service of a release. */
-  private record Target(AppLayout layout, String version, ServiceSpec spec) {}
-
-  /**
-   * The service in the app's current release.
-   *
-   * @throws io.temporal.failure.ApplicationFailure SERVICE_NOT_FOUND
-   */
-  private Target current(String app, String service) throws IOException {
-    AppLayout layout = settings.layout().app(app);
-    String version = ReleaseLinks.version(layout.current());
-    if (version == null) {
-      throw Failures.permanent(
-          DeployFailure.SERVICE_NOT_FOUND,
-          "app " + app + " has no current release on host " + settings.hostName());
-    }
-    Manifest manifest = ReleaseManifests.load(layout, version);
-    ServiceSpec spec = manifest.services().get(service);
-    if (spec == null) {
-      throw Failures.permanent(
-          DeployFailure.SERVICE_NOT_FOUND,
-          "service "
-              + service
-              + " is not in "
-              + app
-              + " "
-              + version
-              + " on host "
-              + settings.hostName()
-              + " (it has "
-              + String.join(", ", manifest.services().keySet())
-              + ")");
-    }
-    return new Target(layout, version, spec);
-  }
-
   private void requireEnabled(Unit unit) {
     if (!unit.enabled) {
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.SERVICE_DISABLED,
           "service "
               + unit.service
@@ -889,30 +412,7 @@ public final class Supervisor implements AutoCloseable {
     }
   }
 
-  private static ServiceSpec specOf(AppLayout layout, String version, String service) {
-    if (version == null) {
-      return null;
-    }
-    return ReleaseManifests.find(layout, version).map(m -> m.services().get(service)).orElse(null);
-  }
-
-  private Unit unit(AppLayout layout, String service) {
-    return units.computeIfAbsent(
-        Unit.key(layout.app(), service),
-        k -> {
-          Unit unit = new Unit(layout.app(), service, layout);
-          ServiceSwitches.Wishes wishes = switches.get(layout.app(), service);
-          unit.enabled = wishes.enabled();
-          unit.wantedRunning = wishes.wantedRunning();
-          unit.nextDelay = config.backoffInitial();
-          return unit;
-        });
-  }
-
-  private List<Unit> unitsOf(String app) {
-    return new ArrayList<>(units.subMap(app + "/", app + "0").values());
-  }
-
+  /** Records the service's switches, in the database first so they outlive this agent. */
   private void wish(Unit unit, boolean enabled, boolean wantedRunning) {
     synchronized (unit) {
       if (unit.enabled == enabled && unit.wantedRunning == wantedRunning) {
@@ -923,78 +423,6 @@ public final class Supervisor implements AutoCloseable {
     synchronized (unit) {
       unit.enabled = enabled;
       unit.wantedRunning = wantedRunning;
-    }
-  }
-
-  private void setState(Unit unit, Unit.State state) {
-    synchronized (unit) {
-      unit.state = state;
-      if (state != Unit.State.RUNNING) {
-        String why = state == Unit.State.DISABLED ? "disabled" : "not running";
-        unit.health.reset(Health.CRITICAL, unit.lastExit == null ? why : unit.lastExit);
-      }
-    }
-    fire(unit);
-  }
-
-  private static boolean alive(Unit.Proc proc) {
-    if (proc == null) {
-      return false;
-    }
-    // A child is gone from /proc a moment before the JVM's reaper marks its Process exited: a
-    // deliberate start in that moment must not take the dead process for a running one.
-    return proc.process() != null
-        ? proc.process().isAlive() && ProcStat.read(proc.pid()).map(ProcStat::running).orElse(false)
-        : ProcessIdentity.isRunning(proc.pid(), proc.startedAt());
-  }
-
-  private java.util.concurrent.ScheduledFuture<?> later(Runnable task, Duration delay) {
-    try {
-      return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      return null;
-    }
-  }
-
-  private ServiceStatus status(Unit unit) {
-    synchronized (unit) {
-      Unit.Proc proc = unit.proc;
-      boolean running = proc != null;
-      Instant since = unit.health.since();
-      return new ServiceStatus(
-          settings.hostName(),
-          unit.app,
-          unit.service,
-          unit.version,
-          unit.state.word,
-          running ? proc.pid() : null,
-          running ? proc.startedAt().toString() : null,
-          unit.restarts,
-          running ? unit.health.status() : Health.CRITICAL,
-          unit.health.output(),
-          since == null ? null : since.toString(),
-          unit.enabled);
-    }
-  }
-
-  private void fire(Unit unit) {
-    if (listeners.isEmpty() || closed) {
-      return;
-    }
-    ServiceStatus status = status(unit);
-    try {
-      scheduler.execute(
-          () -> {
-            for (Consumer<ServiceStatus> listener : listeners) {
-              try {
-                listener.accept(status);
-              } catch (RuntimeException e) {
-                log.warn("a service status listener failed", e);
-              }
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      // Closing.
     }
   }
 }

@@ -1,12 +1,11 @@
 package dev.cast.activities.supervisor;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.process.ProcStat;
+import dev.cast.activities.process.ProcessIdentity;
+import dev.cast.activities.process.RunRecord;
 import dev.cast.bundle.ServiceSpec;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,8 +49,7 @@ final class Unit {
   Proc proc;
   RunRecord lastRecord;
   int restarts;
-  Duration nextDelay;
-  final Deque<Instant> recentRestarts = new ArrayDeque<>();
+  final RestartDecider restartDecider;
   Instant upSince;
   String lastExit;
 
@@ -61,16 +59,29 @@ final class Unit {
   ScheduledFuture<?> pendingRestart;
   ScheduledFuture<?> watch;
   ScheduledFuture<?> healthTask;
-  final Health health = new Health();
+  final HealthStatus health = new HealthStatus();
 
-  Unit(String app, String service, AppLayout layout) {
+  Unit(String app, String service, AppLayout layout, RestartDecider restartDecider) {
     this.app = app;
     this.service = service;
     this.layout = layout;
+    this.restartDecider = restartDecider;
   }
 
   static String key(String app, String service) {
     return app + "/" + service;
+  }
+
+  /** Whether the process runs; false for none. */
+  static boolean alive(Proc proc) {
+    if (proc == null) {
+      return false;
+    }
+    // A child is gone from /proc a moment before the JVM's reaper marks its Process exited: a
+    // deliberate start in that moment must not take the dead process for a running one.
+    return proc.process() != null
+        ? proc.process().isAlive() && ProcStat.read(proc.pid()).map(ProcStat::running).orElse(false)
+        : ProcessIdentity.isRunning(proc.pid(), proc.startedAt());
   }
 
   /** Cancels the scheduled restart, process watch and health checks. Call holding the monitor. */

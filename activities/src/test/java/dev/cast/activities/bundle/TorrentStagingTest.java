@@ -511,7 +511,7 @@ class TorrentStagingTest {
     @Override
     public void close() {
       server.stop(0);
-      ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+      ((ExecutorService) server.getExecutor()).shutdownNow();
     }
   }
 }

@@ -4,14 +4,16 @@ import static dev.cast.activities.testing.Failures.applicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cast.activities.host.AppLayout;
-import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.process.RunRecord;
 import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
 import dev.cast.workflows.host.Activation;
 import dev.cast.workflows.host.Endpoint;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -104,9 +106,8 @@ class ActivationTest extends HostTest {
     Activation activation = host.activate("hello", "v1");
 
     Path envFile = host.app("hello").releaseDir("v1").resolve("env.out");
-    Procs.await(() -> Files.exists(envFile), java.time.Duration.ofSeconds(10), "env.out");
-    Procs.await(
-        () -> read(envFile).contains("CAST_HOST="), java.time.Duration.ofSeconds(10), "env");
+    Procs.await(() -> Files.exists(envFile), Duration.ofSeconds(10), "env.out");
+    Procs.await(() -> read(envFile).contains("CAST_HOST="), Duration.ofSeconds(10), "env");
     int http = port(activation, "http");
     int admin = port(activation, "admin-api");
     assertThat(read(envFile).lines())
@@ -210,7 +211,7 @@ class ActivationTest extends HostTest {
   static String read(Path file) {
     try {
       return Files.readString(file);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "";
     }
   }

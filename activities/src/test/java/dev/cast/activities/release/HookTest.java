@@ -3,7 +3,7 @@ package dev.cast.activities.release;
 import static dev.cast.activities.testing.Failures.applicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cast.activities.service.RunRecord;
+import dev.cast.activities.process.RunRecord;
 import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
 import dev.cast.workflows.host.HookRequest;

@@ -7,6 +7,7 @@ import dev.cast.activities.bundle.FetchProgress;
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.testing.TestHost;
 import dev.cast.bundle.BundleInfo;
+import dev.cast.workflows.host.PruneRequest;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
 import io.temporal.failure.ApplicationFailure;
@@ -62,7 +63,7 @@ class StagingTest {
   void usesTheCachedBundleInsteadOfFetching() throws Exception {
     BundleInfo info = host.pack("hello", "v1", ActivationTest.SLEEPER, Map.of());
     stage(info, "v1");
-    host.activities.pruneReleases(new dev.cast.workflows.host.PruneRequest("hello", 0));
+    host.activities.pruneReleases(new PruneRequest("hello", 0));
     assertThat(app.releaseDir("v1")).doesNotExist();
 
     StagedRelease again = stage(info, "v1");

@@ -1,4 +1,4 @@
-package dev.cast.activities.service;
+package dev.cast.activities.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  * {@code ../x} as its version must fail, not escape the data dir. The rules are {@link NameRules},
  * the same the api applies at push.
  */
-public final class Names {
+public final class PathNames {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-  private Names() {}
+  private PathNames() {}
 
   public static String app(String app) {
     return check(NameRules.appProblem(app), app);
@@ -29,7 +29,7 @@ public final class Names {
 
   public static String sha256(String sha256) {
     if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-      throw Failures.permanent(
+      throw ApplicationFailures.permanent(
           DeployFailure.INVALID_REQUEST,
           "\"" + sha256 + "\" is not a valid sha256 (64 lower-case hex digits)");
     }
@@ -38,7 +38,7 @@ public final class Names {
 
   private static String check(Optional<String> problem, String value) {
     if (problem.isPresent()) {
-      throw Failures.permanent(DeployFailure.INVALID_REQUEST, problem.get());
+      throw ApplicationFailures.permanent(DeployFailure.INVALID_REQUEST, problem.get());
     }
     return value;
   }

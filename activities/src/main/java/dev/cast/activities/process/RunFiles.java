@@ -1,4 +1,4 @@
-package dev.cast.activities.service;
+package dev.cast.activities.process;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.cast.activities.service;
+package dev.cast.activities.process;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

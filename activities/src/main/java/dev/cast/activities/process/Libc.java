@@ -1,4 +1,4 @@
-package dev.cast.activities.service;
+package dev.cast.activities.process;
 
 import com.sun.jna.Native;
 import com.sun.jna.Platform;

@@ -1,10 +1,12 @@
-package dev.cast.activities.service;
+package dev.cast.activities.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cast.activities.testing.Procs;
 import dev.cast.bundle.HealthSpec;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +24,7 @@ class HealthCheckerTest {
 
   @AfterEach
   void killEverything() {
-    dev.cast.activities.testing.Procs.killAllUnder(dir);
+    Procs.killAllUnder(dir);
   }
 
   static HealthSpec tcp() {
@@ -77,8 +79,8 @@ class HealthCheckerTest {
         check(command("sh", "-c", "sleep 1000 & echo $! > stray.pid; exit 0"), Map.of());
 
     assertThat(result.passed()).isTrue();
-    long stray = Long.parseLong(java.nio.file.Files.readString(dir.resolve("stray.pid")).strip());
-    assertThat(dev.cast.activities.testing.Procs.alive(stray)).isFalse();
+    long stray = Long.parseLong(Files.readString(dir.resolve("stray.pid")).strip());
+    assertThat(Procs.alive(stray)).isFalse();
   }
 
   @Test
@@ -90,7 +92,7 @@ class HealthCheckerTest {
     assertThat(result.passed()).isFalse();
     assertThat(result.output()).contains("timed out after 1s");
     assertThat(Duration.between(before, Instant.now())).isLessThan(Duration.ofSeconds(10));
-    long pid = Long.parseLong(java.nio.file.Files.readString(dir.resolve("check.pid")).strip());
-    assertThat(dev.cast.activities.testing.Procs.groupMembers(pid)).isEmpty();
+    long pid = Long.parseLong(Files.readString(dir.resolve("check.pid")).strip());
+    assertThat(Procs.groupMembers(pid)).isEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package dev.cast.activities.service;
+package dev.cast.activities.process;
 
 import java.util.HashMap;
 import java.util.List;

@@ -3,12 +3,12 @@ package dev.cast.activities.supervisor;
 import java.time.Instant;
 
 /**
- * A service's health as its continuous checks see it: {@code unknown} before the first check,
- * {@code passing} after a pass, {@code warning} after fewer than {@code failures} consecutive
- * failures, {@code critical} from then on or while the process does not run. Not thread-safe: the
- * owning unit guards it.
+ * A service's health status as its continuous checks see it: {@code unknown} before the first
+ * check, {@code passing} after a pass, {@code warning} after fewer than {@code failures}
+ * consecutive failures, {@code critical} from then on or while the process does not run. Not
+ * thread-safe: the owning unit guards it.
  */
-final class Health {
+final class HealthStatus {
   static final String UNKNOWN = "unknown";
   static final String PASSING = "passing";
   static final String WARNING = "warning";

@@ -1,5 +1,8 @@
-package dev.cast.activities.service;
+package dev.cast.activities.supervisor;
 
+import dev.cast.activities.process.GroupCommand;
+import dev.cast.activities.process.LogTail;
+import dev.cast.bundle.Durations;
 import dev.cast.bundle.HealthSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,7 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** Runs one health check of a service: http (2xx), tcp (connect) or command (exit 0). */
-public final class HealthChecker {
+final class HealthChecker {
   private static final String LOOPBACK = "127.0.0.1";
 
   private final HttpClient http =
@@ -29,7 +32,7 @@ public final class HealthChecker {
    * @param workDir the release dir, where a command check runs
    * @param env the service's environment, for a command check
    */
-  public CheckResult check(
+  CheckResult check(
       HealthSpec spec,
       Map<String, Integer> ports,
       Path workDir,

@@ -77,69 +77,55 @@ public final class DeploymentLauncher {
       String fixedWorkflowId,
       Function<String, WorkflowExecution> starter) {
     synchronized (guards.computeIfAbsent(app, a -> new Object())) {
-      return startAlone(
-          kind, service, app, version, targets, reason, who, fixedWorkflowId, starter);
-    }
-  }
-
-  private DeploymentRow startAlone(
-      String kind,
-      String service,
-      String app,
-      String version,
-      List<String> targets,
-      String reason,
-      String who,
-      String fixedWorkflowId,
-      Function<String, WorkflowExecution> starter) {
-    for (DeploymentRow active : deployments.listActive()) {
-      if (active.app().equals(app) && !status.refresh(active).state().terminal()) {
-        throw busy(app, active.id());
+      for (DeploymentRow active : deployments.listActive()) {
+        if (active.app().equals(app) && !status.refresh(active).state().terminal()) {
+          throw busy(app, active.id());
+        }
       }
-    }
-    String id = newId();
-    String workflowId = fixedWorkflowId != null ? fixedWorkflowId : WorkflowIds.control(app, id);
-    List<HostProgress> pending = new ArrayList<>();
-    for (String host : targets) {
-      pending.add(HostProgress.of(host, HostState.PENDING, "waiting"));
-    }
-    Map<String, String> before = new LinkedHashMap<>();
-    for (HostAppRow row : instances.current(app)) {
-      if (targets.contains(row.host()) && row.version() != null) {
-        before.put(row.host(), row.version());
+      String id = newId();
+      String workflowId = fixedWorkflowId != null ? fixedWorkflowId : WorkflowIds.control(app, id);
+      List<HostProgress> pending = new ArrayList<>();
+      for (String host : targets) {
+        pending.add(HostProgress.of(host, HostState.PENDING, "waiting"));
       }
-    }
-    DeploymentRow row =
-        new DeploymentRow(
-            id,
-            kind,
-            app,
-            version,
-            DeploymentState.PENDING.name(),
-            null,
-            pending,
-            workflowId,
-            null,
-            who,
-            reason,
-            System.currentTimeMillis(),
-            null,
-            service,
-            null,
-            null,
-            before);
-    deployments.insert(row);
-    try {
-      WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
-      deployments.setRunId(id, execution.getRunId());
-      log.info("{} {} of {}@{} to {} started", kind, id, app, version, targets);
-      return deployments.find(id).orElseThrow();
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      deployments.delete(id);
-      throw busy(app, null);
-    } catch (RuntimeException e) {
-      deployments.delete(id);
-      throw e;
+      Map<String, String> before = new LinkedHashMap<>();
+      for (HostAppRow row : instances.current(app)) {
+        if (targets.contains(row.host()) && row.version() != null) {
+          before.put(row.host(), row.version());
+        }
+      }
+      DeploymentRow row =
+          new DeploymentRow(
+              id,
+              kind,
+              app,
+              version,
+              DeploymentState.PENDING.name(),
+              null,
+              pending,
+              workflowId,
+              null,
+              who,
+              reason,
+              System.currentTimeMillis(),
+              null,
+              service,
+              null,
+              null,
+              before);
+      deployments.insert(row);
+      try {
+        WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
+        deployments.setRunId(id, execution.getRunId());
+        log.info("{} {} of {}@{} to {} started", kind, id, app, version, targets);
+        return deployments.find(id).orElseThrow();
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        deployments.delete(id);
+        throw busy(app, null);
+      } catch (RuntimeException e) {
+        deployments.delete(id);
+        throw e;
+      }
     }
   }
 

@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * Several Cast hosts on one machine, for tests and benchmarks that need more than the server's
- * embedded agent: each host is a {@code cast agent} process of its own, with its own name and data
+ * embedded agent (one file of about 750 lines: {@link Host} and {@link Machine} are inner classes
+ * because they share the fleet's network, settings and lock; the network itself is {@link
+ * FleetNetwork}): each host is a {@code cast agent} process of its own, with its own name and data
  * dir, joined to a running api and Temporal.
  *
  * <p><b>Isolated</b> (Linux, root, network namespaces available): each host gets a network

@@ -518,12 +518,19 @@ public final class TorrentPeer implements AutoCloseable {
     }
   }
 
-  /** Live progress, or the last seen once the torrent is gone (removed, or the peer closed). */
+  /**
+   * Live progress, or the last seen once the download is over or the torrent is gone (removed, or
+   * the peer closed). A completed download keeps the progress it completed with: the torrent may be
+   * handed over to seeding at any moment, and the status of a handle that turned invalid between
+   * the check and the read is all zeros.
+   */
   private Progress currentProgress(ActiveDownload active) {
-    if (!closed && active.handle.isValid()) {
+    if (!closed && !active.download.done.isDone() && active.handle.isValid()) {
       try {
-        active.last =
-            progress(active.handle, active.handle.status(true), active.hashFailures.get());
+        TorrentStatus status = active.handle.status(true);
+        if (active.handle.isValid()) {
+          active.last = progress(active.handle, status, active.hashFailures.get());
+        }
       } catch (RuntimeException e) {
         LOG.debug("no status for {}", active.meta, e);
       }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -308,5 +309,14 @@ final class CastServerHarness {
         }
       }
     }
+  }
+
+  /** Each host's state in a deployment view, by host name, in the view's order. */
+  static Map<String, String> hostStates(JsonNode deployment) {
+    Map<String, String> states = new LinkedHashMap<>();
+    for (JsonNode host : deployment.path("hosts")) {
+      states.put(host.path("host").asText(), host.path("state").asText());
+    }
+    return states;
   }
 }

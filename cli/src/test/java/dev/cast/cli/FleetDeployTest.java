@@ -149,7 +149,7 @@ class FleetDeployTest {
 
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("ROLLED_BACK");
     assertThat(done.path("cause").asText()).contains("host fleet-3");
-    Map<String, String> states = hostStates(done);
+    Map<String, String> states = CastServerHarness.hostStates(done);
     assertThat(states).containsEntry("fleet-1", "reverted").containsEntry("fleet-2", "reverted");
     assertThat(states.get("fleet-4")).isIn("staged", "pending");
     assertEveryHostServes(serving);
@@ -171,7 +171,8 @@ class FleetDeployTest {
     assertThat(paused.path("phase").asText()).as(paused.toString()).isEqualTo("paused");
     assertThat(paused.path("batch").asInt()).isEqualTo(2);
     Thread.sleep(2_000);
-    Map<String, String> held = hostStates(CAST.api().get("/v1/deployments/" + id).body());
+    Map<String, String> held =
+        CastServerHarness.hostStates(CAST.api().get("/v1/deployments/" + id).body());
     assertThat(held.get("fleet-3")).isEqualTo("staged");
     assertThat(held.get("fleet-4")).isEqualTo("staged");
 
@@ -201,7 +202,7 @@ class FleetDeployTest {
     JsonNode done = CAST.api().awaitDeployment(id, Duration.ofMinutes(2));
 
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("CANCELLED");
-    assertThat(hostStates(done))
+    assertThat(CastServerHarness.hostStates(done))
         .containsEntry("fleet-1", "reverted")
         .containsEntry("fleet-2", "reverted");
     assertEveryHostServes(serving);
@@ -257,8 +258,9 @@ class FleetDeployTest {
     push(
         "7.0.0", manifest("hooks:\n  pre_activate: {command: [\"sleep\", \"2\"], timeout: 60s}\n"));
     String id = start(Map.of("version", "7.0.0", "strategy", Map.of("maxParallel", 1)));
-    JsonNode activating = awaitView(id, v -> "activating".equals(hostStates(v).get("fleet-2")));
-    assertThat(hostStates(activating)).containsEntry("fleet-2", "activating");
+    JsonNode activating =
+        awaitView(id, v -> "activating".equals(CastServerHarness.hostStates(v).get("fleet-2")));
+    assertThat(CastServerHarness.hostStates(activating)).containsEntry("fleet-2", "activating");
 
     Fleet.Host victim = hosts.get("fleet-2");
     victim.kill9();
@@ -289,7 +291,7 @@ class FleetDeployTest {
             Map.of("version", "8.0.0", "strategy", Map.of("maxParallel", 3, "maxUnavailable", 1)));
 
     assertThat(tolerated.path("state").asText()).as(tolerated.toString()).isEqualTo("SUCCEEDED");
-    assertThat(hostStates(tolerated)).containsEntry("fleet-4", "unreachable");
+    assertThat(CastServerHarness.hostStates(tolerated)).containsEntry("fleet-4", "unreachable");
     assertThat(tolerated.path("cause").asText()).contains("1 host unreachable (fleet-4)");
     Map<String, String> versions = versions();
     for (String host : List.of("fleet-1", "fleet-2", "fleet-3")) {
@@ -343,14 +345,6 @@ class FleetDeployTest {
       view = CAST.api().get("/v1/deployments/" + id).body();
     }
     return view;
-  }
-
-  private static Map<String, String> hostStates(JsonNode view) {
-    Map<String, String> states = new LinkedHashMap<>();
-    for (JsonNode host : view.path("hosts")) {
-      states.put(host.path("host").asText(), host.path("state").asText());
-    }
-    return states;
   }
 
   /** The version each fleet host's instance answers with, asked over HTTP at its own address. */

@@ -87,7 +87,7 @@ class NetworkCutTest {
       JsonNode done = CAST.api().awaitDeployment(id, Duration.ofMinutes(2));
 
       assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
-      assertThat(states(done))
+      assertThat(CastServerHarness.hostStates(done))
           .containsEntry("cut-1", "healthy")
           .containsEntry("cut-2", "unreachable");
       assertThat(done.path("cause").asText()).contains("1 host unreachable (cut-2)");
@@ -108,7 +108,7 @@ class NetworkCutTest {
       assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("ROLLED_BACK");
       assertThat(done.path("cause").asText())
           .contains("1 host unreachable (cut-2)", "more than maxUnavailable 0");
-      assertThat(states(done))
+      assertThat(CastServerHarness.hostStates(done))
           .containsEntry("cut-1", "reverted")
           .containsEntry("cut-2", "unreachable");
       assertThat(versions()).containsEntry("cut-1", "2.0.0");
@@ -134,7 +134,9 @@ class NetworkCutTest {
   private static void cutSecondHostOnceTheFirstSwitches(String id) throws Exception {
     long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (!"activating"
-        .equals(states(CAST.api().get("/v1/deployments/" + id).body()).get("cut-1"))) {
+        .equals(
+            CastServerHarness.hostStates(CAST.api().get("/v1/deployments/" + id).body())
+                .get("cut-1"))) {
       assertThat(System.nanoTime()).as("cut-1 starts switching").isLessThan(end);
       Thread.sleep(20);
     }
@@ -173,14 +175,6 @@ class NetworkCutTest {
     ApiClient.Reply started = CAST.api().postJson("/v1/apps/hello/deployments", body);
     assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
     return started.body().path("id").asText();
-  }
-
-  private static Map<String, String> states(JsonNode deployment) {
-    Map<String, String> states = new HashMap<>();
-    for (JsonNode host : deployment.path("hosts")) {
-      states.put(host.path("host").asText(), host.path("state").asText());
-    }
-    return states;
   }
 
   /** What each host's agent last reported as current. */

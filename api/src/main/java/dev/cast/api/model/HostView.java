@@ -22,30 +22,4 @@ public record HostView(
     String lastSeenAt,
     Map<String, String> labels,
     Long freeDiskBytes,
-    Map<String, Object> facts) {
-
-  /** A view whose {@code freeDiskBytes} is the one in {@code facts}. */
-  public static HostView of(
-      String name,
-      String address,
-      String state,
-      boolean drained,
-      String agentVersion,
-      String registeredAt,
-      String lastSeenAt,
-      Map<String, String> labels,
-      Map<String, Object> facts) {
-    Object free = facts == null ? null : facts.get("freeDiskBytes");
-    return new HostView(
-        name,
-        address,
-        state,
-        drained,
-        agentVersion,
-        registeredAt,
-        lastSeenAt,
-        labels,
-        free instanceof Number n ? n.longValue() : null,
-        facts);
-  }
-}
+    Map<String, Object> facts) {}

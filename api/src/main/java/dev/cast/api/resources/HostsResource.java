@@ -172,8 +172,10 @@ public class HostsResource {
     return Response.noContent().build();
   }
 
+  /** A host as the api shows it; {@code freeDiskBytes} is the one in its agent's facts. */
   private HostView view(HostRow h, long now) {
-    return HostView.of(
+    Object free = h.facts() == null ? null : h.facts().get("freeDiskBytes");
+    return new HostView(
         h.name(),
         h.address(),
         now - h.lastSeenAt() < downAfterMillis ? "up" : "down",
@@ -182,6 +184,7 @@ public class HostsResource {
         Instant.ofEpochMilli(h.registeredAt()).toString(),
         Instant.ofEpochMilli(h.lastSeenAt()).toString(),
         h.labels(),
+        free instanceof Number n ? n.longValue() : null,
         h.facts());
   }
 }

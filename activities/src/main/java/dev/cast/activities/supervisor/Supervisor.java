@@ -33,8 +33,8 @@ import org.jdbi.v3.core.Jdbi;
  * a deliberate operation and leaves the work to its parts: {@link Adoption} at start, {@link
  * Lifecycle} (with its {@link RestartDecider}) for starting, watching, restarting and stopping
  * processes, {@link HealthLoop} for the checks and {@link StatusBoard} for the statuses and their
- * listeners. All timers run on one small scheduled pool ({@link Timers}); nothing spins. It stays
- * a little over 400 lines because every public operation takes the unit lock here, in one place.
+ * listeners. All timers run on one small scheduled pool ({@link Timers}); nothing spins. It stays a
+ * little over 400 lines because every public operation takes the unit lock here, in one place.
  */
 public final class Supervisor implements AutoCloseable {
   private final HostSettings settings;

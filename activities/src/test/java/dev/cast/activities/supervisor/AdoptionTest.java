@@ -46,7 +46,10 @@ class AdoptionTest extends HostTest {
         Services.WAIT,
         "the adopted service restarted by the new agent");
     assertThat(host.status("hello", "web").restarts()).isEqualTo(1);
-    assertThat(sleepers()).hasSize(1);
+    // The new group's leader is the wrapper; it starts the service a moment later.
+    Procs.await(() -> count() == 1, Services.WAIT, "the restarted service process");
+    Services.sleep(300);
+    assertThat(sleepers()).as("exactly one service process, the restarted one").hasSize(1);
   }
 
   @Test
@@ -107,6 +110,14 @@ class AdoptionTest extends HostTest {
   }
 
   /** Processes running {@code sleep 1000} below the test's dir. */
+  private int count() {
+    try {
+      return sleepers().size();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   private List<Long> sleepers() throws IOException {
     Path real = root.toRealPath();
     List<Long> found = new ArrayList<>();

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cast.activities.bundle.BundleFetcher;
+import dev.cast.activities.bundle.BundleSource;
 import dev.cast.activities.bundle.FetchProgress;
 import dev.cast.activities.bundle.HttpBundleFetcher;
 import dev.cast.activities.bundle.TorrentBundleFetcher;
 import dev.cast.testkit.Fleet;
 import dev.cast.testkit.TempDirs;
 import dev.cast.torrent.Metainfo;
+import dev.cast.torrent.Share;
 import dev.cast.torrent.TorrentPeer;
 import dev.cast.torrent.Tracker;
 import io.dropwizard.testing.ConfigOverride;
@@ -184,7 +186,11 @@ class TransmissionInteropTest {
                   agentPeer,
                   work.resolve("agent").resolve("partial"),
                   TIMEOUT)
-              .fetch(bundlePath(), target, progress::add);
+              .fetch(
+                  new BundleSource(bundlePath(), release.path("torrent").asText()),
+                  target,
+                  Share.WHOLE,
+                  progress::add);
         }
 
         assertThat(sha256(target)).isEqualTo(sha256);

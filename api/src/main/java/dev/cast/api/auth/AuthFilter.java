@@ -82,8 +82,11 @@ public final class AuthFilter implements ContainerRequestFilter {
     if (rule.open()) {
       return;
     }
-    String app = app(request);
     boolean bundle = rule.bundle();
+    if (!enabled && !bundle) {
+      return;
+    }
+    String app = app(request);
     if (bundle && (agentCalls(request) || capability(request, app))) {
       return;
     }

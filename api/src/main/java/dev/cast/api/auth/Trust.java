@@ -12,9 +12,13 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +49,7 @@ public record Trust(Tokens tokens, BundleCaps caps) {
               + " every host; turn it on outside a benchmark");
     }
     env.jersey()
-        .register(
-            new AuthFilter(
-                tokens,
-                caps,
-                agentToken,
-                id -> deployments.find(id).map(DeploymentRow::app),
-                enabled));
+        .register(new AuthFilter(tokens, caps, agentToken, appOfDeployment(deployments), enabled));
     AuditDao audit = new AuditDao(jdbi);
     env.jersey().register(new AuditLog(audit, json));
     env.jersey().register(new TokensResource(tokens));
@@ -101,5 +99,23 @@ public record Trust(Tokens tokens, BundleCaps caps) {
         timer.shutdownNow();
       }
     }
+  }
+
+  /**
+   * The app of a deployment, read from the catalog once per deployment: it never changes, and every
+   * request about a deployment needs it before the resource reads the row again.
+   */
+  private static Function<String, Optional<String>> appOfDeployment(DeploymentDao deployments) {
+    Map<String, String> known = new ConcurrentHashMap<>();
+    return id -> {
+      String app = known.get(id);
+      if (app == null) {
+        app = deployments.find(id).map(DeploymentRow::app).orElse(null);
+        if (app != null) {
+          known.put(id, app);
+        }
+      }
+      return Optional.ofNullable(app);
+    };
   }
 }

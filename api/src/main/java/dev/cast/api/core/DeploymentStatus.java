@@ -82,7 +82,8 @@ public final class DeploymentStatus {
       DeploymentProgress live =
           ProgressQueries.progress(
               client.get(), row.workflowId(), row.runId(), TemporalEngine.QUERY_TIMEOUT);
-      if (!live.state().terminal()) {
+      // Written only when a host moved: a read that finds nothing new writes nothing.
+      if (!live.state().terminal() && !live.hosts().equals(row.hosts())) {
         deployments.updateLiveHosts(row.id(), live.hosts());
       }
       return new Picture(live, null, null);

@@ -93,7 +93,11 @@ public final class InstanceDao {
                       + " previous_version = :previous, releases = :releases,"
                       + " updated_at = CASE WHEN host_apps.version IS NOT :version OR"
                       + " host_apps.previous_version IS NOT :previous THEN :now"
-                      + " ELSE host_apps.updated_at END")
+                      + " ELSE host_apps.updated_at END"
+                      // A report that changes nothing (most heartbeats) writes nothing.
+                      + " WHERE host_apps.version IS NOT :version"
+                      + " OR host_apps.previous_version IS NOT :previous"
+                      + " OR host_apps.releases IS NOT :releases")
               .bind("app", app)
               .bind("host", host)
               .bind("version", version)

@@ -9,6 +9,7 @@ import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
 import dev.cast.workflows.host.SwitchRequest;
 import dev.cast.workflows.shared.ActivityProfiles;
+import dev.cast.workflows.shared.CastSearch;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.Failures;
@@ -76,6 +77,7 @@ public final class Rollout {
     this.perHost = perHost == null ? Map.of() : Map.copyOf(perHost);
     this.policy = policy;
     this.progress = new RolloutProgress(deploymentId, hostNames);
+    this.progress.onPhase(CastSearch::phase);
     this.progress.phase("starting");
     this.watchdog = new ProgressWatchdog(policy.progressDeadlineMillis(), progress, () -> finished);
     this.progress.onMark(watchdog::marked);
@@ -236,7 +238,6 @@ public final class Rollout {
     ReleaseRef target = releaseOf(host);
     String previous = staging.previousOf(host);
     boolean switching = !target.version().equals(previous);
-    ReleaseActivities lifecycle = stubs.lifecycle(host);
     if (switching) {
       // Re-activating the current release only makes sure its services run: nothing to undo.
       saga.addCompensation(() -> revert(host, previous));
@@ -251,15 +252,19 @@ public final class Rollout {
           hosts.onHost(
               host,
               () ->
-                  lifecycle.switchRelease(
-                      new SwitchRequest(
-                          deploymentId,
-                          target.app(),
-                          target.version(),
-                          policy.healthyDeadlineMillis(),
-                          runPostActivate)));
+                  stubs
+                      .lifecycle(host, "SwitchRelease")
+                      .switchRelease(
+                          new SwitchRequest(
+                              deploymentId,
+                              target.app(),
+                              target.version(),
+                              policy.healthyDeadlineMillis(),
+                              runPostActivate)));
     } else {
-      activation = LegacyPaths.switchInSteps(this, host, lifecycle, runPostActivate);
+      activation =
+          LegacyPaths.switchInSteps(
+              this, host, stubs.lifecycle(host, "SwitchRelease"), runPostActivate);
     }
     if (switching) {
       saga.addCompensation(() -> catalog.restoreCurrent(target.app(), host, previous));
@@ -292,7 +297,7 @@ public final class Rollout {
                       host,
                       () ->
                           stubs
-                              .lifecycle(host)
+                              .lifecycle(host, "ConfirmHealthy")
                               .awaitHealthy(
                                   new HealthRequest(
                                       release.app(),
@@ -315,7 +320,7 @@ public final class Rollout {
     }
     progress.mark(
         host, HostState.REVERTING, "going back to " + (previous == null ? "nothing" : previous));
-    ReleaseActivities lifecycle = stubs.lifecycle(host);
+    ReleaseActivities lifecycle = stubs.lifecycle(host, "RevertRelease");
     lifecycle.revertRelease(
         new RevertRequest(deploymentId, release.app(), releaseOf(host).version(), previous));
     if (previous != null) {
@@ -344,7 +349,7 @@ public final class Rollout {
 
   void prune(String host, int keep) {
     try {
-      stubs.quick(host).pruneReleases(new PruneRequest(release.app(), keep));
+      stubs.quick(host, "PruneReleases").pruneReleases(new PruneRequest(release.app(), keep));
     } catch (ActivityFailure e) {
       log.warn("pruning on {} failed: {}", host, Failures.describe(e));
     }

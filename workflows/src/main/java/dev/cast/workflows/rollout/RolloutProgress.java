@@ -24,6 +24,7 @@ public final class RolloutProgress {
   private Integer batch;
   private Integer batches;
   private Consumer<HostState> listener = state -> {};
+  private Consumer<String> phaseListener = now -> {};
 
   /** Every host starts pending; the phase is unset until {@link #phase} is called. */
   public RolloutProgress(String deploymentId, List<String> hostNames) {
@@ -97,14 +98,21 @@ public final class RolloutProgress {
     return phase;
   }
 
+  /** Tells {@code onPhase} each phase the run enters (the UI's {@code CastPhase}). */
+  public void onPhase(Consumer<String> onPhase) {
+    phaseListener = onPhase;
+  }
+
   /** What the run is doing now; the batch it is on stays as it was. */
   public void phase(String now) {
     phase = now;
+    phaseListener.accept(now);
   }
 
   /** What the run is doing now, and in which batch of how many. */
   public void phase(String now, Integer batchNumber, Integer batchCount) {
     phase = now;
+    phaseListener.accept(now);
     batch = batchNumber;
     batches = batchCount;
   }

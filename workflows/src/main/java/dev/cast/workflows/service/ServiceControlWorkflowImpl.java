@@ -8,12 +8,14 @@ import dev.cast.workflows.host.ServiceStatus;
 import dev.cast.workflows.rollout.Promises;
 import dev.cast.workflows.rollout.RolloutProgress;
 import dev.cast.workflows.shared.ActivityProfiles;
+import dev.cast.workflows.shared.CastSearch;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.Failures;
 import dev.cast.workflows.shared.HostState;
 import dev.cast.workflows.shared.Limits;
 import dev.cast.workflows.shared.TaskQueues;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
@@ -31,6 +33,7 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
   @Override
   public DeploymentProgress run(ServiceControlRequest request) {
     progress = new RolloutProgress(request.operationId(), request.hosts());
+    progress.onPhase(CastSearch::phase);
     String invalid =
         Limits.outside(
             "healthyDeadline",
@@ -47,6 +50,7 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
     }
     catalog.recordDeployment(progress.snapshot());
     try {
+      progress.phase(request.action() + " " + request.service());
       int size = Math.max(1, request.maxParallel());
       for (int i = 0; i < request.hosts().size(); i += size) {
         List<String> batch = request.hosts().subList(i, Math.min(i + size, request.hosts().size()));
@@ -60,25 +64,28 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
     } catch (ActivityFailure failure) {
       progress.end(DeploymentState.FAILED);
     }
+    progress.phase("done");
     DeploymentProgress result = progress.snapshot();
     catalog.recordDeployment(result);
     return result;
   }
 
   private void onHost(ServiceControlRequest request, String host) {
-    ServiceActivities service = stub(host, request.healthyDeadlineMillis());
+    long deadline = request.healthyDeadlineMillis();
     try {
       progress.mark(host, HostState.WORKING, request.action() + " " + request.service());
       ServiceStatus status =
-          service.controlService(
-              new ServiceCommand(
-                  request.operationId(), request.app(), request.service(), request.action()));
+          stub(host, deadline, "ControlService")
+              .controlService(
+                  new ServiceCommand(
+                      request.operationId(), request.app(), request.service(), request.action()));
       if (request.startsService()) {
         progress.mark(host, HostState.WORKING, "waiting for health checks");
         status =
-            service.awaitServiceHealthy(
-                new ServiceHealthRequest(
-                    request.app(), request.service(), request.healthyDeadlineMillis()));
+            stub(host, deadline, "AwaitServiceHealthy")
+                .awaitServiceHealthy(
+                    new ServiceHealthRequest(
+                        request.app(), request.service(), request.healthyDeadlineMillis()));
       }
       // The host ends in its service's own state (running, stopped …), not a rollout state.
       progress.markReported(host, status.state(), describe(status));
@@ -94,10 +101,13 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
         : status.state() + " as pid " + status.pid() + ", health " + status.health();
   }
 
-  private ServiceActivities stub(String host, long deadlineMillis) {
+  private ServiceActivities stub(String host, long deadlineMillis, String step) {
     return Workflow.newActivityStub(
         ServiceActivities.class,
-        ActivityProfiles.serviceLifecycle(TaskQueues.host(host), deadlineMillis));
+        ActivityOptions.newBuilder(
+                ActivityProfiles.serviceLifecycle(TaskQueues.host(host), deadlineMillis))
+            .setSummary(step + " " + host)
+            .build());
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.cast.api.db.HostAppRow;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.ReleaseRow;
 import dev.cast.api.errors.ApiException;
+import dev.cast.workflows.shared.CastSearch;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.HostProgress;
@@ -17,6 +18,8 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributes;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +50,7 @@ public final class DeploymentLauncher {
   private final InstanceDao instances;
   private final DeploymentStatus status;
   private final ReleaseUrls urls;
+  private final Supplier<Set<String>> searchable;
   private final Map<String, Object> guards = new ConcurrentHashMap<>();
 
   public DeploymentLauncher(
@@ -54,28 +59,83 @@ public final class DeploymentLauncher {
       InstanceDao instances,
       DeploymentStatus status,
       ReleaseUrls urls) {
+    this(client, deployments, instances, status, urls, Set::of);
+  }
+
+  /**
+   * @param searchable the search attributes the Temporal server has registered: a workflow is
+   *     started with those of {@link CastSearch} it has, and none it lacks
+   */
+  public DeploymentLauncher(
+      Supplier<WorkflowClient> client,
+      DeploymentDao deployments,
+      InstanceDao instances,
+      DeploymentStatus status,
+      ReleaseUrls urls,
+      Supplier<Set<String>> searchable) {
     this.client = client;
     this.deployments = deployments;
     this.instances = instances;
     this.status = status;
     this.urls = urls;
+    this.searchable = searchable;
   }
 
   /**
-   * Records the deployment, then starts its workflow ({@code starter} gets the new deployment's
-   * id). Serialized per app, so that a deploy and a rollback of the same app cannot both pass the
-   * "nothing running" check, while other apps start at the same time.
+   * What a deployment's workflow is started with: its Cast id, and the options that make it
+   * findable and readable in the Temporal UI (search attributes, memo, summary and details).
    */
-  public DeploymentRow start(
+  public final class Launch {
+    private final String id;
+    private final String workflowId;
+    private final WorkflowOptions options;
+
+    private Launch(String id, String workflowId, WorkflowOptions options) {
+      this.id = id;
+      this.workflowId = workflowId;
+      this.options = options;
+    }
+
+    /** The deployment's id ({@code d-…}). */
+    public String id() {
+      return id;
+    }
+
+    public String workflowId() {
+      return workflowId;
+    }
+
+    /** A stub of the workflow to start, on the control queue, with every option above. */
+    public <T> T stub(Class<T> type) {
+      return client.get().newWorkflowStub(type, options);
+    }
+  }
+
+  /** What a deployment is about, for the memo and the Temporal UI's summary of its workflow. */
+  public record About(
       String kind,
       String service,
       String app,
       String version,
-      List<String> targets,
+      List<String> hosts,
+      Object strategy,
       String reason,
-      String who,
-      String fixedWorkflowId,
-      Function<String, WorkflowExecution> starter) {
+      String who) {}
+
+  /**
+   * Records the deployment, then starts its workflow ({@code starter} gets the new deployment's id
+   * and a stub to start). Serialized per app, so that a deploy and a rollback of the same app
+   * cannot both pass the "nothing running" check, while other apps start at the same time.
+   */
+  public DeploymentRow start(
+      About about, String fixedWorkflowId, Function<Launch, WorkflowExecution> starter) {
+    String kind = about.kind();
+    String service = about.service();
+    String app = about.app();
+    String version = about.version();
+    List<String> targets = about.hosts();
+    String reason = about.reason();
+    String who = about.who();
     synchronized (guards.computeIfAbsent(app, a -> new Object())) {
       for (DeploymentRow active : deployments.listActive()) {
         if (active.app().equals(app) && !status.refresh(active).state().terminal()) {
@@ -115,7 +175,8 @@ public final class DeploymentLauncher {
               before);
       deployments.insert(row);
       try {
-        WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(id));
+        Launch launch = new Launch(id, workflowId, options(id, workflowId, about));
+        WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(launch));
         deployments.setRunId(id, execution.getRunId());
         log.info("{} {} of {}@{} to {} started", kind, id, app, version, targets);
         return deployments.find(id).orElseThrow();
@@ -165,18 +226,53 @@ public final class DeploymentLauncher {
         runningId);
   }
 
-  /** A stub of a workflow to start on the control queue. */
-  public <T> T newStub(Class<T> type, String workflowId) {
-    return client
-        .get()
-        .newWorkflowStub(
-            type,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId)
-                .setTaskQueue(TaskQueues.CONTROL)
-                // A safety net only; workflows get no retry policy.
-                .setWorkflowExecutionTimeout(Duration.ofDays(1))
-                .build());
+  /** The options a deployment's workflow starts with. */
+  private WorkflowOptions options(String id, String workflowId, About about) {
+    Map<String, Object> memo = new LinkedHashMap<>();
+    memo.put("deployment", id);
+    memo.put("kind", about.kind());
+    memo.put("app", about.app());
+    putIfSet(memo, "service", about.service());
+    memo.put("version", about.version());
+    memo.put("hosts", about.hosts());
+    putIfSet(memo, "strategy", about.strategy());
+    putIfSet(memo, "reason", about.reason());
+    putIfSet(memo, "requestedBy", about.who());
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(TaskQueues.CONTROL)
+        // A safety net only; workflows get no retry policy.
+        .setWorkflowExecutionTimeout(Duration.ofDays(1))
+        .setTypedSearchAttributes(searchAttributes(id, about))
+        .setMemo(memo)
+        .setStaticSummary(WorkflowSummaries.summary(id, about))
+        .setStaticDetails(WorkflowSummaries.details(id, about))
+        .build();
+  }
+
+  private SearchAttributes searchAttributes(String id, About about) {
+    Set<String> known = searchable.get();
+    SearchAttributes.Builder attributes = SearchAttributes.newBuilder();
+    Map<SearchAttributeKey<String>, String> values = new LinkedHashMap<>();
+    values.put(CastSearch.APP, about.app());
+    values.put(CastSearch.VERSION, about.version());
+    values.put(CastSearch.KIND, about.kind());
+    values.put(CastSearch.DEPLOYMENT, id);
+    values.put(CastSearch.REQUESTED_BY, about.who());
+    values.put(CastSearch.PHASE, "starting");
+    values.forEach(
+        (key, value) -> {
+          if (value != null && known.contains(key.getName())) {
+            attributes.set(key, value);
+          }
+        });
+    return attributes.build();
+  }
+
+  private static void putIfSet(Map<String, Object> memo, String key, Object value) {
+    if (value != null) {
+      memo.put(key, value);
+    }
   }
 
   /**

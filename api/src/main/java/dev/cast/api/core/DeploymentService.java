@@ -113,20 +113,15 @@ public final class DeploymentService {
         Strategies.parse(body.strategy(), hosts.size(), healthy, defaultProgressDeadline);
     long deadline = healthy.toMillis();
     return launcher.start(
-        "deploy",
-        null,
-        app,
-        release.version(),
-        hosts,
-        body.reason(),
-        who,
+        new DeploymentLauncher.About(
+            "deploy", null, app, release.version(), hosts, strategy, body.reason(), who),
         WorkflowIds.deploy(app),
-        id -> {
-          DeployWorkflow stub = launcher.newStub(DeployWorkflow.class, WorkflowIds.deploy(app));
+        launch -> {
+          DeployWorkflow stub = launch.stub(DeployWorkflow.class);
           return WorkflowClient.start(
               stub::run,
               new DeployRequest(
-                  id,
+                  launch.id(),
                   launcher.ref(release),
                   hosts,
                   deadline,
@@ -172,21 +167,22 @@ public final class DeploymentService {
     List<String> hosts = List.copyOf(versionOf.keySet());
     String versions = String.join(", ", counts.keySet());
     return launcher.start(
-        "rollback",
-        null,
-        app,
-        versions,
-        hosts,
-        request.reason(),
-        who,
+        new DeploymentLauncher.About(
+            "rollback",
+            null,
+            app,
+            versions,
+            hosts,
+            maxParallel == 0 ? null : Map.of("maxParallel", maxParallel),
+            request.reason(),
+            who),
         WorkflowIds.rollback(app),
-        id -> {
-          RollbackWorkflow stub =
-              launcher.newStub(RollbackWorkflow.class, WorkflowIds.rollback(app));
+        launch -> {
+          RollbackWorkflow stub = launch.stub(RollbackWorkflow.class);
           return WorkflowClient.start(
               stub::run,
               new RollbackRequest(
-                  id,
+                  launch.id(),
                   launcher.ref(release),
                   hosts,
                   deadline,
@@ -337,20 +333,22 @@ public final class DeploymentService {
             : RequestChecks.count("maxParallel", request.maxParallel(), 1, Limits.MAX_HOSTS);
     long deadline = deadline(request.healthyDeadline()).toMillis();
     return launcher.start(
-        action,
-        service,
-        app,
-        release.version(),
-        hosts,
-        request.reason(),
-        who,
+        new DeploymentLauncher.About(
+            action,
+            service,
+            app,
+            release.version(),
+            hosts,
+            Map.of("maxParallel", maxParallel),
+            request.reason(),
+            who),
         null,
-        id -> {
-          String workflowId = WorkflowIds.control(app, id);
-          ServiceControlWorkflow stub = launcher.newStub(ServiceControlWorkflow.class, workflowId);
+        launch -> {
+          ServiceControlWorkflow stub = launch.stub(ServiceControlWorkflow.class);
           return WorkflowClient.start(
               stub::run,
-              new ServiceControlRequest(id, app, service, action, hosts, maxParallel, deadline));
+              new ServiceControlRequest(
+                  launch.id(), app, service, action, hosts, maxParallel, deadline));
         });
   }
 

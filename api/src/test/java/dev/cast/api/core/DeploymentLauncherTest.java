@@ -60,7 +60,10 @@ class DeploymentLauncherTest {
     return CompletableFuture.supplyAsync(
         () ->
             launcher.start(
-                "deploy", null, app, "1.0.0", List.of("h-1"), null, "test", null, starter));
+                new DeploymentLauncher.About(
+                    "deploy", null, app, "1.0.0", List.of("h-1"), null, null, "test"),
+                null,
+                launch -> starter.apply(launch.id())));
   }
 
   /** A starter that waits for {@code release} and reports when it was entered. */

@@ -122,7 +122,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     InstanceDao instanceDao = new InstanceDao(jdbi);
     ServiceStatusDao statusDao = new ServiceStatusDao(jdbi);
 
-    TemporalEngine temporal = new TemporalEngine(config.getTemporal());
+    TemporalEngine temporal =
+        new TemporalEngine(config.getTemporal(), Path.of(config.getDataDir()));
     env.lifecycle().manage(temporal);
     CatalogActivitiesImpl catalog = new CatalogActivitiesImpl(deploymentDao, instanceDao);
     env.lifecycle()
@@ -150,7 +151,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             (int) Math.min(Integer.MAX_VALUE, config.getBundles().getUploadRate().toBytes()));
     distribution.listenOn(ExposureWarnings.restBindHost(config));
     env.lifecycle().manage(distribution);
-    DeploymentStatus status = new DeploymentStatus(temporal::client, deploymentDao);
+    DeploymentStatus status =
+        new DeploymentStatus(temporal::client, deploymentDao, temporal::workflowUrl);
     DeploymentService deployments =
         new DeploymentService(
             temporal::client,
@@ -158,7 +160,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             deploymentDao,
             instanceDao,
             new Targets(hostDao, instanceDao, statusDao),
-            new DeploymentLauncher(temporal::client, deploymentDao, instanceDao, status, urls),
+            new DeploymentLauncher(
+                temporal::client, deploymentDao, instanceDao, status, urls, temporal::searchable),
             status,
             config.getDeploy());
 

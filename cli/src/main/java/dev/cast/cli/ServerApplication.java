@@ -71,7 +71,7 @@ public class ServerApplication extends CastApplication<ServerConfiguration> {
           settings.setApi(scheme(config) + "://127.0.0.1:" + apiPort);
         }
         if (settings.getTemporal() == null) {
-          settings.setTemporal(runtime.temporal().target());
+          settings.useTemporal(runtime.temporal().connection());
         }
         if (settings.getToken() == null) {
           settings.setToken(runtime.agentToken());

@@ -7,7 +7,6 @@ import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
@@ -79,9 +78,7 @@ public final class Agent implements AutoCloseable {
             settings.dataDir().resolve("host-token"));
     host.supervisor().addListener(status -> registration.changed());
     host.releaseActivities().reportServicesWith(registration::reportNow);
-    stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(config.getTemporal()).build());
+    stubs = config.temporalConnection().workflowStubs();
     WorkflowClient client =
         WorkflowClient.newInstance(
             stubs, WorkflowClientOptions.newBuilder().setNamespace(config.getNamespace()).build());
@@ -93,7 +90,7 @@ public final class Agent implements AutoCloseable {
         "agent {} polling {} on Temporal {}, data in {}, logs at {}",
         config.getName(),
         TaskQueues.host(config.getName()),
-        config.getTemporal(),
+        config.temporalConnection(),
         settings.dataDir(),
         logs.url());
     registration.start(config.getHeartbeatSeconds());

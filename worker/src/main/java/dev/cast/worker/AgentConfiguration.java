@@ -2,6 +2,7 @@ package dev.cast.worker;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cast.workflows.connect.TemporalConnection;
 import io.dropwizard.util.DataSize;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -34,6 +35,12 @@ public class AgentConfiguration {
   private String temporal = "127.0.0.1:7233";
 
   @NotEmpty private String namespace = "default";
+
+  /** Mutual TLS to a Temporal cluster (as the api's {@code temporal.tls}); null for plain gRPC. */
+  private TemporalConnection.Tls temporalTls;
+
+  /** An API key for the Temporal cluster (as the api's {@code temporal.apiKey}); null for none. */
+  private String temporalApiKey;
 
   @Valid @NotNull private PortRange ports = new PortRange();
 
@@ -187,6 +194,40 @@ public class AgentConfiguration {
   @JsonProperty
   public void setTemporal(String temporal) {
     this.temporal = temporal;
+  }
+
+  @JsonProperty
+  public TemporalConnection.Tls getTemporalTls() {
+    return temporalTls;
+  }
+
+  @JsonProperty
+  public void setTemporalTls(TemporalConnection.Tls temporalTls) {
+    this.temporalTls = temporalTls;
+  }
+
+  @JsonProperty
+  public String getTemporalApiKey() {
+    return temporalApiKey;
+  }
+
+  @JsonProperty
+  public void setTemporalApiKey(String temporalApiKey) {
+    this.temporalApiKey =
+        temporalApiKey == null || temporalApiKey.isBlank() ? null : temporalApiKey;
+  }
+
+  /** How this agent reaches Temporal. */
+  public TemporalConnection temporalConnection() {
+    return new TemporalConnection(temporal, namespace, temporalTls, temporalApiKey);
+  }
+
+  /** Connects as {@code connection} says (the embedded agent takes the api's). */
+  public void useTemporal(TemporalConnection connection) {
+    this.temporal = connection.target();
+    this.namespace = connection.namespace();
+    this.temporalTls = connection.tls();
+    this.temporalApiKey = connection.apiKey();
   }
 
   @JsonProperty

@@ -1,16 +1,21 @@
 package dev.cast.api.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cast.workflows.connect.TemporalConnection;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 
 /**
  * {@code temporal:} — where workflows run. {@code target: embedded} starts Temporal's in-process
- * Java test server on {@code embeddedPort}; {@code host:port} uses that Temporal cluster.
+ * Java test server on {@code embeddedPort} (workflows in memory); {@code dev} starts the {@code
+ * temporal} CLI's dev server as a child process (SQLite persistence in the data dir, the Web UI on
+ * {@code uiPort}); {@code host:port} uses that Temporal cluster, with {@code tls} and {@code
+ * apiKey} as it needs.
  */
 public class TemporalSettings {
   public static final String EMBEDDED = "embedded";
+  public static final String DEV = "dev";
 
   @NotEmpty private String target = EMBEDDED;
 
@@ -25,6 +30,26 @@ public class TemporalSettings {
   @NotEmpty private String bindHost = "127.0.0.1";
 
   @NotEmpty private String namespace = "default";
+
+  /** With {@code target: dev}: the Web UI's port (0: any free one). */
+  @Min(0)
+  @Max(65535)
+  private int uiPort = 8233;
+
+  /** With {@code target: dev}: the {@code temporal} CLI to run (found on the PATH by default). */
+  @NotEmpty private String devBinary = "temporal";
+
+  /**
+   * The Temporal UI's base URL for a cluster (e.g. {@code https://temporal.example.com}), for the
+   * links Cast shows; with {@code dev} Cast knows it. Empty: no links.
+   */
+  private String uiUrl;
+
+  /** Mutual TLS to a cluster; null for plain gRPC. */
+  private TemporalConnection.Tls tls;
+
+  /** An API key sent with every call (Temporal Cloud); null for none. */
+  private String apiKey;
 
   /**
    * Sticky workflow execution: the worker keeps running workflows in memory and replays only new
@@ -84,6 +109,73 @@ public class TemporalSettings {
   @JsonProperty
   public void setStickyExecution(Boolean stickyExecution) {
     this.stickyExecution = stickyExecution;
+  }
+
+  @JsonProperty
+  public int getUiPort() {
+    return uiPort;
+  }
+
+  @JsonProperty
+  public void setUiPort(int uiPort) {
+    this.uiPort = uiPort;
+  }
+
+  @JsonProperty
+  public String getDevBinary() {
+    return devBinary;
+  }
+
+  @JsonProperty
+  public void setDevBinary(String devBinary) {
+    this.devBinary = devBinary;
+  }
+
+  @JsonProperty
+  public String getUiUrl() {
+    return uiUrl;
+  }
+
+  @JsonProperty
+  public void setUiUrl(String uiUrl) {
+    this.uiUrl = uiUrl == null || uiUrl.isBlank() ? null : uiUrl;
+  }
+
+  @JsonProperty
+  public TemporalConnection.Tls getTls() {
+    return tls;
+  }
+
+  @JsonProperty
+  public void setTls(TemporalConnection.Tls tls) {
+    this.tls = tls;
+  }
+
+  @JsonProperty
+  public String getApiKey() {
+    return apiKey;
+  }
+
+  @JsonProperty
+  public void setApiKey(String apiKey) {
+    this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
+  }
+
+  /** How to reach a cluster named in {@code target} (the embedded and dev servers get theirs). */
+  public TemporalConnection connection(String at) {
+    return new TemporalConnection(at, namespace, tls, apiKey);
+  }
+
+  /**
+   * Cast runs the Temporal server itself: in-process ({@code embedded}) or as a child ({@code
+   * dev}).
+   */
+  public boolean local() {
+    return embedded() || dev();
+  }
+
+  public boolean dev() {
+    return DEV.equals(target);
   }
 
   public boolean embedded() {

@@ -14,6 +14,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +30,22 @@ public final class DeploymentStatus {
 
   private final Supplier<WorkflowClient> client;
   private final DeploymentDao deployments;
+  private final BinaryOperator<String> workflowUrl;
 
   public DeploymentStatus(Supplier<WorkflowClient> client, DeploymentDao deployments) {
+    this(client, deployments, (workflowId, runId) -> null);
+  }
+
+  /**
+   * @param workflowUrl the Temporal UI page of a workflow id and run id, or null without a UI
+   */
+  public DeploymentStatus(
+      Supplier<WorkflowClient> client,
+      DeploymentDao deployments,
+      BinaryOperator<String> workflowUrl) {
     this.client = client;
     this.deployments = deployments;
+    this.workflowUrl = workflowUrl;
   }
 
   /** A deployment as it stands now (404 DEPLOYMENT_NOT_FOUND). */
@@ -195,6 +208,7 @@ public final class DeploymentStatus {
         row.endedAt() == null ? null : Instant.ofEpochMilli(row.endedAt()).toString(),
         row.workflowId(),
         row.runId(),
+        workflowUrl.apply(row.workflowId(), row.runId()),
         liveView);
   }
 }

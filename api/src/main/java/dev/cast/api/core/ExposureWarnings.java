@@ -46,9 +46,11 @@ public final class ExposureWarnings {
       rest(simple.getConnector(), warnings);
     }
     TemporalSettings temporal = config.getTemporal();
-    if (temporal.embedded() && !loopback(temporal.getBindHost())) {
+    if (temporal.local() && !loopback(temporal.getBindHost())) {
       warnings.add(
-          "the embedded Temporal server listens on "
+          "the "
+              + (temporal.dev() ? "dev" : "embedded")
+              + " Temporal server (and with dev its Web UI) listens on "
               + where(temporal.getBindHost(), temporal.getEmbeddedPort())
               + " without authentication or TLS: anyone who reaches it can start workflows and"
               + " run activities (deploy and run programs) on every host. Keep temporal.bindHost"

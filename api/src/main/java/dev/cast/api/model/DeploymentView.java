@@ -9,6 +9,8 @@ import java.util.List;
  * @param phase what a running rollout is doing (staging, canary, awaiting promote, paused, rolling
  *     out, reverting); null once it is over
  * @param batch the batch in progress, from 1, of {@code batches}
+ * @param temporalUi the workflow's page in the Temporal Web UI; null when Cast knows no UI (the
+ *     embedded server has none)
  * @param liveView null when the state is the workflow's live answer (or final); otherwise why the
  *     workflow could not answer, and that the catalog's record is shown instead
  */
@@ -30,4 +32,5 @@ public record DeploymentView(
     String endedAt,
     String workflowId,
     String runId,
+    String temporalUi,
     String liveView) {}

@@ -17,6 +17,7 @@ final class ServerProcess implements AutoCloseable {
   final Path dataDir;
   final int port;
   private final Path config;
+  private final boolean embeddedAgent;
   private Process process;
 
   ServerProcess() throws IOException {
@@ -27,6 +28,17 @@ final class ServerProcess implements AutoCloseable {
    * @param bundlesYaml the {@code bundles:} section, e.g. {@code bundles: {maxSize: 64MiB}}
    */
   ServerProcess(String bundlesYaml) throws IOException {
+    this(bundlesYaml, "temporal: {target: embedded, embeddedPort: 0}", true);
+  }
+
+  /**
+   * @param temporalYaml the {@code temporal:} section, e.g. {@code temporal: {target: dev,
+   *     embeddedPort: 0, uiPort: 0}}
+   * @param embeddedAgent whether the server runs its own host agent ({@code local}); without, the
+   *     hosts are agents of their own (a {@code Fleet})
+   */
+  ServerProcess(String bundlesYaml, String temporalYaml, boolean embeddedAgent) throws IOException {
+    this.embeddedAgent = embeddedAgent;
     dataDir = TempDirs.create("cast-crash-");
     port = freePort();
     config = dataDir.resolve("config.yml");
@@ -35,11 +47,11 @@ final class ServerProcess implements AutoCloseable {
         String.join(
             "\n",
             "dataDir: " + dataDir,
-            "temporal: {target: embedded, embeddedPort: 0}",
+            temporalYaml,
             bundlesYaml,
             "deploy: {healthyDeadline: 60s}",
             "agent:",
-            "  enabled: true",
+            "  enabled: " + embeddedAgent,
             "  name: local",
             "  dataDir: " + dataDir.resolve("agent"),
             "  address: 127.0.0.1",
@@ -63,7 +75,7 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Starts the server and waits until its embedded agent has registered. */
+  /** Starts the server and waits until it answers (and its embedded agent, if any, registered). */
   void start() throws Exception {
     process =
         new ProcessBuilder(
@@ -83,7 +95,8 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("cast server died: " + Files.readString(log()));
       }
       try {
-        if (api().get("/v1/hosts").body().size() > 0) {
+        ApiClient.Reply hosts = api().get("/v1/hosts");
+        if (hosts.status() == 200 && (!embeddedAgent || hosts.body().size() > 0)) {
           return;
         }
       } catch (IOException | UncheckedIOException notYet) {
@@ -94,6 +107,17 @@ final class ServerProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
+  }
+
+  /** Stops the server as an operator would (SIGTERM: shutdown hooks run), and waits for it. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+
+  /** The server's pid, while it runs. */
+  long pid() {
+    return process.pid();
   }
 
   /** {@code kill -9} of the server: no shutdown hook, no last word. */

@@ -148,9 +148,42 @@ class NetworkCutTest {
     long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (!"up".equals(CAST.api().get("/v1/hosts/" + host.name()).body().path("state").asText())
         || fetchHost(host) == null) {
-      assertThat(System.nanoTime()).as(host.name() + " is back").isLessThan(end);
+      if (System.nanoTime() > end) {
+        throw new AssertionError(
+            host.name()
+                + " is not back: host "
+                + CAST.api().get("/v1/hosts/" + host.name()).body()
+                + ", instances "
+                + CAST.api().get("/v1/apps/hello/instances").body()
+                + ", fetch "
+                + fetchHost(host)
+                + "\nagent log:\n"
+                + tail(host.log(), 80)
+                + "\nservice logs:\n"
+                + serviceLogs(host));
+      }
       Thread.sleep(200);
     }
+  }
+
+  private static String tail(String text, int lines) {
+    String[] all = text.split("\n");
+    return String.join(
+        "\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
+  }
+
+  private static String serviceLogs(Fleet.Host host) throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (var files = Files.walk(host.dataDir().resolve("apps"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+        out.append("== ")
+            .append(file)
+            .append('\n')
+            .append(tail(Files.readString(file), 30))
+            .append('\n');
+      }
+    }
+    return out.toString();
   }
 
   private static String fetchHost(Fleet.Host host) throws Exception {

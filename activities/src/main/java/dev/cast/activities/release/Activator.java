@@ -9,6 +9,7 @@ import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.bundle.Manifest;
 import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
+import io.temporal.client.ActivityCompletionException;
 import java.io.IOException;
 
 /**
@@ -46,10 +47,45 @@ final class Activator {
       // When current already points here an earlier attempt ran the hook and switched.
       hooks.run(app, version, manifest, HookRunner.PRE_ACTIVATE, heartbeat);
     }
-    supervisor.stopApp(app.app(), null, heartbeat);
+    // Once the old services stop, the switch goes through or the old release comes back: a
+    // workflow that gave up on this host (it was cut off, its heartbeats answer "no such
+    // activity") must not leave it with nothing running.
+    TolerantTick stopping = new TolerantTick(heartbeat);
+    supervisor.stopApp(app.app(), null, stopping);
+    if (stopping.abandoned != null) {
+      if (current != null && !version.equals(current)) {
+        supervisor.ensureRunning(app.app(), current, ReleaseManifests.load(app, current));
+      }
+      throw stopping.abandoned;
+    }
     switchLinks(app, current, version);
     supervisor.ensureRunning(app.app(), version, manifest);
     return activation(app, manifest);
+  }
+
+  /**
+   * Heartbeats while the old services stop, keeping (not throwing) the first sign that the activity
+   * is gone: cancelled, timed out, or its workflow closed.
+   */
+  private static final class TolerantTick implements Runnable {
+    private final Heartbeat heartbeat;
+    private ActivityCompletionException abandoned;
+
+    TolerantTick(Heartbeat heartbeat) {
+      this.heartbeat = heartbeat;
+    }
+
+    @Override
+    public void run() {
+      if (abandoned != null) {
+        return;
+      }
+      try {
+        heartbeat.run();
+      } catch (ActivityCompletionException e) {
+        abandoned = e;
+      }
+    }
   }
 
   private static void switchLinks(AppLayout app, String current, String version)

@@ -2,13 +2,18 @@ package dev.cast.activities.release;
 
 import static dev.cast.activities.testing.Failures.applicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.process.RunRecord;
 import dev.cast.activities.testing.HostTest;
 import dev.cast.activities.testing.Procs;
+import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
 import dev.cast.workflows.host.Endpoint;
+import dev.cast.workflows.host.ReleaseActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +59,60 @@ class ActivationTest extends HostTest {
           .as("no temporary links left behind")
           .noneMatch(n -> n.endsWith(".tmp"));
     }
+  }
+
+  /** Stops only at the end of its grace: time for the workflow to give up on the switch. */
+  static final String SLOW_TO_STOP =
+      """
+      name: hello
+      version: "0"
+      services:
+        web:
+          command: ["sh", "-c", "trap '' TERM; while true; do sleep 0.1; done"]
+          ports: [http]
+          stop: {grace: 2s}
+      """;
+
+  @Test
+  void aSwitchItsWorkflowGivesUpOnWhileTheOldReleaseStopsBringsTheOldReleaseBack()
+      throws Exception {
+    host.deploy("hello", "v1", SLOW_TO_STOP);
+    long oldPid = host.runRecord("hello", "web").pid();
+    host.stage("hello", "v2", SLOW_TO_STOP);
+
+    // The workflow cancels the activity (or closes: its heartbeats then answer "no such
+    // activity") while the old service takes its grace to stop.
+    Thread cancel =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(500);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              host.env.requestCancelActivity();
+            });
+    cancel.start();
+    // Heartbeats reach the server (and learn of the cancel) as often as a real switch's do.
+    ReleaseActivities switching =
+        host.env.newActivityStub(
+            ReleaseActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setHeartbeatTimeout(Duration.ofSeconds(1))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+    Throwable thrown =
+        catchThrowable(() -> switching.activateRelease(new ActivateRequest("d-v2", "hello", "v2")));
+    cancel.join();
+
+    assertThat(thrown).as("the switch was abandoned").isNotNull();
+    AppLayout app = host.app("hello");
+    assertThat(Files.readSymbolicLink(app.current())).isEqualTo(Path.of("releases", "v1"));
+    RunRecord now = host.runRecord("hello", "web");
+    assertThat(now.version()).as("the old release serves again").isEqualTo("v1");
+    assertThat(now.pid()).isNotEqualTo(oldPid);
+    assertThat(Procs.alive(now.pid())).isTrue();
   }
 
   @Test

@@ -63,6 +63,9 @@ public final class ControlWorker implements Managed {
     }
   }
 
+  /** How long a workflow thread may run without yielding before Temporal calls it a deadlock. */
+  static final Duration DEADLOCK_DETECTION = Duration.ofSeconds(10);
+
   public static WorkerFactoryOptions factoryOptions(boolean sticky) {
     return WorkerFactoryOptions.newBuilder().build();
   }
@@ -74,7 +77,13 @@ public final class ControlWorker implements Managed {
    * own).
    */
   public static WorkerOptions workerOptions(boolean sticky) {
-    WorkerOptions.Builder builder = WorkerOptions.newBuilder();
+    WorkerOptions.Builder builder =
+        WorkerOptions.newBuilder()
+            // The first replay after a restart loads every workflow class: on a busy machine that
+            // alone took more than the default 1 s, which Temporal reports as a potential deadlock
+            // (and retries the task). Cast's workflow code never blocks, so a wider margin costs
+            // nothing.
+            .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis());
     if (!sticky) {
       builder.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }

@@ -61,7 +61,7 @@ final class ServerProcess implements AutoCloseable {
             "  applicationConnectors: [{type: http, port: " + port + ", bindHost: 127.0.0.1}]",
             "  adminConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]",
             "  requestLog: {appenders: []}",
-            "logging: {level: WARN, loggers: {dev.cast: INFO}}",
+            "logging: {level: WARN, loggers: {dev.cast: INFO, io.temporal.internal.worker.BasePoller: ERROR}}",
             ""));
   }
 

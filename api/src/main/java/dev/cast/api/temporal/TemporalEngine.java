@@ -6,6 +6,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.OperatorServiceStubs;
@@ -19,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,8 @@ public final class TemporalEngine implements Managed {
   private TemporalConnection connection;
   private String uiUrl;
   private volatile Set<String> searchable = Set.of();
+  private ScheduledExecutorService watch;
+  private volatile boolean reachable = true;
 
   /**
    * How long the api waits for a workflow's answer to its progress query: it answers in
@@ -130,6 +135,44 @@ public final class TemporalEngine implements Managed {
     } finally {
       operator.shutdownNow();
     }
+    if (!settings.embedded()) {
+      watch = Executors.newSingleThreadScheduledExecutor(TemporalEngine::watchThread);
+      watch.scheduleWithFixedDelay(this::check, 5, 5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Thread watchThread(Runnable task) {
+    Thread thread = new Thread(task, "cast-temporal-watch");
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  /**
+   * One line when Temporal stops answering and one when it is back, where the SDK's pollers would
+   * each log a stack trace per retry (config.yml quiets them).
+   */
+  private void check() {
+    try {
+      stubs
+          .blockingStub()
+          .withDeadlineAfter(3, TimeUnit.SECONDS)
+          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+      if (!reachable) {
+        reachable = true;
+        log.info("Temporal at {} answers again; deployments go on", target);
+      }
+    } catch (StatusRuntimeException e) {
+      if (reachable) {
+        reachable = false;
+        log.warn(
+            "Temporal at {} does not answer ({}); running deployments wait for it and go on when"
+                + " it is back",
+            target,
+            e.getStatus().getCode());
+      }
+    } catch (RuntimeException e) {
+      log.warn("checking Temporal at {} failed", target, e);
+    }
   }
 
   /**
@@ -189,6 +232,9 @@ public final class TemporalEngine implements Managed {
 
   @Override
   public void stop() throws IOException {
+    if (watch != null) {
+      watch.shutdownNow();
+    }
     if (stubs != null) {
       stubs.shutdownNow();
     }

@@ -60,9 +60,9 @@ class InterruptedDeploymentTest {
 
   /**
    * Pushes {@code app} 1.0.0 and a 2.0.0 whose service takes 8 s more to start (time to kill the
-   * server while the first host switches), and deploys 1.0.0 to both hosts.
+   * server while the first host switches), and deploys 1.0.0 to both hosts; that deployment's id.
    */
-  private static void twoReleases(ApiClient api, String app) throws Exception {
+  private static String twoReleases(ApiClient api, String app) throws Exception {
     String manifest =
         Files.readString(EXAMPLE.resolve("cast.yml")).replace("name: hello", "name: " + app);
     Path good = bundles.resolve(app + ".yml");
@@ -80,6 +80,7 @@ class InterruptedDeploymentTest {
     assertThat(api.pushBundle(app, bundles.resolve(app + "-2.tar.gz")).status()).isEqualTo(201);
     JsonNode first = await(api, deploy(api, app, "1.0.0"));
     assertThat(first.path("state").asText()).as(first.toString()).isEqualTo("SUCCEEDED");
+    return first.path("id").asText();
   }
 
   /** Starts a deploy to local, then second, one at a time; its id. */
@@ -170,7 +171,13 @@ class InterruptedDeploymentTest {
   @Test
   void revertAfterAKillMidDeployPutsEveryHostBackOnTheOldRelease() throws Exception {
     ApiClient api = server.api();
-    twoReleases(api, "reverted");
+    String first = twoReleases(api, "reverted");
+    ApiClient.Reply notInterrupted = api.postJson("/v1/deployments/" + first + "/revert", Map.of());
+    assertThat(notInterrupted.status()).isEqualTo(409);
+    assertThat(notInterrupted.body().path("type").asText()).endsWith("/NOT_INTERRUPTED");
+    assertThat(notInterrupted.body().path("detail").asText())
+        .contains("is SUCCEEDED")
+        .contains("POST /v1/apps/reverted/rollback");
     String id = interruptedMidDeploy(api, "reverted").path("id").asText();
 
     ApiClient.Reply revert = api.postJson("/v1/deployments/" + id + "/revert", Map.of());

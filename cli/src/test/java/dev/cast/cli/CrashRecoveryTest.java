@@ -164,7 +164,7 @@ class CrashRecoveryTest {
     assertThat(interrupted.path("state").asText()).isEqualTo("INTERRUPTED");
     assertThat(interrupted.path("hosts").get(0).path("message").asText())
         .contains("interrupted while staging")
-        .contains("1.0.0 current");
+        .contains("not switched, still on 1.0.0");
     JsonNode host = api.get("/v1/apps/big").body().path("current").get(0);
     assertThat(host.path("version").asText()).as(host.toString()).isEqualTo("1.0.0");
     assertThat(fetch(instanceUrl(api, "big"))).startsWith("hello from version 1.0.0");

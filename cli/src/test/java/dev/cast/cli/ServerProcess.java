@@ -120,6 +120,47 @@ final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * Starts {@code cast agent} as a process of its own (another host) against {@code temporal}
+   * ({@code host:port}), with its data under the server's data dir: it outlives a {@code kill -9}
+   * of the server and joins it again after a restart when the Temporal port stays the same (e.g.
+   * {@code temporal: {target: embedded, embeddedPort: <fixed>}}). Waits until it has registered.
+   */
+  Process startAgent(String name, String temporal) throws Exception {
+    Path dir = dataDir.resolve("agents").resolve(name);
+    Files.createDirectories(dir);
+    Process agent =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.cast.cli.Main",
+                "agent",
+                "--name",
+                name,
+                "--data-dir",
+                dir.toString(),
+                "--api",
+                "http://127.0.0.1:" + port,
+                "--temporal",
+                temporal,
+                "--token",
+                Files.readString(dataDir.resolve("agent-token")).trim())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()))
+            .start();
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (api().get("/v1/hosts/" + name).status() != 200) {
+      if (!agent.isAlive() || System.nanoTime() > end) {
+        throw new IllegalStateException(
+            "agent " + name + " never registered: " + Files.readString(dir.resolve("agent.log")));
+      }
+      Thread.sleep(100);
+    }
+    return agent;
+  }
+
   /** {@code kill -9} of the server: no shutdown hook, no last word. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();
@@ -139,7 +180,7 @@ final class ServerProcess implements AutoCloseable {
     CastServerHarness.killServicesUnder(dataDir);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

@@ -172,7 +172,10 @@ public final class DeploymentLauncher {
               service,
               null,
               null,
-              before);
+              before,
+              null,
+              null,
+              null);
       deployments.insert(row);
       try {
         Launch launch = new Launch(id, workflowId, options(id, workflowId, about));

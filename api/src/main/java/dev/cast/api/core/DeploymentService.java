@@ -1,6 +1,7 @@
 package dev.cast.api.core;
 
 import dev.cast.api.config.DeploySettings;
+import dev.cast.api.db.DeployPlan;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.HostAppRow;
@@ -53,6 +54,7 @@ public final class DeploymentService {
   private final Duration defaultProgressDeadline;
   private final Duration unreachableAfter;
   private final int keepReleases;
+  private final Interruptions interruptions;
 
   public DeploymentService(
       Supplier<WorkflowClient> client,
@@ -74,6 +76,7 @@ public final class DeploymentService {
     this.defaultProgressDeadline = millis(defaults.getProgressDeadline());
     this.unreachableAfter = millis(defaults.getUnreachableAfter());
     this.keepReleases = defaults.getKeepReleases();
+    this.interruptions = new Interruptions(this, deployments, instances, releases);
   }
 
   /** See {@link Targets#holdUntilHostsReady}. */
@@ -111,24 +114,57 @@ public final class DeploymentService {
     Duration healthy = deadline(healthyDeadline(body));
     Strategy strategy =
         Strategies.parse(body.strategy(), hosts.size(), healthy, defaultProgressDeadline);
-    long deadline = healthy.toMillis();
+    return startDeploy(
+        app,
+        release,
+        hosts,
+        new DeployPlan(strategy, healthy.toMillis()),
+        body.reason(),
+        who,
+        Link.NONE);
+  }
+
+  /**
+   * Starts a deploy of {@code release} to {@code hosts} as {@code plan} says, and keeps the plan
+   * with the deployment so that it can be started again the same way should its workflow be lost.
+   */
+  DeploymentRow startDeploy(
+      String app,
+      ReleaseRow release,
+      List<String> hosts,
+      DeployPlan plan,
+      String reason,
+      String who,
+      Link link) {
+    Strategy strategy = plan.strategy();
     return launcher.start(
         new DeploymentLauncher.About(
-            "deploy", null, app, release.version(), hosts, strategy, body.reason(), who),
+            "deploy", null, app, release.version(), hosts, strategy, reason, who),
         WorkflowIds.deploy(app),
-        launch -> {
-          DeployWorkflow stub = launch.stub(DeployWorkflow.class);
-          return WorkflowClient.start(
-              stub::run,
-              new DeployRequest(
-                  launch.id(),
-                  launcher.ref(release),
-                  hosts,
-                  deadline,
-                  keepReleases,
-                  strategy,
-                  unreachableAfter.toMillis()));
-        });
+        launch ->
+            link.around(
+                launch.id(),
+                () -> {
+                  deployments.setPlan(launch.id(), plan);
+                  DeployWorkflow stub = launch.stub(DeployWorkflow.class);
+                  return WorkflowClient.start(
+                      stub::run,
+                      new DeployRequest(
+                          launch.id(),
+                          launcher.ref(release),
+                          hosts,
+                          plan.healthyDeadlineMillis(),
+                          keepReleases,
+                          strategy,
+                          unreachableAfter.toMillis()));
+                }));
+  }
+
+  /** The plan of a deploy recorded before plans were kept: the defaults, one host at a time. */
+  DeployPlan defaultPlan(int hosts) {
+    return new DeployPlan(
+        Strategies.parse(null, hosts, defaultDeadline, defaultProgressDeadline),
+        defaultDeadline.toMillis());
   }
 
   /**
@@ -137,6 +173,11 @@ public final class DeploymentService {
    * host is refused rather than reported as done.
    */
   public DeploymentRow rollback(String app, RollbackBody body, String who) {
+    return rollback(app, body, who, Link.NONE);
+  }
+
+  /** As {@link #rollback(String, RollbackBody, String)}, with {@code link} run as it starts. */
+  DeploymentRow rollback(String app, RollbackBody body, String who, Link link) {
     releases.requireApp(app);
     RollbackBody request = body == null ? new RollbackBody(null, null, null, null, null) : body;
     String named = request.version() != null ? Names.version(request.version()) : null;
@@ -177,19 +218,22 @@ public final class DeploymentService {
             request.reason(),
             who),
         WorkflowIds.rollback(app),
-        launch -> {
-          RollbackWorkflow stub = launch.stub(RollbackWorkflow.class);
-          return WorkflowClient.start(
-              stub::run,
-              new RollbackRequest(
-                  launch.id(),
-                  launcher.ref(release),
-                  hosts,
-                  deadline,
-                  maxParallel,
-                  unreachableAfter.toMillis(),
-                  perHost.isEmpty() ? null : perHost));
-        });
+        launch ->
+            link.around(
+                launch.id(),
+                () -> {
+                  RollbackWorkflow stub = launch.stub(RollbackWorkflow.class);
+                  return WorkflowClient.start(
+                      stub::run,
+                      new RollbackRequest(
+                          launch.id(),
+                          launcher.ref(release),
+                          hosts,
+                          deadline,
+                          maxParallel,
+                          unreachableAfter.toMillis(),
+                          perHost.isEmpty() ? null : perHost));
+                }));
   }
 
   /** The health deadline: the strategy's, the request's (they must agree), or the default. */
@@ -210,6 +254,30 @@ public final class DeploymentService {
 
   private static Duration millis(io.dropwizard.util.Duration duration) {
     return Duration.ofMillis(duration.toMilliseconds());
+  }
+
+  /**
+   * Resumes a deploy: a running one that is paused goes on (the resume signal); an INTERRUPTED one
+   * (its workflow was lost) starts again as a new deployment that follows it. The deployment that
+   * now runs.
+   */
+  public DeploymentView resume(String id, String who) {
+    DeploymentRow row = status.find(id);
+    if (status.picture(row).progress().state() == DeploymentState.INTERRUPTED) {
+      return status.view(interruptions.resume(status.find(id), who));
+    }
+    return signal(id, "resume");
+  }
+
+  /**
+   * Puts the hosts an INTERRUPTED deployment switched back on their previous release: the rollback
+   * that does it, or the deployment itself, ended, when no host had switched (409 NOT_INTERRUPTED
+   * for any other deployment).
+   */
+  public DeploymentView revert(String id, String who) {
+    DeploymentRow row = status.find(id);
+    status.picture(row); // a deployment whose workflow vanished turns INTERRUPTED here
+    return status.view(interruptions.revert(status.find(id), who));
   }
 
   /** Sends promote, pause or resume to a running deploy, or cancels it. */
@@ -259,17 +327,8 @@ public final class DeploymentService {
         .get()
         .newUntypedWorkflowStub(row.workflowId(), Optional.of(row.runId()), Optional.empty())
         .terminate("cancelled while stuck: " + why);
-    Map<String, String> before = row.hostsBefore() == null ? Map.of() : row.hostsBefore();
-    List<String> switched = new ArrayList<>();
-    for (HostAppRow host : instances.current(row.app())) {
-      boolean target = row.hosts().stream().anyMatch(h -> h.host().equals(host.host()));
-      if (target
-          && row.version().equals(host.version())
-          && !row.version().equals(before.get(host.host()))
-          && host.previousVersion() != null) {
-        switched.add(host.host());
-      }
-    }
+    List<String> switched =
+        new ArrayList<>(Interruptions.switched(row, instances.current(row.app())));
     String cause = "cancelled while stuck (" + why + "); its workflow was terminated";
     deployments.updateState(
         row.id(),

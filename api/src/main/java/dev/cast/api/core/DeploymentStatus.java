@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class DeploymentStatus {
   private static final Logger log = LoggerFactory.getLogger(DeploymentStatus.class);
 
+  /** The cause of every INTERRUPTED deployment, before it says how it was ended. */
+  static final String LOST = "its workflow no longer exists (the Temporal server restarted?)";
+
   private final Supplier<WorkflowClient> client;
   private final DeploymentDao deployments;
   private final BinaryOperator<String> workflowUrl;
@@ -101,7 +104,7 @@ public final class DeploymentStatus {
       }
       return new Picture(live, null, null);
     } catch (ProgressQueries.NotFound e) {
-      String cause = "its workflow no longer exists (the Temporal server restarted?); deploy again";
+      String cause = LOST + "; " + wayOut(row);
       deployments.updateState(
           row.id(),
           DeploymentState.INTERRUPTED.name(),
@@ -123,6 +126,22 @@ public final class DeploymentStatus {
       log.warn("deployment {}: live view unavailable, {}", row.id(), why);
       return new Picture(stored, "unavailable: " + why + "; showing the catalog's record", stuck);
     }
+  }
+
+  /** What ends an INTERRUPTED deployment, by kind. */
+  private static String wayOut(DeploymentRow row) {
+    String at = "POST /v1/deployments/" + row.id();
+    return switch (row.kind()) {
+      case "deploy" ->
+          "resume it ("
+              + at
+              + "/resume) or put the hosts it switched back on their previous release ("
+              + at
+              + "/revert)";
+      case "rollback" ->
+          "put the hosts it switched back (" + at + "/revert) or deploy the release you want";
+      default -> "run it again";
+    };
   }
 
   /**
@@ -209,6 +228,9 @@ public final class DeploymentStatus {
         row.workflowId(),
         row.runId(),
         workflowUrl.apply(row.workflowId(), row.runId()),
-        liveView);
+        liveView,
+        row.follows(),
+        // A deployment a revert ended without another deployment names itself: show none.
+        row.endedBy() == null || row.endedBy().equals(row.id()) ? null : row.endedBy());
   }
 }

@@ -153,20 +153,16 @@ public final class HostReports {
   }
 
   private static HostProgress settle(HostProgress progress, String version, String current) {
+    String when = " (interrupted while " + progress.state() + ")";
     if (version.equals(current)) {
       return HostProgress.of(
           progress.host(),
           HostState.SWITCHED,
-          "interrupted while " + progress.state() + "; the host reports " + version + " current");
+          "switched to " + version + " before the interruption" + when);
     }
     return HostProgress.of(
         progress.host(),
         HostState.UNCHANGED,
-        "interrupted while "
-            + progress.state()
-            + "; the host reports "
-            + (current == null ? "no release" : current)
-            + " current, not "
-            + version);
+        "not switched, " + (current == null ? "no release current" : "still on " + current) + when);
   }
 }

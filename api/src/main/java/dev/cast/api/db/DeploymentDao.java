@@ -2,6 +2,7 @@ package dev.cast.api.db;
 
 import dev.cast.workflows.shared.HostProgress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -81,6 +82,63 @@ public final class DeploymentDao {
                         + " AND state IN ('PENDING', 'RUNNING')")
                 .bind("id", id)
                 .bindByType("hosts", hosts, JsonColumns.of(List.class))
+                .execute());
+  }
+
+  /** Keeps what a deploy was started with, for a resume should its workflow be lost. */
+  public void setPlan(String id, DeployPlan plan) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE deployments SET plan = :plan WHERE id = :id")
+                .bind("id", id)
+                .bindByType("plan", plan, JsonColumns.of(DeployPlan.class))
+                .execute());
+  }
+
+  /**
+   * Links a deployment to the INTERRUPTED one it resumes or reverts, with the versions its hosts
+   * ran before that one started (they are what "before" means for a resumed deploy).
+   */
+  public void setFollows(String id, String follows, Map<String, String> hostsBefore) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE deployments SET follows = :follows,"
+                        + " hosts_before = COALESCE(:before, hosts_before) WHERE id = :id")
+                .bind("id", id)
+                .bind("follows", follows)
+                .bindByType("before", hostsBefore, JsonColumns.of(Map.class))
+                .execute());
+  }
+
+  /**
+   * Ends an INTERRUPTED deployment: records who ended it ({@code endedBy}, another deployment's id,
+   * or its own when nothing had to be done) and how. Only once: false when it is not INTERRUPTED or
+   * was ended already.
+   */
+  public boolean endInterrupted(String id, String endedBy, String cause) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE deployments SET ended_by = :endedBy, cause = :cause WHERE id = :id"
+                            + " AND state = 'INTERRUPTED' AND ended_by IS NULL")
+                    .bind("id", id)
+                    .bind("endedBy", endedBy)
+                    .bind("cause", cause)
+                    .execute())
+        == 1;
+  }
+
+  /** Undoes {@link #endInterrupted} when the deployment that was to end it could not start. */
+  public void reopenInterrupted(String id, String endedBy, String cause) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE deployments SET ended_by = NULL, cause = :cause WHERE id = :id"
+                        + " AND ended_by = :endedBy")
+                .bind("id", id)
+                .bind("endedBy", endedBy)
+                .bind("cause", cause)
                 .execute());
   }
 

@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * A deployment or rollback. {@code hosts} is the per-host progress; {@code hostsBefore} the version
- * each target host ran when it started (null in older rows).
+ * each target host ran when it started (null in older rows); {@code plan} what a deploy was started
+ * with (null for other kinds and older rows); {@code follows} the INTERRUPTED deployment this one
+ * resumes or reverts; {@code endedBy} the deployment that resumed or reverted this INTERRUPTED one.
  */
 public record DeploymentRow(
     String id,
@@ -25,4 +27,7 @@ public record DeploymentRow(
     String service,
     Integer batch,
     Integer batches,
-    @JsonColumn Map<String, String> hostsBefore) {}
+    @JsonColumn Map<String, String> hostsBefore,
+    @JsonColumn DeployPlan plan,
+    String follows,
+    String endedBy) {}

@@ -13,6 +13,8 @@ import java.util.List;
  *     embedded server has none)
  * @param liveView null when the state is the workflow's live answer (or final); otherwise why the
  *     workflow could not answer, and that the catalog's record is shown instead
+ * @param follows the INTERRUPTED deployment this one resumes or reverts
+ * @param endedBy for an INTERRUPTED deployment, the deployment that resumed or reverted it
  */
 public record DeploymentView(
     String id,
@@ -33,4 +35,6 @@ public record DeploymentView(
     String workflowId,
     String runId,
     String temporalUi,
-    String liveView) {}
+    String liveView,
+    String follows,
+    String endedBy) {}

@@ -1,5 +1,6 @@
 package dev.cast.api.resources;
 
+import dev.cast.api.auth.Caller;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.model.DeploymentView;
 import jakarta.ws.rs.Consumes;
@@ -8,8 +9,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.net.URI;
 
 /** One deployment or rollback, live while it runs. */
 @Path("/v1/deployments")
@@ -27,11 +31,37 @@ public class DeploymentsResource {
     return deployments.view(id);
   }
 
-  /** promote | pause | resume | cancel (cancel reverts what was switched). */
+  /** promote | pause | cancel (cancel reverts what was switched). */
   @POST
-  @Path("/{id}/{action: promote|pause|resume|cancel}")
+  @Path("/{id}/{action: promote|pause|cancel}")
   @Consumes(MediaType.WILDCARD)
   public Response act(@PathParam("id") String id, @PathParam("action") String action) {
     return Response.accepted(deployments.signal(id, action)).build();
+  }
+
+  /**
+   * A paused deploy goes on; an INTERRUPTED one starts again as a new deployment, which the answer
+   * shows and {@code Location} names.
+   */
+  @POST
+  @Path("/{id}/resume")
+  @Consumes(MediaType.WILDCARD)
+  public Response resume(@PathParam("id") String id, @Context SecurityContext who) {
+    return accepted(deployments.resume(id, Caller.nameOf(who)));
+  }
+
+  /**
+   * Puts the hosts an INTERRUPTED deployment switched back: the rollback that does it, or the
+   * deployment itself when no host had switched.
+   */
+  @POST
+  @Path("/{id}/revert")
+  @Consumes(MediaType.WILDCARD)
+  public Response revert(@PathParam("id") String id, @Context SecurityContext who) {
+    return accepted(deployments.revert(id, Caller.nameOf(who)));
+  }
+
+  private static Response accepted(DeploymentView view) {
+    return Response.accepted(view).location(URI.create("/v1/deployments/" + view.id())).build();
   }
 }

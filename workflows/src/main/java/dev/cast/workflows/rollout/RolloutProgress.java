@@ -52,6 +52,15 @@ public final class RolloutProgress {
     hosts.put(host, new HostProgress(host, reportedState, message));
   }
 
+  /** Takes each host's progress as a part of the rollout left it. */
+  public void update(List<HostProgress> parts) {
+    for (HostProgress host : parts) {
+      if (hosts.containsKey(host.host())) {
+        hosts.put(host.host(), host);
+      }
+    }
+  }
+
   /** Marks the host failed; the first host that fails gives the whole run its cause. */
   public void hostFailed(String host, String what) {
     mark(host, HostState.FAILED, what);
@@ -120,5 +129,11 @@ public final class RolloutProgress {
   public DeploymentProgress snapshot() {
     return new DeploymentProgress(
         deploymentId, state, cause, List.copyOf(hosts.values()), phase, batch, batches);
+  }
+
+  /** As {@link #snapshot}, naming the parts of the rollout that run now. */
+  public DeploymentProgress snapshot(List<String> parts) {
+    return new DeploymentProgress(
+        deploymentId, state, cause, List.copyOf(hosts.values()), phase, batch, batches, parts);
   }
 }

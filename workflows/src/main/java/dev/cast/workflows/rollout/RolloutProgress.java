@@ -52,10 +52,13 @@ public final class RolloutProgress {
     hosts.put(host, new HostProgress(host, reportedState, message));
   }
 
-  /** Takes each host's progress as a part of the rollout left it. */
+  /**
+   * Takes each host's progress as a part of the rollout left it; a host the part never reached
+   * keeps what the rollout knew.
+   */
   public void update(List<HostProgress> parts) {
     for (HostProgress host : parts) {
-      if (hosts.containsKey(host.host())) {
+      if (hosts.containsKey(host.host()) && !host.untouched()) {
         hosts.put(host.host(), host);
       }
     }

@@ -46,7 +46,8 @@ public record DeploymentProgress(
    * the part sees them, and the phase and batch of the first part that has one. A rollout learns
    * where its parts' hosts stand only when each part ends (reporting every host's every step would
    * put them all back in its own history), so its live view is this merge. Answers of parts that
-   * did not answer are left out: their hosts show what the rollout knew last.
+   * did not answer are left out, and so are hosts a part has not reached yet (still pending in it):
+   * their hosts show what the rollout knew last.
    */
   public DeploymentProgress merge(List<DeploymentProgress> partAnswers) {
     Map<String, HostProgress> byHost = new LinkedHashMap<>();
@@ -59,7 +60,11 @@ public record DeploymentProgress(
       if (part == null || part.hosts() == null) {
         continue;
       }
-      part.hosts().forEach(h -> byHost.replace(h.host(), h));
+      for (HostProgress host : part.hosts()) {
+        if (!host.untouched()) {
+          byHost.replace(host.host(), host);
+        }
+      }
       if (!phaseTaken && part.phase() != null && part.batch() != null) {
         nowPhase = part.phase();
         nowBatch = part.batch();

@@ -3,6 +3,8 @@ package dev.cast.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.cli.ApiClient;
 import dev.cast.workflows.shared.DeploymentProgress;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -257,13 +259,29 @@ public final class FleetBench {
         "SUCCEEDED".equals(done.path("state").asText()),
         "deployment " + id + " ended " + done.path("state") + ": " + done.path("cause"));
     serving = version;
-    var history = temporal.fetchHistory(workflowId, runId);
     return new Run(
         total,
         cpuAfter.processMs(cpuBefore),
         cpuAfter.since(cpuBefore),
         cpuAfter.threadsStarted(cpuBefore),
-        HistoryProfile.of(history.getEvents()));
+        HistoryProfile.ofAll(histories(workflowId, runId)));
+  }
+
+  /**
+   * The deployment's workflow history, then the history of each of its parts (the child workflows
+   * it started, found in its own history).
+   */
+  private List<List<HistoryEvent>> histories(String workflowId, String runId) {
+    List<HistoryEvent> root = temporal.fetchHistory(workflowId, runId).getEvents();
+    List<List<HistoryEvent>> all = new ArrayList<>();
+    all.add(root);
+    for (HistoryEvent event : root) {
+      if (event.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
+        var child = event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution();
+        all.add(temporal.fetchHistory(child.getWorkflowId(), child.getRunId()).getEvents());
+      }
+    }
+    return all;
   }
 
   /** Stops the agents, kills every service they started and deletes the bench's temp dir. */

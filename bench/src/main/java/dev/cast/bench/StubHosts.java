@@ -15,6 +15,7 @@ import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.host.SwitchRequest;
 import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,8 +62,15 @@ final class StubHosts implements BenchHosts {
     WorkerFactory factory = WorkerFactory.newInstance(server.app.runtime().temporal().client());
     List<String> names = BenchHosts.names(count);
     for (String name : names.subList(size, count)) {
+      // One poller per host queue: a thousand hosts in one JVM with the default five each would
+      // be five thousand threads long-polling the embedded server.
       factory
-          .newWorker(TaskQueues.host(name))
+          .newWorker(
+              TaskQueues.host(name),
+              WorkerOptions.newBuilder()
+                  .setMaxConcurrentActivityTaskPollers(1)
+                  .setMaxConcurrentWorkflowTaskPollers(1)
+                  .build())
           .registerActivitiesImplementations(new Activities(name));
       register(name);
     }

@@ -62,14 +62,13 @@ final class StubHosts implements BenchHosts {
     WorkerFactory factory = WorkerFactory.newInstance(server.app.runtime().temporal().client());
     List<String> names = BenchHosts.names(count);
     for (String name : names.subList(size, count)) {
-      // One poller per host queue: a thousand hosts in one JVM with the default five each would
-      // be five thousand threads long-polling the embedded server.
+      // One activity poller per host queue: a thousand hosts in one JVM with the default five each
+      // would be five thousand threads long-polling the embedded server.
       factory
           .newWorker(
               TaskQueues.host(name),
               WorkerOptions.newBuilder()
                   .setMaxConcurrentActivityTaskPollers(1)
-                  .setMaxConcurrentWorkflowTaskPollers(1)
                   .build())
           .registerActivitiesImplementations(new Activities(name));
       register(name);

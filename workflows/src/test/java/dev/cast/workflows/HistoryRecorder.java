@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -188,7 +189,7 @@ class HistoryRecorder extends RolloutTestBase {
     save("rollback/in-parts.json", WorkflowIds.rollback("hello"));
   }
 
-  private static void await(java.util.function.BooleanSupplier until) throws Exception {
+  private static void await(BooleanSupplier until) throws Exception {
     long end = System.nanoTime() + 10_000_000_000L;
     while (!until.getAsBoolean()) {
       if (System.nanoTime() > end) {

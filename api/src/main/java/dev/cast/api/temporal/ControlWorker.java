@@ -69,7 +69,10 @@ public final class ControlWorker implements Managed {
   }
 
   public static WorkerFactoryOptions factoryOptions(boolean sticky) {
-    return WorkerFactoryOptions.newBuilder().build();
+    // Each host a rollout's part acts on at once is a workflow thread: up to 4 parts of 250 hosts
+    // per rollout (PartWorkflow), beyond the SDK's default of 600 threads for every workflow the
+    // worker runs or keeps cached.
+    return WorkerFactoryOptions.newBuilder().setMaxWorkflowThreadCount(2_000).build();
   }
 
   /**

@@ -12,6 +12,9 @@ import java.util.Set;
 public class PartWorkflowImpl implements PartWorkflow {
   private Rollout rollout;
   private boolean paused;
+  // Whether the rollout's hold reached the part before its run began: it is newer than the
+  // request's.
+  private boolean heldBeforeRun;
   private boolean stopped;
   // Hosts the rollout forwarded before this part's rollout existed.
   private final Set<String> lostEarly = new HashSet<>();
@@ -19,7 +22,9 @@ public class PartWorkflowImpl implements PartWorkflow {
   @Override
   public PartResult run(PartRequest request) {
     rollout = Rollout.forPart(request);
-    paused = paused || request.paused();
+    if (!heldBeforeRun) {
+      paused = request.paused();
+    }
     if (stopped) {
       rollout.stop();
     }
@@ -99,6 +104,7 @@ public class PartWorkflowImpl implements PartWorkflow {
   @Override
   public void hold(boolean paused) {
     this.paused = paused;
+    heldBeforeRun = rollout == null;
   }
 
   @Override

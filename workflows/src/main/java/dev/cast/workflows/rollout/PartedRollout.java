@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 
 /**
@@ -234,8 +235,8 @@ public final class PartedRollout {
       List<List<String>> batches,
       Batches how,
       int aloneFirst,
-      java.util.function.IntConsumer beforeStep,
-      java.util.function.IntConsumer afterStep) {
+      IntConsumer beforeStep,
+      IntConsumer afterStep) {
     for (List<PartPlan.Part> step : PartPlan.steps(batches, hostsPerPart, aloneFirst)) {
       int first = step.get(0).firstBatch();
       int last = step.get(step.size() - 1).lastBatch();

@@ -29,6 +29,13 @@ import java.util.function.BooleanSupplier;
  * which each reports what it switched rather than closing as cancelled.
  */
 final class Parts {
+  /**
+   * Parts of a rollout running at once at most: 1,000 hosts at 250 a part. Each host a part acts on
+   * at once is a workflow thread on the control worker (its step runs side by side with the
+   * others'), and the worker has a fixed number of them for every workflow it runs.
+   */
+  static final int AT_ONCE = 4;
+
   private final String rolloutId;
   private final String deploymentId;
   private final Map<PartKind, Integer> started = new EnumMap<>(PartKind.class);
@@ -81,13 +88,25 @@ final class Parts {
     List<Child> children = new ArrayList<>();
     Workflow.newDetachedCancellationScope(
             () -> {
-              for (PartRequest request : requests) {
-                children.add(start(request));
-              }
-              running.addAll(children);
-              while (!allDone(children)) {
+              while (children.size() < requests.size() || !allDone(children)) {
+                while (children.size() < requests.size()
+                    && active(children) < AT_ONCE
+                    && !(stoppable && stop.getAsBoolean())) {
+                  Child child = start(requests.get(children.size()));
+                  children.add(child);
+                  running.add(child);
+                }
+                if (stoppable && stop.getAsBoolean() && allDone(children)) {
+                  break; // the rest never start
+                }
                 Workflow.await(
-                    () -> allDone(children) || children.stream().anyMatch(c -> due(c, stoppable)));
+                    () ->
+                        (allDone(children) && children.size() == requests.size())
+                            || (children.size() < requests.size()
+                                && active(children) < AT_ONCE
+                                && !(stoppable && stop.getAsBoolean()))
+                            || (stoppable && stop.getAsBoolean() && allDone(children))
+                            || children.stream().anyMatch(c -> due(c, stoppable)));
                 for (Child child : children) {
                   if (due(child, stoppable)) {
                     tell(child, stoppable);
@@ -97,7 +116,30 @@ final class Parts {
               running.removeAll(children);
             })
         .run();
-    return children.stream().map(Parts::result).toList();
+    List<PartResult> results = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      results.add(i < children.size() ? result(children.get(i)) : neverStarted());
+    }
+    return results;
+  }
+
+  private static int active(List<Child> children) {
+    return (int) children.stream().filter(c -> !c.result.isCompleted()).count();
+  }
+
+  /** A part a cancel request came before: it did nothing. */
+  private static PartResult neverStarted() {
+    return new PartResult(
+        PartResult.Outcome.STOPPED,
+        null,
+        List.of(),
+        List.of(),
+        Map.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        null);
   }
 
   private Child start(PartRequest request) {

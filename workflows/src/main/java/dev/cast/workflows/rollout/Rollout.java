@@ -244,11 +244,19 @@ public final class Rollout {
     List<Promise<Void>> undo = new ArrayList<>();
     for (String host : hostNames) {
       String before = previous.get(host);
-      undo.add(Async.procedure(() -> revert(host, before)));
-      if (switched.contains(host)) {
-        undo.add(
-            Async.procedure(() -> catalog.restoreCurrent(releaseOf(host).app(), host, before)));
-      }
+      // One workflow thread per host: the catalog's record is restored whether or not the revert
+      // on the host succeeds, as the saga's two compensations would.
+      undo.add(
+          Async.procedure(
+              () -> {
+                try {
+                  revert(host, before);
+                } finally {
+                  if (switched.contains(host)) {
+                    catalog.restoreCurrent(releaseOf(host).app(), host, before);
+                  }
+                }
+              }));
     }
     Promises.awaitAll(undo);
   }

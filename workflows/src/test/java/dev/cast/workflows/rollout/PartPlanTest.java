@@ -3,11 +3,12 @@ package dev.cast.workflows.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class PartPlanTest {
   private static List<String> hosts(String prefix, int n) {
-    return java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> prefix + i).toList();
+    return IntStream.rangeClosed(1, n).mapToObj(i -> prefix + i).toList();
   }
 
   @Test

@@ -37,6 +37,7 @@ import java.util.stream.Stream;
  * workflow task costs; {@code --stub-hosts}, hosts that are only Temporal workers whose activities
  * answer at once, to measure the control plane without the hosts' own work on this machine's cores;
  * {@code --http-staging}, agents without their BitTorrent peers (bundles over HTTP); {@code
+ * --batch-only}, the largest N in batches of {@code --batch} alone (warm-up deploys too); {@code
  * --warmup 2}, unmeasured deploys to every host before the measured ones (at least 2: both versions
  * are then on every host), so the JVM's JIT has compiled what a deploy runs, as in a control plane
  * that has been up for a while.
@@ -70,10 +71,11 @@ public final class FleetBench {
       boolean sticky,
       boolean stubs,
       boolean httpStaging,
-      int warmup) {
+      int warmup,
+      boolean batchOnly) {
     private static final String USAGE =
         "--hosts 1,10,50 --runs 5 --batch 10 --poll --no-sticky --stub-hosts --http-staging"
-            + " --warmup 2 (all optional)";
+            + " --warmup 2 --batch-only (all optional)";
 
     static Options parse(String[] args) {
       List<Integer> hosts = List.of(1, 10, 50);
@@ -84,6 +86,7 @@ public final class FleetBench {
       boolean stubs = false;
       boolean httpStaging = false;
       int warmup = 2;
+      boolean batchOnly = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--hosts" -> hosts = BenchArgs.hostCounts(args[++i]);
@@ -94,11 +97,12 @@ public final class FleetBench {
           case "--stub-hosts" -> stubs = true;
           case "--http-staging" -> httpStaging = true;
           case "--warmup" -> warmup = Math.max(2, BenchArgs.positive(args[++i]));
+          case "--batch-only" -> batchOnly = true;
           default ->
               throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
         }
       }
-      return new Options(hosts, runs, batch, poll, sticky, stubs, httpStaging, warmup);
+      return new Options(hosts, runs, batch, poll, sticky, stubs, httpStaging, warmup, batchOnly);
     }
 
     int smallest() {
@@ -193,11 +197,15 @@ public final class FleetBench {
       System.out.printf(
           "%d hosts: %d more started in %.1f s; warm-up: %d deploys to every host%n",
           n, n - before, (System.nanoTime() - start) / 1e9, options.warmup());
+      boolean batched = n == options.largest() && options.batch() > 0 && options.batch() < n;
       for (int i = 0; i < options.warmup(); i++) {
-        deploy(hosts, n);
+        deploy(hosts, batched && options.batchOnly() ? options.batch() : n);
       }
-      List<Case> cases = new ArrayList<>(List.of(new Case(n, n)));
-      if (n == options.largest() && options.batch() > 0 && options.batch() < n) {
+      List<Case> cases = new ArrayList<>();
+      if (!(batched && options.batchOnly())) {
+        cases.add(new Case(n, n));
+      }
+      if (batched) {
         cases.add(new Case(n, options.batch()));
       }
       for (Case c : cases) {

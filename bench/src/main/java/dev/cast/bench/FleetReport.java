@@ -113,7 +113,7 @@ final class FleetReport {
     }
     results.forEach(
         (c, runs) -> {
-          if (c.hosts() != largest) {
+          if (c.hosts() != largest || largest == smallest) {
             return;
           }
           double ratio = median(runs, Run::totalMs) / median(one, Run::totalMs);

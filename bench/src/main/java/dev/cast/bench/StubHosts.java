@@ -53,7 +53,7 @@ final class StubHosts implements BenchHosts {
 
   StubHosts(BenchServer server) {
     this.server = server;
-    heartbeats.scheduleWithFixedDelay(this::heartbeat, 15, 15, TimeUnit.SECONDS);
+    heartbeats.scheduleWithFixedDelay(this::heartbeat, 40, 40, TimeUnit.SECONDS);
   }
 
   private void heartbeat() {

@@ -274,4 +274,26 @@ class PartedRolloutTest extends RolloutTestBase {
         .isEqualTo(6);
     assertThat(done.batches()).isEqualTo(1);
   }
+
+  @Test
+  void partsSideBySideRunFourAtATime() {
+    List<String> names = List.of("a", "b", "c", "d", "e", "f");
+    names.forEach(name -> host(name, "1.0.0"));
+    // Parts of one host: six staging parts, then one batch of six in six slices.
+    DeploymentProgress done =
+        result(start(new Strategy(6, 0, false, 0), 1, names.toArray(String[]::new)));
+
+    assertThat(done.state()).isEqualTo(DeploymentState.SUCCEEDED);
+    assertThat(done.hosts()).extracting(HostProgress::state).containsOnly("healthy");
+    int open = 0;
+    int most = 0;
+    for (HistoryEvent event : history(ID)) {
+      if (event.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) {
+        most = Math.max(most, ++open);
+      } else if (event.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED) {
+        open--;
+      }
+    }
+    assertThat(most).isEqualTo(4);
+  }
 }

@@ -41,7 +41,8 @@ public final class ProgressQueries {
    * A deployment's live progress: its workflow's answer, with the answers of the parts it runs now
    * (child workflows that each act on a few hundred hosts, see {@code PartWorkflow}) merged in, all
    * within {@code timeout}. A part that is gone or does not answer in time is left out: its hosts
-   * show what the workflow last heard of them.
+   * show what the workflow last heard of them; the answer's {@code parts} then names those that did
+   * not answer (a part whose tasks fail never does), and is null otherwise.
    *
    * @throws NotFound when the workflow does not exist
    * @throws NoAnswer when it did not answer within {@code timeout}, or failed to
@@ -54,18 +55,33 @@ public final class ProgressQueries {
       return answer;
     }
     List<DeploymentProgress> parts = new ArrayList<>();
+    List<String> silent = new ArrayList<>();
     for (String part : answer.parts()) {
       long left = end - System.nanoTime();
       if (left <= 0) {
-        break;
+        silent.add(part);
+        continue;
       }
       try {
         parts.add(query(client, part, "", Duration.ofNanos(left)));
-      } catch (NotFound | NoAnswer e) {
-        // Ended or busy: what the rollout knows of its hosts stands.
+      } catch (NotFound e) {
+        // Ended since: what the rollout knows of its hosts stands.
+      } catch (NoAnswer e) {
+        silent.add(part);
       }
     }
-    return answer.merge(parts);
+    DeploymentProgress merged = answer.merge(parts);
+    return silent.isEmpty()
+        ? merged
+        : new DeploymentProgress(
+            merged.deploymentId(),
+            merged.state(),
+            merged.cause(),
+            merged.hosts(),
+            merged.phase(),
+            merged.batch(),
+            merged.batches(),
+            silent);
   }
 
   private static DeploymentProgress query(

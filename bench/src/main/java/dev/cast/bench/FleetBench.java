@@ -3,6 +3,8 @@ package dev.cast.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.cli.ApiClient;
 import dev.cast.workflows.shared.DeploymentProgress;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +37,7 @@ import java.util.stream.Stream;
  * workflow task costs; {@code --stub-hosts}, hosts that are only Temporal workers whose activities
  * answer at once, to measure the control plane without the hosts' own work on this machine's cores;
  * {@code --http-staging}, agents without their BitTorrent peers (bundles over HTTP); {@code
+ * --batch-only}, the largest N in batches of {@code --batch} alone (warm-up deploys too); {@code
  * --warmup 2}, unmeasured deploys to every host before the measured ones (at least 2: both versions
  * are then on every host), so the JVM's JIT has compiled what a deploy runs, as in a control plane
  * that has been up for a while.
@@ -68,10 +71,11 @@ public final class FleetBench {
       boolean sticky,
       boolean stubs,
       boolean httpStaging,
-      int warmup) {
+      int warmup,
+      boolean batchOnly) {
     private static final String USAGE =
         "--hosts 1,10,50 --runs 5 --batch 10 --poll --no-sticky --stub-hosts --http-staging"
-            + " --warmup 2 (all optional)";
+            + " --warmup 2 --batch-only (all optional)";
 
     static Options parse(String[] args) {
       List<Integer> hosts = List.of(1, 10, 50);
@@ -82,6 +86,7 @@ public final class FleetBench {
       boolean stubs = false;
       boolean httpStaging = false;
       int warmup = 2;
+      boolean batchOnly = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--hosts" -> hosts = BenchArgs.hostCounts(args[++i]);
@@ -92,11 +97,12 @@ public final class FleetBench {
           case "--stub-hosts" -> stubs = true;
           case "--http-staging" -> httpStaging = true;
           case "--warmup" -> warmup = Math.max(2, BenchArgs.positive(args[++i]));
+          case "--batch-only" -> batchOnly = true;
           default ->
               throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + USAGE);
         }
       }
-      return new Options(hosts, runs, batch, poll, sticky, stubs, httpStaging, warmup);
+      return new Options(hosts, runs, batch, poll, sticky, stubs, httpStaging, warmup, batchOnly);
     }
 
     int smallest() {
@@ -191,11 +197,15 @@ public final class FleetBench {
       System.out.printf(
           "%d hosts: %d more started in %.1f s; warm-up: %d deploys to every host%n",
           n, n - before, (System.nanoTime() - start) / 1e9, options.warmup());
+      boolean batched = n == options.largest() && options.batch() > 0 && options.batch() < n;
       for (int i = 0; i < options.warmup(); i++) {
-        deploy(hosts, n);
+        deploy(hosts, batched && options.batchOnly() ? options.batch() : n);
       }
-      List<Case> cases = new ArrayList<>(List.of(new Case(n, n)));
-      if (n == options.largest() && options.batch() > 0 && options.batch() < n) {
+      List<Case> cases = new ArrayList<>();
+      if (!(batched && options.batchOnly())) {
+        cases.add(new Case(n, n));
+      }
+      if (batched) {
         cases.add(new Case(n, options.batch()));
       }
       for (Case c : cases) {
@@ -257,13 +267,29 @@ public final class FleetBench {
         "SUCCEEDED".equals(done.path("state").asText()),
         "deployment " + id + " ended " + done.path("state") + ": " + done.path("cause"));
     serving = version;
-    var history = temporal.fetchHistory(workflowId, runId);
     return new Run(
         total,
         cpuAfter.processMs(cpuBefore),
         cpuAfter.since(cpuBefore),
         cpuAfter.threadsStarted(cpuBefore),
-        HistoryProfile.of(history.getEvents()));
+        HistoryProfile.ofAll(histories(workflowId, runId)));
+  }
+
+  /**
+   * The deployment's workflow history, then the history of each of its parts (the child workflows
+   * it started, found in its own history).
+   */
+  private List<List<HistoryEvent>> histories(String workflowId, String runId) {
+    List<HistoryEvent> root = temporal.fetchHistory(workflowId, runId).getEvents();
+    List<List<HistoryEvent>> all = new ArrayList<>();
+    all.add(root);
+    for (HistoryEvent event : root) {
+      if (event.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
+        var child = event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution();
+        all.add(temporal.fetchHistory(child.getWorkflowId(), child.getRunId()).getEvents());
+      }
+    }
+    return all;
   }
 
   /** Stops the agents, kills every service they started and deletes the bench's temp dir. */

@@ -15,6 +15,7 @@ import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.host.SwitchRequest;
 import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hosts with nothing behind them: a Temporal worker per host on {@code host-<name>} whose release
@@ -35,10 +39,31 @@ final class StubHosts implements BenchHosts {
   private final List<WorkerFactory> factories = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  // Heartbeats, as agents send them: the api tells a rollout a host that stays silent for long is
+  // unreachable, and a deploy to a thousand hosts on two cores takes longer than that.
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "stub-hosts-heartbeats");
+            t.setDaemon(true);
+            return t;
+          });
   private int size;
 
   StubHosts(BenchServer server) {
     this.server = server;
+    heartbeats.scheduleWithFixedDelay(this::heartbeat, 40, 40, TimeUnit.SECONDS);
+  }
+
+  private void heartbeat() {
+    for (String name : List.copyOf(tokens.keySet())) {
+      try {
+        register(name);
+      } catch (Exception e) {
+        System.err.println("stub host " + name + ": heartbeat failed: " + e);
+      }
+    }
   }
 
   @Override
@@ -61,8 +86,12 @@ final class StubHosts implements BenchHosts {
     WorkerFactory factory = WorkerFactory.newInstance(server.app.runtime().temporal().client());
     List<String> names = BenchHosts.names(count);
     for (String name : names.subList(size, count)) {
+      // One activity poller per host queue: a thousand hosts in one JVM with the default five each
+      // would be five thousand threads long-polling the embedded server.
       factory
-          .newWorker(TaskQueues.host(name))
+          .newWorker(
+              TaskQueues.host(name),
+              WorkerOptions.newBuilder().setMaxConcurrentActivityTaskPollers(1).build())
           .registerActivitiesImplementations(new Activities(name));
       register(name);
     }
@@ -78,15 +107,22 @@ final class StubHosts implements BenchHosts {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/v1/hosts/" + name))
             .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + server.app.runtime().agentToken())
+            .header(
+                "Authorization",
+                "Bearer " + tokens.getOrDefault(name, server.app.runtime().agentToken()))
             .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
             .build();
-    int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+    int status = response.statusCode();
     BenchServer.require(status / 100 == 2, "registering stub host " + name + " answered " + status);
+    // The agent token registers a host once; its own token, in the answer, heartbeats.
+    response.headers().firstValue("Cast-Host-Token").ifPresent(t -> tokens.put(name, t));
+    tokens.putIfAbsent(name, server.app.runtime().agentToken());
   }
 
   @Override
   public void close() {
+    heartbeats.shutdownNow();
     for (WorkerFactory factory : factories) {
       factory.shutdownNow();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.testkit.TempDirs;
 import dev.cast.workflows.deploy.DeployRequest;
+import dev.cast.workflows.rollout.PartRequest;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.temporal.common.interceptors.WorkerInterceptor;
@@ -64,10 +65,14 @@ class StuckWorkflowTest {
 
         @Override
         public WorkflowOutput execute(WorkflowInput input) {
+          // The deploy's own workflow, or the part of it (a child workflow) that switches and
+          // records hosts.
           stuck =
               input.getArguments().length > 0
-                  && input.getArguments()[0] instanceof DeployRequest request
-                  && request.release().version().endsWith("-stuck");
+                  && (input.getArguments()[0] instanceof DeployRequest request
+                          && request.release().version().endsWith("-stuck")
+                      || input.getArguments()[0] instanceof PartRequest part
+                          && part.release().version().endsWith("-stuck"));
           return super.execute(input);
         }
       };

@@ -153,7 +153,7 @@ class DeployPolicyTest extends RolloutTestBase {
     WorkflowClient.start(
         workflow::run,
         new DeployRequest("d-1", V2, List.of("a", "b"), 30_000, 5, strategy(1, 0, true, 1)));
-    while (!"staging".equals(host(workflow.progress(), "b").state())) {
+    while (!"staging".equals(host(live(workflow), "b").state())) {
       Thread.sleep(10);
     }
 
@@ -188,10 +188,10 @@ class DeployPolicyTest extends RolloutTestBase {
             UNREACHABLE_AFTER));
 
     long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    DeploymentProgress waiting = workflow.progress();
+    DeploymentProgress waiting = live(workflow);
     while (!"awaiting promote".equals(waiting.phase()) && System.nanoTime() < end) {
       Thread.sleep(20);
-      waiting = workflow.progress();
+      waiting = live(workflow);
     }
     assertThat(waiting.phase()).isEqualTo("awaiting promote");
     assertThat(waiting.batch()).isEqualTo(1);

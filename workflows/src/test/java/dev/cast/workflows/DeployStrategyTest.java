@@ -38,13 +38,13 @@ class DeployStrategyTest extends RolloutTestBase {
     return workflow;
   }
 
-  private static DeploymentProgress awaitProgress(
+  private DeploymentProgress awaitProgress(
       DeployWorkflow workflow, Predicate<DeploymentProgress> until) throws InterruptedException {
     long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    DeploymentProgress progress = workflow.progress();
+    DeploymentProgress progress = live(workflow);
     while (!until.test(progress) && System.nanoTime() < end) {
       Thread.sleep(20);
-      progress = workflow.progress();
+      progress = live(workflow);
     }
     return progress;
   }

@@ -180,7 +180,7 @@ class DeployWorkflowTest extends RolloutTestBase {
                     second::run, new DeployRequest("d-2", V2, List.of("a"), 30_000, 5, null)))
         .isInstanceOf(WorkflowExecutionAlreadyStarted.class);
 
-    DeploymentProgress live = first.progress();
+    DeploymentProgress live = live(first);
     assertThat(live.state()).isEqualTo(DeploymentState.RUNNING);
     assertThat(live.hosts()).extracting(HostProgress::state).containsExactly("activating");
     release.countDown();

@@ -2,10 +2,14 @@ package dev.cast.workflows;
 
 import dev.cast.workflows.deploy.DeployWorkflowImpl;
 import dev.cast.workflows.rollback.RollbackWorkflowImpl;
+import dev.cast.workflows.rollout.PartWorkflowImpl;
 import dev.cast.workflows.service.ServiceControlWorkflowImpl;
+import dev.cast.workflows.shared.WorkflowIds;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +21,15 @@ class ReplayTest {
 
   private static void replay(String name, Class<?> impl) throws Exception {
     WorkflowReplayer.replayWorkflowExecution(Files.readString(DIR.resolve(name)), impl);
+  }
+
+  /**
+   * Replays a run under its own workflow id: a rollout names its parts after its id, and the
+   * replayer would otherwise make one up.
+   */
+  private static void replay(String name, Class<?> impl, String workflowId) throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(
+        WorkflowExecutionHistory.fromJson(Files.readString(DIR.resolve(name)), workflowId), impl);
   }
 
   @Test
@@ -57,5 +70,28 @@ class ReplayTest {
   @Test
   void serviceRestartThatFailsReplays() throws Exception {
     replay("service/failed.json", ServiceControlWorkflowImpl.class);
+  }
+
+  @Test
+  void deployInPartsWithAPauseAndAPromoteReplays() throws Exception {
+    replay("deploy/in-parts.json", DeployWorkflowImpl.class, WorkflowIds.deploy("hello"));
+  }
+
+  @Test
+  void deployInPartsRolledBackReplays() throws Exception {
+    replay(
+        "deploy/in-parts-rolled-back.json", DeployWorkflowImpl.class, WorkflowIds.deploy("hello"));
+  }
+
+  @Test
+  void rollbackInPartsReplays() throws Exception {
+    replay("rollback/in-parts.json", RollbackWorkflowImpl.class, WorkflowIds.rollback("hello"));
+  }
+
+  @Test
+  void partsReplay() throws Exception {
+    for (String part : List.of("stage", "switch-paused", "switch-failed", "revert", "prune")) {
+      replay("part/" + part + ".json", PartWorkflowImpl.class);
+    }
   }
 }

@@ -15,6 +15,9 @@ import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.host.SwitchRequest;
 import dev.cast.workflows.rollback.RollbackWorkflowImpl;
+import dev.cast.workflows.rollout.PartWorkflowImpl;
+import dev.cast.workflows.shared.DeploymentProgress;
+import dev.cast.workflows.shared.ProgressQuery;
 import dev.cast.workflows.shared.ReleaseRef;
 import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.client.WorkflowClient;
@@ -22,6 +25,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +58,7 @@ abstract class RolloutTestBase {
         .recordActivations(any());
     Worker control = env.newWorker(TaskQueues.CONTROL);
     control.registerWorkflowImplementationTypes(
-        DeployWorkflowImpl.class, RollbackWorkflowImpl.class);
+        DeployWorkflowImpl.class, RollbackWorkflowImpl.class, PartWorkflowImpl.class);
     control.registerActivitiesImplementations(catalog);
   }
 
@@ -99,6 +103,20 @@ abstract class RolloutTestBase {
             .setWorkflowId(workflowId)
             .setTaskQueue(TaskQueues.CONTROL)
             .build());
+  }
+
+  /**
+   * A rollout's live view as the api shows it: the rollout's answer with its running parts' answers
+   * merged in (see {@link DeploymentProgress#merge}).
+   */
+  DeploymentProgress live(ProgressQuery rollout) {
+    DeploymentProgress answer = rollout.progress();
+    List<DeploymentProgress> parts = new ArrayList<>();
+    for (String id : answer.parts() == null ? List.<String>of() : answer.parts()) {
+      parts.add(
+          client.newUntypedWorkflowStub(id).query(ProgressQuery.NAME, DeploymentProgress.class));
+    }
+    return answer.merge(parts);
   }
 
   static ApplicationFailure failure(String type, String message) {

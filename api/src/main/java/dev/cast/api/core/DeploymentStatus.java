@@ -98,6 +98,17 @@ public final class DeploymentStatus {
       DeploymentProgress live =
           ProgressQueries.progress(
               client.get(), row.workflowId(), row.runId(), TemporalEngine.QUERY_TIMEOUT);
+      // A part of the rollout (a child workflow) that did not answer may be one whose tasks fail:
+      // the rollout then waits for it for ever, as for a workflow of its own that is stuck.
+      for (String part : live.parts() == null ? List.<String>of() : live.parts()) {
+        String stuck = failingTask(part, null);
+        if (stuck != null) {
+          String why = "its workflow cannot run its tasks: part " + part + ": " + stuck;
+          log.warn("deployment {}: live view unavailable, {}", row.id(), why);
+          return new Picture(
+              stored, "unavailable: " + why + "; showing the catalog's record", stuck);
+        }
+      }
       // Written only when a host moved: a read that finds nothing new writes nothing.
       if (!live.state().terminal() && !live.hosts().equals(row.hosts())) {
         deployments.updateLiveHosts(row.id(), live.hosts());
@@ -149,10 +160,18 @@ public final class DeploymentStatus {
    * task completed after it; null when its tasks do not fail.
    */
   private String failingTask(DeploymentRow row) {
+    return failingTask(row.workflowId(), row.runId());
+  }
+
+  /** As {@link #failingTask(DeploymentRow)}, for any workflow; a null run id is its latest run. */
+  private String failingTask(String workflowId, String runId) {
     try {
       String failure = null;
       for (HistoryEvent event :
-          client.get().fetchHistory(row.workflowId(), row.runId()).getEvents()) {
+          (runId == null
+                  ? client.get().fetchHistory(workflowId)
+                  : client.get().fetchHistory(workflowId, runId))
+              .getEvents()) {
         switch (event.getEventType()) {
           case EVENT_TYPE_WORKFLOW_TASK_FAILED ->
               failure = innermost(event.getWorkflowTaskFailedEventAttributes().getFailure());

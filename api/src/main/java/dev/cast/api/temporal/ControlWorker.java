@@ -3,6 +3,7 @@ package dev.cast.api.temporal;
 import dev.cast.workflows.catalog.CatalogActivities;
 import dev.cast.workflows.deploy.DeployWorkflowImpl;
 import dev.cast.workflows.rollback.RollbackWorkflowImpl;
+import dev.cast.workflows.rollout.PartWorkflowImpl;
 import dev.cast.workflows.service.ServiceControlWorkflowImpl;
 import dev.cast.workflows.shared.TaskQueues;
 import io.dropwizard.lifecycle.Managed;
@@ -49,8 +50,12 @@ public final class ControlWorker implements Managed {
                 .setWorkerInterceptors(interceptors.toArray(WorkerInterceptor[]::new))
                 .build());
     var worker = factory.newWorker(TaskQueues.CONTROL, workerOptions(sticky));
+    // PartWorkflowImpl: the parts (child workflows) of deploys and rollbacks, on this same queue.
     worker.registerWorkflowImplementationTypes(
-        DeployWorkflowImpl.class, RollbackWorkflowImpl.class, ServiceControlWorkflowImpl.class);
+        DeployWorkflowImpl.class,
+        RollbackWorkflowImpl.class,
+        PartWorkflowImpl.class,
+        ServiceControlWorkflowImpl.class);
     worker.registerActivitiesImplementations(catalog);
     factory.start();
   }
@@ -67,7 +72,10 @@ public final class ControlWorker implements Managed {
   static final Duration DEADLOCK_DETECTION = Duration.ofSeconds(10);
 
   public static WorkerFactoryOptions factoryOptions(boolean sticky) {
-    return WorkerFactoryOptions.newBuilder().build();
+    // Each host a rollout's part acts on at once is a workflow thread: up to 4 parts of 250 hosts
+    // per rollout (PartWorkflow), beyond the SDK's default of 600 threads for every workflow the
+    // worker runs or keeps cached.
+    return WorkerFactoryOptions.newBuilder().setMaxWorkflowThreadCount(2_000).build();
   }
 
   /**

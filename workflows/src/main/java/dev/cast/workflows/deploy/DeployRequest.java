@@ -10,6 +10,8 @@ import java.util.List;
  * @param strategy batches, canary and gates; null means {@link Strategy#serial()}
  * @param unreachableAfterMillis a host whose agent picks up none of its work for this long is
  *     unreachable; 0 means the default of {@link dev.cast.workflows.shared.ActivityProfiles}
+ * @param hostsPerPart the most hosts one child workflow of the deploy acts on; 0 means {@link
+ *     dev.cast.workflows.rollout.PartPlan#DEFAULT_HOSTS_PER_PART}
  */
 public record DeployRequest(
     String deploymentId,
@@ -18,7 +20,27 @@ public record DeployRequest(
     long healthyDeadlineMillis,
     int keepReleases,
     Strategy strategy,
-    long unreachableAfterMillis) {
+    long unreachableAfterMillis,
+    int hostsPerPart) {
+
+  public DeployRequest(
+      String deploymentId,
+      ReleaseRef release,
+      List<String> hosts,
+      long healthyDeadlineMillis,
+      int keepReleases,
+      Strategy strategy,
+      long unreachableAfterMillis) {
+    this(
+        deploymentId,
+        release,
+        hosts,
+        healthyDeadlineMillis,
+        keepReleases,
+        strategy,
+        unreachableAfterMillis,
+        0);
+  }
 
   public DeployRequest(
       String deploymentId,

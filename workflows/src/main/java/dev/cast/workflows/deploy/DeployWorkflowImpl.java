@@ -1,6 +1,7 @@
 package dev.cast.workflows.deploy;
 
 import dev.cast.workflows.rollout.LegacyPaths;
+import dev.cast.workflows.rollout.PartedRollout;
 import dev.cast.workflows.rollout.Rollout;
 import dev.cast.workflows.rollout.RolloutPolicy;
 import dev.cast.workflows.shared.DeploymentProgress;
@@ -8,27 +9,29 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 public class DeployWorkflowImpl implements DeployWorkflow {
   private Rollout rollout;
+  private PartedRollout parted;
   private boolean promoted;
   private boolean paused;
 
   @Override
   public DeploymentProgress run(DeployRequest request) {
     Strategy strategy = request.strategyOrSerial();
-    rollout =
-        new Rollout(
-            request.deploymentId(),
-            request.release(),
-            request.hosts(),
-            new RolloutPolicy(
-                request.healthyDeadlineMillis(),
-                request.unreachableAfterMillis(),
-                strategy.progressDeadlineMillis(),
-                strategy.reverts(),
-                strategy.maxUnavailable()));
+    RolloutPolicy policy =
+        new RolloutPolicy(
+            request.healthyDeadlineMillis(),
+            request.unreachableAfterMillis(),
+            strategy.progressDeadlineMillis(),
+            strategy.reverts(),
+            strategy.maxUnavailable());
+    if (LegacyPaths.runsInParts()) {
+      return inParts(request, strategy, policy);
+    }
+    rollout = new Rollout(request.deploymentId(), request.release(), request.hosts(), policy);
     return rollout.run(
         () -> {
           rollout.stageAll();
@@ -57,9 +60,53 @@ public class DeployWorkflowImpl implements DeployWorkflow {
         });
   }
 
+  /**
+   * The deploy in parts (child workflows of at most {@code hostsPerPart} hosts each), so its
+   * history and theirs stay far below Temporal's limits at 10,000 hosts. Pauses and promotes are
+   * this workflow's: it waits for them between parts, and passes a pause on to the part running.
+   */
+  private DeploymentProgress inParts(
+      DeployRequest request, Strategy strategy, RolloutPolicy policy) {
+    parted =
+        new PartedRollout(
+            request.deploymentId(),
+            request.release(),
+            Map.of(),
+            request.hosts(),
+            policy,
+            request.hostsPerPart());
+    return parted.run(
+        () -> {
+          parted.stageAll();
+          List<List<String>> batches = batches(parted.reachable(), strategy);
+          int count = batches.size();
+          boolean canary = strategy.canary() > 0;
+          boolean promoteGate = canary && strategy.manualPromote() && count > 1;
+          parted.switchAll(
+              batches,
+              new PartedRollout.Batches(
+                  count, "rolling out", canary, true, strategy.minHealthyMillis()),
+              promoteGate ? 1 : 0,
+              first -> awaitPerson(() -> !paused, "paused", first, count),
+              last -> {
+                if (promoteGate && last == 1) {
+                  awaitPerson(() -> promoted, "awaiting promote", 1, count);
+                }
+              });
+          parted.phase("pruning old releases", count, count);
+          parted.pruneAll(request.keepReleases(), count);
+        });
+  }
+
   /** Waits for a person's signal with the progress clock stopped. */
   private void awaitPerson(Supplier<Boolean> until, String phase, int batch, int batches) {
     if (until.get()) {
+      return;
+    }
+    if (parted != null) {
+      // No part runs while this workflow waits, so no progress clock either.
+      parted.phase(phase, batch, batches);
+      Workflow.await(until);
       return;
     }
     rollout.phase(phase, batch, batches);
@@ -90,22 +137,30 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   @Override
   public void pause() {
     paused = true;
+    if (parted != null) {
+      parted.pause(true);
+    }
   }
 
   @Override
   public void resume() {
     paused = false;
+    if (parted != null) {
+      parted.pause(false);
+    }
   }
 
   @Override
   public void hostUnreachable(String host) {
-    if (rollout != null) {
+    if (parted != null) {
+      parted.hostLost(host);
+    } else if (rollout != null) {
       rollout.hostLost(host);
     }
   }
 
   @Override
   public DeploymentProgress progress() {
-    return rollout.snapshot();
+    return parted != null ? parted.snapshot() : rollout.snapshot();
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param unreachableAfterMillis as in {@link dev.cast.workflows.deploy.DeployRequest}
  * @param hostReleases the release of each host that goes back to another release than {@code
  *     release} (each host to its own previous one); null or empty when all go to {@code release}
+ * @param hostsPerPart as in {@link dev.cast.workflows.deploy.DeployRequest}
  */
 public record RollbackRequest(
     String deploymentId,
@@ -18,7 +19,27 @@ public record RollbackRequest(
     long healthyDeadlineMillis,
     int maxParallel,
     long unreachableAfterMillis,
-    Map<String, ReleaseRef> hostReleases) {
+    Map<String, ReleaseRef> hostReleases,
+    int hostsPerPart) {
+
+  public RollbackRequest(
+      String deploymentId,
+      ReleaseRef release,
+      List<String> hosts,
+      long healthyDeadlineMillis,
+      int maxParallel,
+      long unreachableAfterMillis,
+      Map<String, ReleaseRef> hostReleases) {
+    this(
+        deploymentId,
+        release,
+        hosts,
+        healthyDeadlineMillis,
+        maxParallel,
+        unreachableAfterMillis,
+        hostReleases,
+        0);
+  }
 
   public RollbackRequest(
       String deploymentId,

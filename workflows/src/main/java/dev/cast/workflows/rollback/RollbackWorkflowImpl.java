@@ -1,15 +1,22 @@
 package dev.cast.workflows.rollback;
 
+import dev.cast.workflows.rollout.LegacyPaths;
+import dev.cast.workflows.rollout.PartedRollout;
 import dev.cast.workflows.rollout.Rollout;
 import dev.cast.workflows.rollout.RolloutPolicy;
 import dev.cast.workflows.shared.DeploymentProgress;
+import java.util.ArrayList;
 import java.util.List;
 
 public class RollbackWorkflowImpl implements RollbackWorkflow {
   private Rollout rollout;
+  private PartedRollout parted;
 
   @Override
   public DeploymentProgress run(RollbackRequest request) {
+    if (LegacyPaths.runsInParts()) {
+      return inParts(request);
+    }
     rollout =
         new Rollout(
             request.deploymentId(),
@@ -34,15 +41,45 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
         });
   }
 
+  /** The rollback in parts, as a deploy runs in parts. */
+  private DeploymentProgress inParts(RollbackRequest request) {
+    parted =
+        new PartedRollout(
+            request.deploymentId(),
+            request.release(),
+            request.hostReleases(),
+            request.hosts(),
+            RolloutPolicy.strict(request.healthyDeadlineMillis(), request.unreachableAfterMillis()),
+            request.hostsPerPart());
+    return parted.run(
+        () -> {
+          parted.stageAll();
+          List<String> hosts = parted.reachable();
+          int size = request.maxParallel() > 0 ? request.maxParallel() : hosts.size();
+          List<List<String>> batches = new ArrayList<>();
+          for (int start = 0; start < hosts.size(); start += size) {
+            batches.add(hosts.subList(start, Math.min(start + size, hosts.size())));
+          }
+          parted.switchAll(
+              batches,
+              new PartedRollout.Batches(batches.size(), "rolling back", false, false, 0),
+              0,
+              first -> {},
+              last -> {});
+        });
+  }
+
   @Override
   public void hostUnreachable(String host) {
-    if (rollout != null) {
+    if (parted != null) {
+      parted.hostLost(host);
+    } else if (rollout != null) {
       rollout.hostLost(host);
     }
   }
 
   @Override
   public DeploymentProgress progress() {
-    return rollout.snapshot();
+    return parted != null ? parted.snapshot() : rollout.snapshot();
   }
 }

@@ -33,6 +33,8 @@ final class HostSteps {
   // Hosts the api reported silent, and the scope of each host's step in progress.
   private final Set<String> lost = new HashSet<>();
   private final Map<String, CancellationScope> steps = new HashMap<>();
+  // The hosts of the whole rollout; more than this part's own when it is a part of one.
+  private final int totalHosts;
 
   /** Ends the steps early: too many hosts unreachable. The cause is already set. */
   static final class Abort extends RuntimeException {
@@ -53,10 +55,29 @@ final class HostSteps {
    */
   HostSteps(
       String deploymentId, RolloutProgress progress, int maxUnavailable, BooleanSupplier finished) {
+    this(deploymentId, progress, maxUnavailable, finished, List.of(), List.of(), 0);
+  }
+
+  /**
+   * The steps of one part of a rollout (see {@link PartWorkflow}): {@code unreachable} and {@code
+   * lost} are what the rollout knew of its hosts when the part started, so maxUnavailable counts
+   * every host of the rollout, and {@code totalHosts} its number of hosts (0: this part's own).
+   */
+  HostSteps(
+      String deploymentId,
+      RolloutProgress progress,
+      int maxUnavailable,
+      BooleanSupplier finished,
+      List<String> unreachable,
+      List<String> lost,
+      int totalHosts) {
     this.deploymentId = deploymentId;
     this.progress = progress;
     this.maxUnavailable = maxUnavailable;
     this.finished = finished;
+    this.unreachable.addAll(unreachable);
+    this.lost.addAll(lost);
+    this.totalHosts = totalHosts;
   }
 
   /**
@@ -117,7 +138,8 @@ final class HostSteps {
   private RuntimeException unreachableNow(String host, String why) {
     unreachable.add(host);
     progress.mark(host, HostState.UNREACHABLE, why);
-    if (unreachable.size() > maxUnavailable || unreachable.size() == progress.hostCount()) {
+    if (unreachable.size() > maxUnavailable
+        || unreachable.size() >= Math.max(totalHosts, progress.hostCount())) {
       progress.causeIfNone(summary() + ", more than maxUnavailable " + maxUnavailable + " allows");
       return new Abort();
     }
@@ -148,6 +170,16 @@ final class HostSteps {
 
   boolean unreachable(String host) {
     return unreachable.contains(host);
+  }
+
+  /** The hosts found unreachable, those the rollout knew of before this part included. */
+  List<String> unreachableHosts() {
+    return List.copyOf(unreachable);
+  }
+
+  /** The hosts the api reported silent, those the rollout knew of before this part included. */
+  List<String> lostHosts() {
+    return List.copyOf(lost);
   }
 
   boolean anyUnreachable() {

@@ -25,6 +25,15 @@ public final class LegacyPaths {
   private LegacyPaths() {}
 
   /**
+   * Whether a deploy or rollback runs its steps in parts, child workflows of a few hundred hosts
+   * each ({@link PartedRollout}), so no history grows with the number of hosts; runs recorded
+   * before run every step in their own workflow ({@link Rollout}).
+   */
+  public static boolean runsInParts() {
+    return Workflow.getVersion("rollout-in-parts", Workflow.DEFAULT_VERSION, 1) == 1;
+  }
+
+  /**
    * Whether the last batch of a deploy, too, must stay healthy for {@code minHealthyTime} before
    * the deploy succeeds. Runs recorded before this was so end right after their last switch.
    */

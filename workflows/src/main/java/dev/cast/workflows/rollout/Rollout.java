@@ -24,8 +24,10 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -55,6 +57,13 @@ public final class Rollout {
       Workflow.newActivityStub(
           CatalogActivities.class, ActivityProfiles.quickCall(TaskQueues.CONTROL));
   private boolean finished;
+  // Hosts whose switch started (a revert is due) and those whose switch completed (the catalog
+  // record is to be undone too), in the order they switched: what a part of a rollout reports.
+  private final Set<String> attempted = new LinkedHashSet<>();
+  private final Set<String> switchedHosts = new LinkedHashSet<>();
+  // A part's steps, cancelled when its rollout stops it.
+  private CancellationScope partSteps;
+  private boolean stopRequested;
 
   public Rollout(
       String deploymentId, ReleaseRef release, List<String> hostNames, RolloutPolicy policy) {
@@ -72,6 +81,17 @@ public final class Rollout {
       Map<String, ReleaseRef> perHost,
       List<String> hostNames,
       RolloutPolicy policy) {
+    this(deploymentId, release, perHost, hostNames, policy, null);
+  }
+
+  /** The rollout of one part (see {@link PartWorkflow}); {@code part} null for a whole rollout. */
+  private Rollout(
+      String deploymentId,
+      ReleaseRef release,
+      Map<String, ReleaseRef> perHost,
+      List<String> hostNames,
+      RolloutPolicy policy,
+      PartRequest part) {
     this.deploymentId = deploymentId;
     this.release = release;
     this.perHost = perHost == null ? Map.of() : Map.copyOf(perHost);
@@ -81,9 +101,25 @@ public final class Rollout {
     this.progress.phase("starting");
     this.watchdog = new ProgressWatchdog(policy.progressDeadlineMillis(), progress, () -> finished);
     this.progress.onMark(watchdog::marked);
-    this.hosts = new HostSteps(deploymentId, progress, policy.maxUnavailable(), () -> finished);
+    this.hosts =
+        part == null
+            ? new HostSteps(deploymentId, progress, policy.maxUnavailable(), () -> finished)
+            : new HostSteps(
+                deploymentId,
+                progress,
+                policy.maxUnavailable(),
+                () -> finished,
+                part.unreachable(),
+                part.lost(),
+                part.totalHosts());
     this.stubs = new HostStubs(policy);
     this.staging = new Staging(progress, hosts, stubs, this::releaseOf);
+  }
+
+  /** The rollout of one part of a rollout, on that part's hosts. */
+  static Rollout forPart(PartRequest part) {
+    return new Rollout(
+        part.deploymentId(), part.release(), part.perHost(), part.hosts(), part.policy(), part);
   }
 
   /** Work that may fail; turns its failure into compensation and a final state. */
@@ -136,6 +172,93 @@ public final class Rollout {
     DeploymentProgress result = progress.snapshot();
     Workflow.newDetachedCancellationScope(() -> catalog.recordDeployment(result)).run();
     return result;
+  }
+
+  /**
+   * Runs the steps of a part of a rollout: unlike {@link #run}, it records nothing in the catalog
+   * and reverts nothing. A failure, or a stop its rollout asked for, ends the steps; the result
+   * says which hosts the rollout must revert.
+   */
+  PartResult runPart(Steps work) {
+    CancellationScope scope = Workflow.newCancellationScope(work::run);
+    partSteps = scope;
+    PartResult.Outcome outcome;
+    if (stopRequested) {
+      outcome = PartResult.Outcome.STOPPED;
+    } else {
+      watchdog.start(scope);
+      try {
+        scope.run();
+        outcome = PartResult.Outcome.DONE;
+      } catch (ActivityFailure | CanceledFailure | HostSteps.Abort failure) {
+        if (scope.isCancelRequested() && !watchdog.deadlinePassed()) {
+          outcome = PartResult.Outcome.STOPPED;
+        } else {
+          progress.causeIfNone(Failures.describe(failure));
+          outcome = PartResult.Outcome.FAILED;
+        }
+      }
+    }
+    finished = true;
+    return new PartResult(
+        outcome,
+        outcome == PartResult.Outcome.FAILED ? progress.cause() : null,
+        progress.snapshot().hosts(),
+        staging.stagedHosts(),
+        staging.previousOfStaged(),
+        List.copyOf(attempted),
+        List.copyOf(switchedHosts),
+        hosts.unreachableHosts(),
+        hosts.lostHosts(),
+        progress.phase());
+  }
+
+  /** Its rollout was cancelled: the part's steps stop, and it reports what it switched. */
+  void stop() {
+    stopRequested = true;
+    if (partSteps != null && !finished) {
+      partSteps.cancel("the rollout was cancelled");
+    }
+  }
+
+  /** A part's steps are over: silent hosts are no longer unreachable, a revert goes on. */
+  void finish() {
+    finished = true;
+  }
+
+  /** A part's view of staging: what its rollout staged, or the places its hosts stage in. */
+  Staging staging() {
+    return staging;
+  }
+
+  /**
+   * Puts hosts of a rollout back on the release each ran before, all at once, and restores the
+   * catalog's record of those whose switch completed: the compensations of one workflow's saga, for
+   * the hosts of a part.
+   *
+   * @param previous the release each host ran before (absent: none)
+   * @param switched the hosts whose switch completed
+   */
+  void revertAll(List<String> hostNames, Map<String, String> previous, Set<String> switched) {
+    progress.phase("reverting");
+    List<Promise<Void>> undo = new ArrayList<>();
+    for (String host : hostNames) {
+      String before = previous.get(host);
+      // One workflow thread per host: the catalog's record is restored whether or not the revert
+      // on the host succeeds, as the saga's two compensations would.
+      undo.add(
+          Async.procedure(
+              () -> {
+                try {
+                  revert(host, before);
+                } finally {
+                  if (switched.contains(host)) {
+                    catalog.restoreCurrent(releaseOf(host).app(), host, before);
+                  }
+                }
+              }));
+    }
+    Promises.awaitAll(undo);
   }
 
   private void fail() {
@@ -241,6 +364,7 @@ public final class Rollout {
     if (switching) {
       // Re-activating the current release only makes sure its services run: nothing to undo.
       saga.addCompensation(() -> revert(host, previous));
+      attempted.add(host);
     }
     progress.mark(
         host, HostState.ACTIVATING, "switching from " + (previous == null ? "nothing" : previous));
@@ -268,6 +392,7 @@ public final class Rollout {
     }
     if (switching) {
       saga.addCompensation(() -> catalog.restoreCurrent(target.app(), host, previous));
+      switchedHosts.add(host);
     }
     return new HostActivation(
         deploymentId,

@@ -52,6 +52,18 @@ public final class RolloutProgress {
     hosts.put(host, new HostProgress(host, reportedState, message));
   }
 
+  /**
+   * Takes each host's progress as a part of the rollout left it; a host the part never reached
+   * keeps what the rollout knew.
+   */
+  public void update(List<HostProgress> parts) {
+    for (HostProgress host : parts) {
+      if (hosts.containsKey(host.host()) && !host.untouched()) {
+        hosts.put(host.host(), host);
+      }
+    }
+  }
+
   /** Marks the host failed; the first host that fails gives the whole run its cause. */
   public void hostFailed(String host, String what) {
     mark(host, HostState.FAILED, what);
@@ -120,5 +132,11 @@ public final class RolloutProgress {
   public DeploymentProgress snapshot() {
     return new DeploymentProgress(
         deploymentId, state, cause, List.copyOf(hosts.values()), phase, batch, batches);
+  }
+
+  /** As {@link #snapshot}, naming the parts of the rollout that run now. */
+  public DeploymentProgress snapshot(List<String> parts) {
+    return new DeploymentProgress(
+        deploymentId, state, cause, List.copyOf(hosts.values()), phase, batch, batches, parts);
   }
 }

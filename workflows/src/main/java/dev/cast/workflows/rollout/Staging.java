@@ -23,6 +23,17 @@ final class Staging {
   private final HostStubs stubs;
   private final Function<String, ReleaseRef> releaseOf;
   private final Map<String, StagedRelease> staged = new HashMap<>();
+  // Set in a part of a rollout: each host's place among all the hosts staging its release.
+  private Shares shares;
+
+  /**
+   * Each host's place among the hosts of the whole rollout that stage its release together: a part
+   * stages some of them, with the places the rollout gave them.
+   *
+   * @param share each host's place, from 0
+   * @param of per version, how many hosts stage it together
+   */
+  record Shares(Map<String, Integer> share, Map<String, Integer> of) {}
 
   /**
    * @param releaseOf the release each host goes to
@@ -49,17 +60,50 @@ final class Staging {
       byVersion.computeIfAbsent(version(host), v -> new ArrayList<>()).add(host);
     }
     for (String host : staging) {
-      List<String> together = byVersion.get(version(host));
-      all.add(
-          Async.procedure(
-              this::stage,
-              host,
-              releaseOf
-                  .apply(host)
-                  .stageRequest()
-                  .asShare(together.indexOf(host), together.size())));
+      all.add(Async.procedure(this::stage, host, request(host, byVersion)));
     }
     Promises.awaitAll(all);
+  }
+
+  private StageRequest request(String host, Map<String, List<String>> byVersion) {
+    StageRequest alone = releaseOf.apply(host).stageRequest();
+    if (shares != null) {
+      return alone.asShare(shares.share().get(host), shares.of().get(version(host)));
+    }
+    List<String> together = byVersion.get(version(host));
+    return alone.asShare(together.indexOf(host), together.size());
+  }
+
+  /** A part of a rollout stages its hosts with the places the rollout gave them. */
+  void shares(Shares given) {
+    shares = given;
+  }
+
+  /**
+   * What a part of a rollout that switches hosts knows from staging: the release each host ran
+   * before (a host without one is absent).
+   */
+  void known(List<String> hostNames, Map<String, String> previous) {
+    for (String host : hostNames) {
+      staged.put(host, new StagedRelease(version(host), previous.get(host), false));
+    }
+  }
+
+  /** The hosts staged so far, each with the release it ran before (absent: none). */
+  Map<String, String> previousOfStaged() {
+    Map<String, String> previous = new HashMap<>();
+    staged.forEach(
+        (host, result) -> {
+          if (result.currentVersion() != null) {
+            previous.put(host, result.currentVersion());
+          }
+        });
+    return previous;
+  }
+
+  /** The hosts staged so far, in rollout order. */
+  List<String> stagedHosts() {
+    return progress.hostNames().stream().filter(staged::containsKey).toList();
   }
 
   private void stage(String host, StageRequest request) {

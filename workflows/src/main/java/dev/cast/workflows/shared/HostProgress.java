@@ -15,4 +15,12 @@ public record HostProgress(String host, String state, String message) {
   public static HostProgress of(String host, HostState state, String message) {
     return new HostProgress(host, state.label(), message);
   }
+
+  /**
+   * Whether the host is still as every host of a rollout starts: a part of a rollout that has not
+   * reached it yet says nothing new of it.
+   */
+  public boolean untouched() {
+    return HostState.PENDING.label().equals(state);
+  }
 }

@@ -19,4 +19,12 @@ public final class WorkflowIds {
   public static String control(String app, String operationId) {
     return "control/" + app + "/" + operationId;
   }
+
+  /**
+   * A part of a deploy or rollback (a child workflow): {@code deploy/<app>/<deployment>/switch-3}.
+   * The deployment id keeps the parts of two deployments of one app apart.
+   */
+  public static String part(String rolloutId, String deploymentId, String part) {
+    return rolloutId + "/" + deploymentId + "/" + part;
+  }
 }

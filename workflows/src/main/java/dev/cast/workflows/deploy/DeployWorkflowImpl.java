@@ -1,6 +1,7 @@
 package dev.cast.workflows.deploy;
 
 import dev.cast.workflows.rollout.LegacyPaths;
+import dev.cast.workflows.rollout.PartPlan;
 import dev.cast.workflows.rollout.PartedRollout;
 import dev.cast.workflows.rollout.Rollout;
 import dev.cast.workflows.rollout.RolloutPolicy;
@@ -28,7 +29,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
             strategy.progressDeadlineMillis(),
             strategy.reverts(),
             strategy.maxUnavailable());
-    if (LegacyPaths.runsInParts()) {
+    if (PartPlan.needsParts(request.hosts().size(), request.hostsPerPart())
+        && LegacyPaths.runsInParts()) {
       return inParts(request, strategy, policy);
     }
     rollout = new Rollout(request.deploymentId(), request.release(), request.hosts(), policy);

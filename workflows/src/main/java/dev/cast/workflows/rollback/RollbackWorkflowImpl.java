@@ -1,6 +1,7 @@
 package dev.cast.workflows.rollback;
 
 import dev.cast.workflows.rollout.LegacyPaths;
+import dev.cast.workflows.rollout.PartPlan;
 import dev.cast.workflows.rollout.PartedRollout;
 import dev.cast.workflows.rollout.Rollout;
 import dev.cast.workflows.rollout.RolloutPolicy;
@@ -14,7 +15,8 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
 
   @Override
   public DeploymentProgress run(RollbackRequest request) {
-    if (LegacyPaths.runsInParts()) {
+    if (PartPlan.needsParts(request.hosts().size(), request.hostsPerPart())
+        && LegacyPaths.runsInParts()) {
       return inParts(request);
     }
     rollout =

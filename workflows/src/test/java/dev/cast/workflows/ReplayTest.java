@@ -73,6 +73,15 @@ class ReplayTest {
   }
 
   @Test
+  void aServiceOperationInPartsReplays() throws Exception {
+    replay(
+        "service/in-parts.json",
+        ServiceControlWorkflowImpl.class,
+        WorkflowIds.control("hello", "op-1"));
+    replay("service/part.json", ServiceControlWorkflowImpl.class);
+  }
+
+  @Test
   void deployInPartsWithAPauseAndAPromoteReplays() throws Exception {
     replay("deploy/in-parts.json", DeployWorkflowImpl.class, WorkflowIds.deploy("hello"));
   }

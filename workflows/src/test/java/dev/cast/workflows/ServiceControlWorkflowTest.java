@@ -21,6 +21,8 @@ import dev.cast.workflows.shared.DeploymentState;
 import dev.cast.workflows.shared.HostProgress;
 import dev.cast.workflows.shared.TaskQueues;
 import dev.cast.workflows.shared.WorkflowIds;
+import io.temporal.api.history.v1.HistoryEvent;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +89,77 @@ class ServiceControlWorkflowTest extends RolloutTestBase {
     assertThat(result.state()).isEqualTo(DeploymentState.FAILED);
     assertThat(result.cause()).contains("host a").contains("SERVICE_UNHEALTHY");
     verify(b, never()).controlService(any());
+  }
+
+  private DeploymentProgress controlInParts(String action, int maxParallel, int hostsPerPart) {
+    env.start();
+    ServiceControlWorkflow workflow =
+        stub(ServiceControlWorkflow.class, WorkflowIds.control("hello", "op-1"));
+    return workflow.run(
+        new ServiceControlRequest(
+            "op-1",
+            "hello",
+            "web",
+            action,
+            List.copyOf(services.keySet()),
+            maxParallel,
+            5_000,
+            hostsPerPart,
+            false));
+  }
+
+  /** The child workflows the operation started, by id, from its own history. */
+  private List<String> partsStarted() {
+    return env
+        .getWorkflowClient()
+        .fetchHistory(WorkflowIds.control("hello", "op-1"))
+        .getEvents()
+        .stream()
+        .filter(HistoryEvent::hasStartChildWorkflowExecutionInitiatedEventAttributes)
+        .map(e -> e.getStartChildWorkflowExecutionInitiatedEventAttributes().getWorkflowId())
+        .toList();
+  }
+
+  @Test
+  void anOperationOnMoreHostsThanAPartTakesRunsInPartsOfWholeBatches() {
+    List<ServiceActivities> hosts = new ArrayList<>();
+    for (String name : List.of("a", "b", "c", "d", "e")) {
+      hosts.add(serviceHost(name));
+    }
+
+    DeploymentProgress result = controlInParts("restart", 2, 3);
+
+    assertThat(result.state()).isEqualTo(DeploymentState.SUCCEEDED);
+    assertThat(result.hosts())
+        .extracting(HostProgress::host)
+        .containsExactly("a", "b", "c", "d", "e");
+    assertThat(result.hosts()).extracting(HostProgress::state).containsOnly("running");
+    // Parts of 2 hosts (3 rounded down to whole batches of 2): a b, c d, e.
+    assertThat(partsStarted())
+        .containsExactly(
+            WorkflowIds.control("hello", "op-1") + "/part-1",
+            WorkflowIds.control("hello", "op-1") + "/part-2",
+            WorkflowIds.control("hello", "op-1") + "/part-3");
+    InOrder order = inOrder(hosts.toArray());
+    for (ServiceActivities host : hosts) {
+      order.verify(host).controlService(new ServiceCommand("op-1", "hello", "web", "restart"));
+    }
+  }
+
+  @Test
+  void aPartThatFailsEndsTheOperationBeforeTheNextPart() {
+    serviceHost("a");
+    ServiceActivities b = serviceHost("b");
+    ServiceActivities c = serviceHost("c");
+    when(b.awaitServiceHealthy(any()))
+        .thenThrow(failure("SERVICE_UNHEALTHY", "web: GET /health answered 500"));
+
+    DeploymentProgress result = controlInParts("restart", 1, 1);
+
+    assertThat(result.state()).isEqualTo(DeploymentState.FAILED);
+    assertThat(result.cause()).contains("host b").contains("SERVICE_UNHEALTHY");
+    assertThat(partsStarted()).hasSize(2);
+    verify(c, never()).controlService(any());
   }
 
   @Test

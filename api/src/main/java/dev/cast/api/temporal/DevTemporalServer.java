@@ -32,6 +32,9 @@ public final class DevTemporalServer implements Closeable {
   /** How long a fresh server may take to answer (it creates its SQLite schema on first start). */
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
+  /** With port 0 for the server or its UI, how many sets of free ports to try. */
+  private static final int ANY_PORT_ATTEMPTS = 5;
+
   private final ProcessHandle process;
   private final String target;
   private final String uiUrl;
@@ -83,6 +86,27 @@ public final class DevTemporalServer implements Closeable {
       return new DevTemporalServer(running.process(), running.target(), running.uiUrl(), pidFile);
     }
     String binary = requireCli(settings.getDevBinary());
+    boolean anyPort = settings.getEmbeddedPort() == 0 || settings.getUiPort() == 0;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return launch(settings, binary, db, host, pidFile, logFile);
+      } catch (IOException e) {
+        // Free ports found a moment ago may be taken by the time the server binds them (by the
+        // server itself, which opens more ports of its own): take others.
+        if (anyPort
+            && attempt < ANY_PORT_ATTEMPTS
+            && String.valueOf(e.getMessage()).contains("address already in use")) {
+          log.info("a port was taken before the Temporal dev server bound it; trying others");
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static DevTemporalServer launch(
+      TemporalSettings settings, String binary, Path db, String host, Path pidFile, Path logFile)
+      throws IOException {
     int port = settings.getEmbeddedPort() == 0 ? freePort() : settings.getEmbeddedPort();
     int uiPort = settings.getUiPort() == 0 ? freePort() : settings.getUiPort();
     List<String> command = new ArrayList<>();

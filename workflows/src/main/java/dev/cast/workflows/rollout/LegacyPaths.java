@@ -34,6 +34,14 @@ public final class LegacyPaths {
   }
 
   /**
+   * Whether a service operation on more hosts than one part takes runs in parts (child workflows of
+   * its own type); runs recorded before act on every host in their own workflow.
+   */
+  public static boolean serviceControlInParts() {
+    return Workflow.getVersion("service-control-in-parts", Workflow.DEFAULT_VERSION, 1) == 1;
+  }
+
+  /**
    * Whether the last batch of a deploy, too, must stay healthy for {@code minHealthyTime} before
    * the deploy succeeds. Runs recorded before this was so end right after their last switch.
    */

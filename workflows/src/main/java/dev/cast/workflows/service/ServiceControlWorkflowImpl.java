@@ -5,6 +5,8 @@ import dev.cast.workflows.host.ServiceActivities;
 import dev.cast.workflows.host.ServiceCommand;
 import dev.cast.workflows.host.ServiceHealthRequest;
 import dev.cast.workflows.host.ServiceStatus;
+import dev.cast.workflows.rollout.LegacyPaths;
+import dev.cast.workflows.rollout.PartPlan;
 import dev.cast.workflows.rollout.Promises;
 import dev.cast.workflows.rollout.RolloutProgress;
 import dev.cast.workflows.shared.ActivityProfiles;
@@ -18,6 +20,7 @@ import dev.cast.workflows.shared.TaskQueues;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
@@ -29,6 +32,8 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
           CatalogActivities.class, ActivityProfiles.quickCall(TaskQueues.CONTROL));
   // Replaced when the run starts; a query answered before then sees no host and no id.
   private RolloutProgress progress = new RolloutProgress(null, List.of());
+  // The part running now, when the operation runs in parts (its query answers for its hosts).
+  private String runningPart;
 
   @Override
   public DeploymentProgress run(ServiceControlRequest request) {
@@ -48,7 +53,14 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
       catalog.recordDeployment(refused);
       return refused;
     }
-    catalog.recordDeployment(progress.snapshot());
+    if (!request.part()
+        && PartPlan.needsParts(request.hosts().size(), request.hostsPerPart())
+        && LegacyPaths.serviceControlInParts()) {
+      return inParts(request);
+    }
+    if (!request.part()) {
+      catalog.recordDeployment(progress.snapshot());
+    }
     try {
       progress.phase(request.action() + " " + request.service());
       int size = Math.max(1, request.maxParallel());
@@ -64,6 +76,49 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
     } catch (ActivityFailure failure) {
       progress.end(DeploymentState.FAILED);
     }
+    progress.phase("done");
+    DeploymentProgress result = progress.snapshot();
+    if (!request.part()) {
+      catalog.recordDeployment(result);
+    }
+    return result;
+  }
+
+  /**
+   * The operation in parts, one after another, each a child workflow of this type on at most {@code
+   * hostsPerPart} hosts (whole batches of {@code maxParallel}), so no history grows with the number
+   * of hosts: this one grows with its parts. A part that does not succeed ends the operation, as a
+   * host that fails ends a one-workflow run.
+   */
+  private DeploymentProgress inParts(ServiceControlRequest request) {
+    catalog.recordDeployment(progress.snapshot());
+    List<String> hosts = request.hosts();
+    int batch = Math.max(1, request.maxParallel());
+    int perPart = Math.max(batch, PartPlan.hostsPerPart(request.hostsPerPart()) / batch * batch);
+    int parts = (hosts.size() + perPart - 1) / perPart;
+    DeploymentState end = DeploymentState.SUCCEEDED;
+    for (int i = 0; i < parts; i++) {
+      List<String> partHosts =
+          hosts.subList(i * perPart, Math.min((i + 1) * perPart, hosts.size()));
+      progress.phase(request.action() + " " + request.service(), i + 1, parts);
+      runningPart = Workflow.getInfo().getWorkflowId() + "/part-" + (i + 1);
+      ServiceControlWorkflow part =
+          Workflow.newChildWorkflowStub(
+              ServiceControlWorkflow.class,
+              ChildWorkflowOptions.newBuilder()
+                  .setWorkflowId(runningPart)
+                  .setTaskQueue(TaskQueues.CONTROL)
+                  .build());
+      DeploymentProgress done = part.run(request.partOn(partHosts));
+      runningPart = null;
+      progress.update(done.hosts());
+      if (done.state() != DeploymentState.SUCCEEDED) {
+        end = done.state();
+        progress.causeIfNone(done.cause());
+        break;
+      }
+    }
+    progress.end(end);
     progress.phase("done");
     DeploymentProgress result = progress.snapshot();
     catalog.recordDeployment(result);
@@ -112,6 +167,6 @@ public class ServiceControlWorkflowImpl implements ServiceControlWorkflow {
 
   @Override
   public DeploymentProgress progress() {
-    return progress.snapshot();
+    return runningPart == null ? progress.snapshot() : progress.snapshot(List.of(runningPart));
   }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cast.connect.TemporalConnection;
 import dev.cast.testkit.TempDirs;
-import dev.cast.workflows.connect.TemporalConnection;
 import dev.cast.workflows.shared.CastSearch;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;

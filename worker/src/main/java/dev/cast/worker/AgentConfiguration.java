@@ -2,7 +2,7 @@ package dev.cast.worker;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.cast.workflows.connect.TemporalConnection;
+import dev.cast.connect.TemporalConnection;
 import io.dropwizard.util.DataSize;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;

@@ -1,7 +1,7 @@
 package dev.cast.api.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.cast.workflows.connect.TemporalConnection;
+import dev.cast.connect.TemporalConnection;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;

@@ -1,7 +1,7 @@
 package dev.cast.api.temporal;
 
 import dev.cast.api.config.TemporalSettings;
-import dev.cast.workflows.connect.TemporalConnection;
+import dev.cast.connect.TemporalConnection;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

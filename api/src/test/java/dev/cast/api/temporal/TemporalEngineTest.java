@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cast.api.config.TemporalSettings;
-import dev.cast.workflows.connect.TemporalConnection;
+import dev.cast.connect.TemporalConnection;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.cast.workflows.connect;
+package dev.cast.connect;
 
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;

@@ -32,6 +32,11 @@ import dev.cast.api.db.ReleaseDao;
 import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.errors.ProblemErrorHandler;
 import dev.cast.api.errors.ProblemMappers;
+import dev.cast.api.registry.Blocking;
+import dev.cast.api.registry.KvResource;
+import dev.cast.api.registry.Registry;
+import dev.cast.api.registry.SessionResource;
+import dev.cast.api.registry.TxnResource;
 import dev.cast.api.resources.AppsResource;
 import dev.cast.api.resources.DeploymentsResource;
 import dev.cast.api.resources.DistributionResource;
@@ -208,6 +213,15 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
                 new HostReports(instanceDao, deploymentDao),
                 hostTokens,
                 Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds())));
+    // Registry: key/value store, transactions and sessions
+    Blocking blocking = new Blocking();
+    Registry registry = new Registry(jdbi, blocking);
+    env.lifecycle().manage(registry);
+    long maxValue = 512 * 1024;
+    env.jersey().register(new KvResource(registry, json, maxValue));
+    env.jersey().register(new TxnResource(registry, json, maxValue));
+    env.jersey()
+        .register(new SessionResource(registry, json, host -> hostDao.find(host).isPresent()));
     ProblemMappers.all().forEach(env.jersey()::register);
     // No response buffering in Jersey: a followed log must reach the client line by line.
     env.jersey().property("jersey.config.server.contentLength.buffer", 0);

@@ -58,14 +58,18 @@ public final class AuthFilter implements ContainerRequestFilter {
    * What an endpoint's annotations say, read once per resource method (reflection on every request
    * was most of what the check cost).
    */
-  private record Rule(boolean open, boolean bundle, Requires requires) {
+  private record Rule(
+      boolean open, boolean bundle, Requires requires, boolean registry, boolean keys) {
     static Rule of(Method method, Class<?> resourceClass) {
+      RegistryApi registry = resourceClass.getAnnotation(RegistryApi.class);
       return new Rule(
           method.isAnnotationPresent(AgentOnly.class)
               || resourceClass.isAnnotationPresent(AgentOnly.class)
               || method.isAnnotationPresent(Public.class),
           method.isAnnotationPresent(BundleAccess.class),
-          method.getAnnotation(Requires.class));
+          method.getAnnotation(Requires.class),
+          registry != null,
+          registry != null && registry.keys());
     }
   }
 
@@ -94,6 +98,9 @@ public final class AuthFilter implements ContainerRequestFilter {
       return;
     }
     String secret = bearer(request);
+    if (secret == null && rule.registry()) {
+      secret = consulToken(request);
+    }
     Optional<Caller> caller = secret == null ? Optional.empty() : tokens.authenticate(secret);
     if (caller.isEmpty()) {
       request.abortWith(
@@ -115,7 +122,18 @@ public final class AuthFilter implements ContainerRequestFilter {
     Caller who = caller.get();
     request.setProperty(CALLER, who); // a refusal below is audited under the caller's name
     Role needed = needed(rule.requires(), request.getMethod(), bundle);
-    if (!who.role().includes(needed)) {
+    if (who.kv() != null && !rule.registry()) {
+      forbid(
+          request,
+          "token \""
+              + who.name()
+              + "\" is limited to registry keys "
+              + who.kv().stream().map(KvGrant::prefix).toList()
+              + " and reaches nothing else");
+      return;
+    }
+    // Where the resource decides key by key, it checks the role itself.
+    if (!rule.keys() && !who.role().includes(needed)) {
       forbid(
           request,
           needed.label()
@@ -206,6 +224,16 @@ public final class AuthFilter implements ContainerRequestFilter {
     var uri = request.getUriInfo();
     return caps.valid(
         uri.getQueryParameters().getFirst("cap"), app, uri.getPathParameters().getFirst("version"));
+  }
+
+  /** The token as Consul's clients send it: {@code X-Consul-Token}, or {@code ?token=}. */
+  private static String consulToken(ContainerRequestContext request) {
+    String header = request.getHeaderString("X-Consul-Token");
+    if (header != null && !header.isBlank()) {
+      return header.trim();
+    }
+    String query = request.getUriInfo().getQueryParameters().getFirst("token");
+    return query == null || query.isBlank() ? null : query.trim();
   }
 
   private static String bearer(ContainerRequestContext request) {

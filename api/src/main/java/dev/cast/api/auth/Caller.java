@@ -5,11 +5,38 @@ import java.security.Principal;
 import java.util.List;
 
 /**
- * Who made a request: the token's id and name, its role, the apps it is limited to (null: all) and
- * when it expires (null: never).
+ * Who made a request: the token's id and name, its role, the apps it is limited to (null: all),
+ * when it expires (null: never) and the registry key prefixes it is limited to (null: none, its
+ * role decides; a token with prefixes reaches the registry only).
  */
-public record Caller(String tokenId, String name, Role role, List<String> apps, Long expiresAt)
+public record Caller(
+    String tokenId, String name, Role role, List<String> apps, Long expiresAt, List<KvGrant> kv)
     implements Principal {
+
+  public Caller(String tokenId, String name, Role role, List<String> apps, Long expiresAt) {
+    this(tokenId, name, role, apps, expiresAt, null);
+  }
+
+  /** Whether the token may read {@code key}: by its role, or by a prefix it was granted. */
+  public boolean mayRead(String key) {
+    if (kv == null) {
+      return role.includes(Role.VIEWER);
+    }
+    return kv.stream().anyMatch(g -> key.startsWith(g.prefix()));
+  }
+
+  /** Whether the token may write {@code key}: deployer and up, or a prefix granted for writes. */
+  public boolean mayWrite(String key) {
+    if (kv == null) {
+      return role.includes(Role.DEPLOYER);
+    }
+    return kv.stream().anyMatch(g -> g.writes() && key.startsWith(g.prefix()));
+  }
+
+  /** Whether the token may write anywhere in the store: what sessions need. */
+  public boolean writesSomewhere() {
+    return kv == null ? role.includes(Role.DEPLOYER) : kv.stream().anyMatch(KvGrant::writes);
+  }
 
   @Override
   public String getName() {

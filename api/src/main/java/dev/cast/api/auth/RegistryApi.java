@@ -13,4 +13,10 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE})
-public @interface RegistryApi {}
+public @interface RegistryApi {
+  /**
+   * Whether the resource decides access key by key ({@link Caller#mayRead}, {@link
+   * Caller#mayWrite}) instead of by the role its HTTP method needs.
+   */
+  boolean keys() default false;
+}

@@ -42,14 +42,31 @@ public final class Tokens {
 
   public Created create(
       String name, Role role, List<String> apps, Long expiresAt, String createdBy) {
+    return create(name, role, apps, expiresAt, createdBy, null);
+  }
+
+  /** A token; {@code kv}, when given, limits it to those registry prefixes. */
+  public Created create(
+      String name,
+      Role role,
+      List<String> apps,
+      Long expiresAt,
+      String createdBy,
+      List<KvGrant> kv) {
     byte[] random = new byte[32];
     RANDOM.nextBytes(random);
     String secret = "cast_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    return new Created(insert(name, role, apps, expiresAt, createdBy, secret), secret);
+    return new Created(insert(name, role, apps, expiresAt, createdBy, secret, kv), secret);
   }
 
   private TokenRow insert(
-      String name, Role role, List<String> apps, Long expiresAt, String createdBy, String secret) {
+      String name,
+      Role role,
+      List<String> apps,
+      Long expiresAt,
+      String createdBy,
+      String secret,
+      List<KvGrant> kv) {
     byte[] id = new byte[8];
     RANDOM.nextBytes(id);
     TokenRow row =
@@ -62,7 +79,8 @@ public final class Tokens {
             System.currentTimeMillis(),
             expiresAt,
             null,
-            createdBy);
+            createdBy,
+            kv == null ? null : List.copyOf(kv));
     dao.insert(row);
     return row;
   }
@@ -107,7 +125,7 @@ public final class Tokens {
     if (Files.exists(file)) {
       String secret = Files.readString(file).trim();
       if (!secret.isEmpty() && dao.byHash(hash(secret)).isEmpty()) {
-        insert("admin", Role.ADMIN, null, null, "bootstrap", secret);
+        insert("admin", Role.ADMIN, null, null, "bootstrap", secret, null);
         log.info("admin token from {} registered", file);
       }
       return;
@@ -133,7 +151,8 @@ public final class Tokens {
   }
 
   public Caller caller(TokenRow row) {
-    return new Caller(row.id(), row.name(), Role.parse(row.role()), row.apps(), row.expiresAt());
+    return new Caller(
+        row.id(), row.name(), Role.parse(row.role()), row.apps(), row.expiresAt(), row.kv());
   }
 
   static String hash(String secret) {

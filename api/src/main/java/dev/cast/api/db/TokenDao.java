@@ -19,8 +19,8 @@ public final class TokenDao {
         h ->
             h.createUpdate(
                     "INSERT INTO tokens (id, name, role, apps, secret_hash, created_at, expires_at,"
-                        + " revoked_at, created_by) VALUES (:id, :name, :role, :apps, :secretHash,"
-                        + " :createdAt, :expiresAt, :revokedAt, :createdBy)")
+                        + " revoked_at, created_by, kv) VALUES (:id, :name, :role, :apps,"
+                        + " :secretHash, :createdAt, :expiresAt, :revokedAt, :createdBy, :kv)")
                 .bindMethods(row)
                 .execute());
   }

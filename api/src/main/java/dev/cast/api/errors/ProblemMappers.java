@@ -12,8 +12,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Providers;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,13 @@ public final class ProblemMappers {
   /** The mappers to register, in no particular order (Jersey picks the most specific type). */
   public static List<Object> all() {
     return List.of(
-        new Api(), new Json(), new Validation(), new Web(), new TemporalDown(), new Unexpected());
+        new Api(),
+        new Json(),
+        new Validation(),
+        new Web(),
+        new TemporalDown(),
+        new Unwrap(),
+        new Unexpected());
   }
 
   abstract static class Base<E extends Throwable> implements ExceptionMapper<E> {
@@ -115,6 +123,33 @@ public final class ProblemMappers {
         return problem.withInstance(null).response().header("Retry-After", "5").build();
       }
       return new Unexpected().toResponse(e);
+    }
+  }
+
+  /**
+   * An asynchronous answer (a blocking read, a registry write) that failed: mapped as what it
+   * wraps.
+   */
+  static final class Unwrap extends Base<CompletionException> {
+    @Context Providers providers;
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Response toResponse(CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      ExceptionMapper mapper =
+          cause instanceof CompletionException
+              ? null
+              : providers.getExceptionMapper(cause.getClass());
+      if (mapper == null) {
+        Unexpected fallback = new Unexpected();
+        fallback.uriInfo = uriInfo;
+        return fallback.toResponse(cause);
+      }
+      return mapper.toResponse(cause);
     }
   }
 

@@ -44,14 +44,21 @@ public record Blocks(long index, Duration maxWait) {
     }
   }
 
-  /** A Go duration: {@code 300ms}, {@code 1.5h}, {@code 2h45m}; a bare {@code 0} is zero. */
   public static Duration parseWait(String text) {
+    return parseDuration("INVALID_WAIT", "wait time", text);
+  }
+
+  /**
+   * A Go duration: {@code 300ms}, {@code 1.5h}, {@code 2h45m}; a bare {@code 0} is zero. Refused
+   * with a 400 of {@code type} naming {@code what} when it does not parse or is negative.
+   */
+  public static Duration parseDuration(String type, String what, String text) {
     if (text.equals("0")) {
       return Duration.ZERO;
     }
     if (text.startsWith("-")) {
       throw ApiException.badRequest(
-          "INVALID_WAIT", "Invalid wait time \"" + text + "\": a wait cannot be negative");
+          type, "Invalid " + what + " \"" + text + "\": it cannot be negative");
     }
     String body = text.startsWith("+") ? text.substring(1) : text;
     Matcher m = PART.matcher(body);
@@ -66,14 +73,11 @@ public record Blocks(long index, Duration maxWait) {
     }
     if (at != body.length() || body.isEmpty()) {
       throw ApiException.badRequest(
-          "INVALID_WAIT",
-          "Invalid wait time \""
-              + text
-              + "\": expected a duration such as 10s, 1m30s or 250ms (at most 10m)");
+          type,
+          "Invalid " + what + " \"" + text + "\": expected a duration such as 10s, 1m30s or 250ms");
     }
     if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-      throw ApiException.badRequest(
-          "INVALID_WAIT", "Invalid wait time \"" + text + "\": too large (at most 10m)");
+      throw ApiException.badRequest(type, "Invalid " + what + " \"" + text + "\": too large");
     }
     return Duration.ofNanos(nanos.longValue());
   }

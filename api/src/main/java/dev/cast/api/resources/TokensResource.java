@@ -1,6 +1,7 @@
 package dev.cast.api.resources;
 
 import dev.cast.api.auth.Caller;
+import dev.cast.api.auth.KvGrant;
 import dev.cast.api.auth.Requires;
 import dev.cast.api.auth.Role;
 import dev.cast.api.auth.Tokens;
@@ -70,6 +71,28 @@ public class TokensResource {
         }
       }
     }
+    if (body.kv() != null) {
+      if (body.kv().isEmpty() || body.kv().size() > 100) {
+        throw ApiException.badRequest(
+            "INVALID_REQUEST",
+            "field \"kv\": give 1 to 100 grants such as {\"prefix\": \"config/hello/\","
+                + " \"access\": \"read\"}, or leave it out");
+      }
+      for (KvGrant grant : body.kv()) {
+        if (grant == null
+            || grant.prefix() == null
+            || grant.prefix().length() > 512
+            || grant.prefix().chars().anyMatch(c -> c < 0x20 || c == 0x7f)
+            || !("read".equals(grant.access()) || "write".equals(grant.access()))) {
+          throw ApiException.badRequest(
+              "INVALID_REQUEST",
+              "field \"kv\": "
+                  + grant
+                  + " is not a grant; each needs a \"prefix\" (up to 512 printable characters,"
+                  + " \"\" for the whole store) and \"access\": \"read\" or \"write\"");
+        }
+      }
+    }
     Long expiresAt = null;
     if (body.expiresIn() != null) {
       long millis;
@@ -89,7 +112,8 @@ public class TokensResource {
       expiresAt = System.currentTimeMillis() + millis;
     }
     Tokens.Created created =
-        tokens.create(body.name(), role, body.apps(), expiresAt, Caller.nameOf(security));
+        tokens.create(
+            body.name(), role, body.apps(), expiresAt, Caller.nameOf(security), body.kv());
     return Response.created(URI.create("/v1/tokens/" + created.row().id()))
         .entity(view(created.row(), created.secret()))
         .build();
@@ -123,6 +147,7 @@ public class TokensResource {
         row.createdBy(),
         row.expiresAt() == null ? null : Instant.ofEpochMilli(row.expiresAt()).toString(),
         row.revokedAt() == null ? null : Instant.ofEpochMilli(row.revokedAt()).toString(),
-        secret);
+        secret,
+        row.kv());
   }
 }

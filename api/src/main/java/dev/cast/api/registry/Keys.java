@@ -80,7 +80,10 @@ public final class Keys {
                 + " needs "
                 + (what.equals("read") ? "viewer" : "deployer")
                 + ")"
-            : "is limited to " + caller.kv();
+            : "is limited to "
+                + caller.kv().stream()
+                    .map(g -> g.access() + " on \"" + g.prefix() + "\"")
+                    .collect(java.util.stream.Collectors.joining(", "));
     return new ApiException(
         403,
         "FORBIDDEN",

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,10 +37,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The registry driven by a Consul client nobody here wrote ({@code com.ecwid.consul:consul-api},
- * what Spring Cloud Consul used), against a real {@code cast server} process: key/value reads and
- * writes, a blocking read woken by a write, a session's lock, leader election between two
- * processes, a key that vanishes with its owner, bad input, and writes that survive a {@code kill
- * -9}.
+ * what Spring Cloud Consul used) and by consul-template, against a real {@code cast server}
+ * process: key/value reads and writes, a blocking read woken by a write, a session's lock, leader
+ * election between two processes, a key that vanishes with its owner, bad input, a template
+ * rendered again when its key changes, and writes that survive a {@code kill -9}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryConsulClientTest {
@@ -332,6 +333,74 @@ class RegistryConsulClientTest {
     assertRefused(apps, 403, "limited to registry keys");
     assertThat(consul.getKVValue("config/hello/greeting", token).getValue().getDecodedValue())
         .isEqualTo("hello");
+  }
+
+  @Test
+  @Order(8)
+  void consulTemplateRendersFromTheRegistryAndRendersAgainWhenAKeyChanges() throws Exception {
+    Path binary = consulTemplate();
+    Assumptions.assumeTrue(
+        binary != null, "consul-template is not installed (.ci/run builds it with go install)");
+    consul.setKVValue("config/web/greeting", "Hello", token, null);
+    consul.setKVValue("config/web/pool/size", "8", token, null);
+    Path template = server.dataDir.resolve("web.tmpl");
+    Path rendered = server.dataDir.resolve("web.conf");
+    Files.writeString(
+        template,
+        "greeting={{ key \"config/web/greeting\" }}\n"
+            + "{{ range ls \"config/web/pool/\" }}pool.{{ .Key }}={{ .Value }}\n{{ end }}");
+    ProcessBuilder run =
+        new ProcessBuilder(
+                binary.toString(),
+                "-template",
+                template + ":" + rendered,
+                "-wait",
+                "0s",
+                "-log-level",
+                "warn")
+            .redirectErrorStream(true)
+            .redirectOutput(server.dataDir.resolve("consul-template.log").toFile());
+    run.environment().put("CONSUL_HTTP_ADDR", "127.0.0.1:" + server.port);
+    run.environment().put("CONSUL_HTTP_TOKEN", token);
+    Process watcher = run.start();
+    try {
+      awaitFile(rendered, "greeting=Hello\npool.size=8\n", watcher);
+      consul.setKVValue("config/web/greeting", "Bonjour", token, null);
+      awaitFile(rendered, "greeting=Bonjour\npool.size=8\n", watcher);
+    } finally {
+      watcher.destroy();
+      watcher.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Path consulTemplate() {
+    List<Path> candidates = new ArrayList<>();
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      candidates.add(Path.of(dir, "consul-template"));
+    }
+    candidates.add(Path.of(System.getProperty("user.home"), "go", "bin", "consul-template"));
+    return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
+  }
+
+  private void awaitFile(Path file, String content, Process writer) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      if (Files.exists(file) && Files.readString(file).equals(content)) {
+        return;
+      }
+      if (!writer.isAlive()) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(
+        file
+            + " never became "
+            + content
+            + "; it is "
+            + (Files.exists(file) ? Files.readString(file) : "absent")
+            + "; consul-template said: "
+            + Files.readString(server.dataDir.resolve("consul-template.log")));
   }
 
   @Test

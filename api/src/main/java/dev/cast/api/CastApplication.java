@@ -32,7 +32,11 @@ import dev.cast.api.db.ReleaseDao;
 import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.errors.ProblemErrorHandler;
 import dev.cast.api.errors.ProblemMappers;
+import dev.cast.api.registry.AgentResource;
 import dev.cast.api.registry.Blocking;
+import dev.cast.api.registry.Catalog;
+import dev.cast.api.registry.CatalogResource;
+import dev.cast.api.registry.HealthResource;
 import dev.cast.api.registry.KvResource;
 import dev.cast.api.registry.Registry;
 import dev.cast.api.registry.SessionResource;
@@ -127,10 +131,34 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     InstanceDao instanceDao = new InstanceDao(jdbi);
     ServiceStatusDao statusDao = new ServiceStatusDao(jdbi);
 
+    // The registry (Consul's API): key/value store, transactions, sessions, catalog and health
+    Blocking blocking = new Blocking();
+    Registry registry = new Registry(jdbi, blocking);
+    env.lifecycle().manage(registry);
+    Catalog registryCatalog =
+        new Catalog(
+            jdbi,
+            hostDao,
+            releaseDao,
+            registry,
+            json,
+            Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds()),
+            Duration.ofMillis(config.getRegistry().getCatalogRemoveAfter().toMilliseconds()));
+    env.lifecycle().manage(registryCatalog);
+    env.jersey().register(new CatalogResource(registryCatalog, json));
+    env.jersey().register(new HealthResource(registryCatalog));
+    env.jersey().register(new AgentResource(registryCatalog, json));
+    long maxValue = config.getRegistry().getMaxValueSize().toBytes();
+    env.jersey().register(new KvResource(registry, json, maxValue));
+    env.jersey().register(new TxnResource(registry, json, maxValue));
+    env.jersey()
+        .register(new SessionResource(registry, json, host -> hostDao.find(host).isPresent()));
+
     TemporalEngine temporal =
         new TemporalEngine(config.getTemporal(), Path.of(config.getDataDir()));
     env.lifecycle().manage(temporal);
-    CatalogActivitiesImpl catalog = new CatalogActivitiesImpl(deploymentDao, instanceDao);
+    CatalogActivitiesImpl catalog =
+        new CatalogActivitiesImpl(deploymentDao, instanceDao, registryCatalog::refresh);
     env.lifecycle()
         .manage(
             new ControlWorker(
@@ -212,16 +240,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
                 statusDao,
                 new HostReports(instanceDao, deploymentDao),
                 hostTokens,
-                Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds())));
-    // Registry: key/value store, transactions and sessions
-    Blocking blocking = new Blocking();
-    Registry registry = new Registry(jdbi, blocking);
-    env.lifecycle().manage(registry);
-    long maxValue = 512 * 1024;
-    env.jersey().register(new KvResource(registry, json, maxValue));
-    env.jersey().register(new TxnResource(registry, json, maxValue));
-    env.jersey()
-        .register(new SessionResource(registry, json, host -> hostDao.find(host).isPresent()));
+                Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds()),
+                registryCatalog::refresh));
     ProblemMappers.all().forEach(env.jersey()::register);
     // No response buffering in Jersey: a followed log must reach the client line by line.
     env.jersey().property("jersey.config.server.contentLength.buffer", 0);

@@ -6,6 +6,7 @@ import dev.cast.api.config.AuthSettings;
 import dev.cast.api.config.BundleSettings;
 import dev.cast.api.config.DatabaseSettings;
 import dev.cast.api.config.DeploySettings;
+import dev.cast.api.config.RegistrySettings;
 import dev.cast.api.config.TemporalSettings;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
@@ -21,6 +22,17 @@ public class CastConfiguration extends Configuration {
   @Valid @NotNull private DeploySettings deploy = new DeploySettings();
   @Valid @NotNull private AgentsSettings agents = new AgentsSettings();
   @Valid @NotNull private AuthSettings auth = new AuthSettings();
+  @Valid @NotNull private RegistrySettings registry = new RegistrySettings();
+
+  @JsonProperty
+  public RegistrySettings getRegistry() {
+    return registry;
+  }
+
+  @JsonProperty
+  public void setRegistry(RegistrySettings registry) {
+    this.registry = registry;
+  }
 
   @JsonProperty
   public AuthSettings getAuth() {

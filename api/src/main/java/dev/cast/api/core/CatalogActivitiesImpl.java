@@ -13,10 +13,15 @@ import java.util.List;
 public final class CatalogActivitiesImpl implements CatalogActivities {
   private final DeploymentDao deployments;
   private final InstanceDao instances;
+  private final Runnable changed;
 
-  public CatalogActivitiesImpl(DeploymentDao deployments, InstanceDao instances) {
+  /**
+   * @param changed told after what is current on a host changed (the registry's catalog reads it)
+   */
+  public CatalogActivitiesImpl(DeploymentDao deployments, InstanceDao instances, Runnable changed) {
     this.deployments = deployments;
     this.instances = instances;
+    this.changed = changed;
   }
 
   @Override
@@ -46,6 +51,7 @@ public final class CatalogActivitiesImpl implements CatalogActivities {
             Endpoint::portName,
             Endpoint::port);
     instances.activate(a.app(), a.host(), a.version(), a.previousVersion(), rows);
+    changed.run();
   }
 
   @Override
@@ -56,5 +62,6 @@ public final class CatalogActivitiesImpl implements CatalogActivities {
   @Override
   public void restoreCurrent(String app, String host, String version) {
     instances.restore(app, host, version);
+    changed.run();
   }
 }

@@ -133,6 +133,7 @@ public final class ReleaseStore {
 
   private synchronized Pushed record(String app, BundleInfo info, Path upload, String who)
       throws IOException {
+    refuseNameClashes(app, info.manifest().services().keySet());
     String version = info.manifest().version();
     Optional<ReleaseRow> existing = dao.find(app, version);
     if (existing.isPresent()) {
@@ -174,6 +175,50 @@ public final class ReleaseStore {
             who);
     dao.insert(row);
     return new Pushed(row, true);
+  }
+
+  /**
+   * The registry names each service of an app {@code <app>-<service>}: app {@code a-b} with service
+   * {@code c} and app {@code a} with service {@code b-c} would be one service there, and so would a
+   * service registered in the registry under that name.
+   */
+  private void refuseNameClashes(String app, Iterable<String> services) {
+    for (String service : services) {
+      String name = app + "-" + service;
+      List<ReleaseDao.AppService> apps = dao.servicesNamed(name, app);
+      if (!apps.isEmpty()) {
+        ReleaseDao.AppService other = apps.get(0);
+        throw ApiException.conflict(
+            "SERVICE_NAME_CLASH",
+            "service \""
+                + service
+                + "\" of app \""
+                + app
+                + "\" and service \""
+                + other.service()
+                + "\" of app \""
+                + other.app()
+                + "\" would both be \""
+                + name
+                + "\" in the registry (it names services <app>-<service>); rename this service"
+                + " or app");
+      }
+      List<String> nodes = dao.externalNodesNamed(name);
+      if (!nodes.isEmpty()) {
+        String node = nodes.get(0);
+        throw ApiException.conflict(
+            "SERVICE_NAME_CLASH",
+            "service \""
+                + service
+                + "\" of app \""
+                + app
+                + "\" would be registered as \""
+                + name
+                + "\", the name of a service registered in the registry on node \""
+                + node
+                + "\"; deregister that one (PUT /v1/catalog/deregister) or rename the service");
+      }
+    }
   }
 
   private void receive(InputStream body, Path upload) throws IOException {

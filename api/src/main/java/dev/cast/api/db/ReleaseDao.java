@@ -52,6 +52,39 @@ public final class ReleaseDao {
                 .list());
   }
 
+  /** A service of an app, as the registry names it: {@code <app>-<service>}. */
+  public record AppService(String app, String service) {}
+
+  /**
+   * The services, in any release of an app other than {@code exceptApp} (null: of any app), that
+   * the registry names {@code name} ({@code <app>-<service>}).
+   */
+  public List<AppService> servicesNamed(String name, String exceptApp) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT DISTINCT r.app AS app, s.value AS service FROM releases r,"
+                        + " json_each(r.services) s WHERE r.app || '-' || s.value = :name"
+                        + " AND r.app IS NOT :except ORDER BY r.app")
+                .bind("name", name)
+                .bind("except", exceptApp)
+                .map((rs, ctx) -> new AppService(rs.getString("app"), rs.getString("service")))
+                .list());
+  }
+
+  /**
+   * The nodes of the services registered in the registry (not deployed by Cast) as {@code name}.
+   */
+  public List<String> externalNodesNamed(String name) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT DISTINCT node FROM registry_services WHERE service = ? ORDER BY node")
+                .bind(0, name)
+                .mapTo(String.class)
+                .list());
+  }
+
   public List<String> apps() {
     return jdbi.withHandle(
         h -> h.createQuery("SELECT name FROM apps ORDER BY name").mapTo(String.class).list());

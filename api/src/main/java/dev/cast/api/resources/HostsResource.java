@@ -43,14 +43,20 @@ public class HostsResource {
   private final ServiceStatusDao statuses;
   private final HostReports reports;
   private final HostTokens hostTokens;
+  private final Runnable changed;
 
+  /**
+   * @param changed told after what a host reports is stored (the registry's catalog reads it)
+   */
   public HostsResource(
       HostDao hosts,
       ServiceStatusDao statuses,
       HostReports reports,
       HostTokens hostTokens,
-      Duration downAfter) {
+      Duration downAfter,
+      Runnable changed) {
     this.hostTokens = hostTokens;
+    this.changed = changed;
     this.downAfterMillis = downAfter.toMillis();
     this.hosts = hosts;
     this.statuses = statuses;
@@ -97,6 +103,7 @@ public class HostsResource {
       throw unknown(name);
     }
     hostTokens.revoke(name);
+    changed.run();
     return Response.noContent().build();
   }
 
@@ -128,6 +135,7 @@ public class HostsResource {
         registration.labels() == null ? Map.of() : registration.labels(),
         registration.facts() == null ? Map.of() : registration.facts(),
         now);
+    changed.run();
     return view(hosts.find(name).orElseThrow(), now);
   }
 
@@ -143,6 +151,7 @@ public class HostsResource {
           "no host named \"" + name + "\"; register it first (PUT /v1/hosts/" + name + ")");
     }
     statuses.replace(name, reports, System.currentTimeMillis());
+    changed.run();
     return Response.noContent().build();
   }
 
@@ -169,6 +178,7 @@ public class HostsResource {
                             + name
                             + ")"));
     reports.apps(name, host.address(), apps);
+    changed.run();
     return Response.noContent().build();
   }
 

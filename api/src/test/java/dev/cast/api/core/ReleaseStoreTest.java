@@ -95,6 +95,49 @@ class ReleaseStoreTest {
     }
   }
 
+  private static byte[] app(String name, String service) throws Exception {
+    return rawBundle(
+        "name: " + name + "\nversion: 1.0.0\nservices:\n  " + service + ":\n    command: [x]\n");
+  }
+
+  @Test
+  void refusesAPushWhoseRegistryNameClashesWithAnotherAppsService() throws Exception {
+    ReleaseStore store = store(100, 2, BundleInspector::inspect);
+    store.push("a-b", new ByteArrayInputStream(app("a-b", "c")));
+
+    assertThatThrownBy(() -> store.push("a", new ByteArrayInputStream(app("a", "b-c"))))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.type()).isEqualTo("SERVICE_NAME_CLASH");
+            })
+        .hasMessageContaining("app \"a\"")
+        .hasMessageContaining("app \"a-b\"")
+        .hasMessageContaining("\"a-b-c\"");
+    assertThat(dao.appExists("a")).isFalse();
+    assertThat(stored()).hasSize(1);
+    // The same app may push again: its own services are no clash.
+    assertThat(store.push("a-b", new ByteArrayInputStream(app("a-b", "c"))).created()).isFalse();
+  }
+
+  @Test
+  void refusesAPushWhoseRegistryNameIsAServiceRegisteredFromOutside() throws Exception {
+    ReleaseStore store = store(100, 2, BundleInspector::inspect);
+    Database.open(dir.resolve("catalog.db"), lifecycle)
+        .useHandle(
+            h ->
+                h.execute(
+                    "INSERT INTO registry_services (node, address, service_id, service,"
+                        + " create_index, modify_index) VALUES ('db1', '10.0.0.9', 'pg', 'shop-db',"
+                        + " 1, 1)"));
+
+    assertThatThrownBy(() -> store.push("shop", new ByteArrayInputStream(app("shop", "db"))))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409))
+        .hasMessageContaining("node \"db1\"");
+    assertThat(dao.appExists("shop")).isFalse();
+  }
+
   @Test
   void refusesABundleWithMoreEntriesThanBundlesMaxEntries() throws Exception {
     ReleaseStore store = store(10, 2, BundleInspector::inspect);

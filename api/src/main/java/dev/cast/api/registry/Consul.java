@@ -20,11 +20,7 @@ final class Consul {
    * is the leader and in contact with itself.
    */
   static Response read(long index, Object body) {
-    return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
-        .header("X-Consul-Index", Long.toUnsignedString(index))
-        .header("X-Consul-KnownLeader", "true")
-        .header("X-Consul-LastContact", "0")
-        .build();
+    return ConsulJson.headers(Response.ok(body, MediaType.APPLICATION_JSON_TYPE), index).build();
   }
 
   /**

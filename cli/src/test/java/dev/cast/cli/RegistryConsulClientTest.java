@@ -343,12 +343,21 @@ class RegistryConsulClientTest {
         binary != null, "consul-template is not installed (.ci/run builds it with go install)");
     consul.setKVValue("config/web/greeting", "Hello", token, null);
     consul.setKVValue("config/web/pool/size", "8", token, null);
+    // A database Cast did not deploy, registered in Consul's shape.
+    HttpResponse<String> registered =
+        send(
+            "PUT",
+            "/v1/catalog/register",
+            "{\"Node\": \"db-1\", \"Address\": \"10.0.0.9\", \"Service\": {\"Service\": \"pg\","
+                + " \"ID\": \"pg-main\", \"Port\": 5432}}");
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
     Path template = server.dataDir.resolve("web.tmpl");
     Path rendered = server.dataDir.resolve("web.conf");
     Files.writeString(
         template,
         "greeting={{ key \"config/web/greeting\" }}\n"
-            + "{{ range ls \"config/web/pool/\" }}pool.{{ .Key }}={{ .Value }}\n{{ end }}");
+            + "{{ range ls \"config/web/pool/\" }}pool.{{ .Key }}={{ .Value }}\n{{ end }}"
+            + "{{ range service \"pg\" }}db={{ .Address }}:{{ .Port }}\n{{ end }}");
     ProcessBuilder run =
         new ProcessBuilder(
                 binary.toString(),
@@ -364,9 +373,9 @@ class RegistryConsulClientTest {
     run.environment().put("CONSUL_HTTP_TOKEN", token);
     Process watcher = run.start();
     try {
-      awaitFile(rendered, "greeting=Hello\npool.size=8\n", watcher);
+      awaitFile(rendered, "greeting=Hello\npool.size=8\ndb=10.0.0.9:5432\n", watcher);
       consul.setKVValue("config/web/greeting", "Bonjour", token, null);
-      awaitFile(rendered, "greeting=Bonjour\npool.size=8\n", watcher);
+      awaitFile(rendered, "greeting=Bonjour\npool.size=8\ndb=10.0.0.9:5432\n", watcher);
     } finally {
       watcher.destroy();
       watcher.waitFor(10, TimeUnit.SECONDS);

@@ -74,4 +74,13 @@ public final class ServiceStatusDao {
                 .mapTo(ServiceStatusRow.class)
                 .list());
   }
+
+  /** Every host's latest report of every service. */
+  public List<ServiceStatusRow> all() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM service_status ORDER BY host, app, service")
+                .mapTo(ServiceStatusRow.class)
+                .list());
+  }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.db.HostDao;
 import dev.cast.api.db.InstanceRow;
 import dev.cast.api.db.ReleaseDao;
+import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.errors.ApiException;
 import dev.cast.workflows.host.ServiceStatus;
 import io.dropwizard.lifecycle.Managed;
@@ -53,6 +54,7 @@ public final class Catalog implements Managed {
   private final long downAfterMillis;
   private final long removeAfterMillis;
   private final LongSupplier clock;
+  private final ServiceStatusDao statusDao;
   private final AtomicBoolean pending = new AtomicBoolean();
 
   /** Services registered from outside, by node then ID; guarded by {@code this}. */
@@ -92,6 +94,7 @@ public final class Catalog implements Managed {
     this.downAfterMillis = downAfter.toMillis();
     this.removeAfterMillis = removeAfter.toMillis();
     this.clock = clock;
+    this.statusDao = new ServiceStatusDao(jdbi);
   }
 
   /** The catalog as last read. */
@@ -324,27 +327,7 @@ public final class Catalog implements Managed {
   }
 
   private List<ServiceStatus> statuses() {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT host, app, service, version, state, health, health_output"
-                        + " FROM service_status")
-                .map(
-                    (rs, ctx) ->
-                        new ServiceStatus(
-                            rs.getString("host"),
-                            rs.getString("app"),
-                            rs.getString("service"),
-                            rs.getString("version"),
-                            rs.getString("state"),
-                            null,
-                            null,
-                            0,
-                            rs.getString("health"),
-                            rs.getString("health_output"),
-                            null,
-                            true))
-                .list());
+    return statusDao.all().stream().map(ServiceStatusDao.ServiceStatusRow::status).toList();
   }
 
   private Map<String, Integer> ports(String text) {

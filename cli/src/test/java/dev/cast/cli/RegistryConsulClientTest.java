@@ -195,8 +195,9 @@ class RegistryConsulClientTest {
       a.destroyForcibly().waitFor();
       awaitLine(b, "LEADER b", Duration.ofSeconds(40));
       Duration handover = Duration.ofNanos(System.nanoTime() - killed);
-      // TTL 10 s + lock-delay 1 s, plus the reaper's and the follower's polling.
-      assertThat(handover).isLessThan(Duration.ofSeconds(14));
+      // TTL 10 s + lock-delay 1 s, plus the reaper's and the follower's polling, and room for a
+      // busy machine.
+      assertThat(handover).isLessThan(Duration.ofSeconds(16));
       assertThat(consul.getKVValue("service/leader", token).getValue().getDecodedValue())
           .isEqualTo("b");
     } finally {
@@ -235,7 +236,8 @@ class RegistryConsulClientTest {
       index = gone.getConsulIndex();
     }
     assertThat(gone.getValue()).isNull();
-    assertThat(Duration.ofNanos(System.nanoTime() - quiet)).isLessThan(Duration.ofSeconds(13));
+    // Its TTL (10 s) after the last renewal, plus the reaper's polling and room for a busy machine.
+    assertThat(Duration.ofNanos(System.nanoTime() - quiet)).isLessThan(Duration.ofSeconds(15));
     assertThat(consul.getSessionInfo(owner, QueryParams.DEFAULT, token).getValue()).isNull();
   }
 

@@ -384,6 +384,26 @@ class RegistryConsulClientTest {
     }
   }
 
+  @Test
+  @Order(9)
+  void registrationsAreAuditedWithoutTheTokenAndKeyWritesAreNot() throws Exception {
+    HttpResponse<String> registered =
+        HTTP.send(
+            HttpRequest.newBuilder(url("/v1/catalog/register?token=" + token))
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"Node\": \"cache-1\", \"Address\": \"10.0.0.5\", \"Service\":"
+                            + " {\"Service\": \"redis\", \"Port\": 6379}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+    JsonNode audit = server.api().get("/v1/audit?limit=500").body();
+    List<String> actions = audit.findValuesAsText("action");
+    assertThat(actions).contains("PUT /v1/catalog/register");
+    assertThat(actions).noneMatch(a -> a.contains("/v1/kv") || a.contains("/v1/session"));
+    assertThat(audit.toString()).doesNotContain(token);
+  }
+
   private static Path consulTemplate() {
     List<Path> candidates = new ArrayList<>();
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {

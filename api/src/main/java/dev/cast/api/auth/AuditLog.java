@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Appends every mutating call to the audit log: who (the token's name), what (method and path
  * template), on which app, its parameters (path, query and the JSON body as read; never a bundle's
- * bytes, and no call carries a secret in), the status it ended with, when and from where. Agents'
- * heartbeats and reports are not audited: they are not anyone's decision.
+ * bytes, nor a {@code ?token=}), the status it ended with, when and from where. Agents' heartbeats
+ * and reports are not audited: they are not anyone's decision; nor are the registry's key/value
+ * writes, transactions and sessions, which apps make at their own pace.
  */
 @Priority(Priorities.USER)
 public final class AuditLog implements ContainerResponseFilter, ReaderInterceptor {
@@ -67,12 +68,26 @@ public final class AuditLog implements ContainerResponseFilter, ReaderIntercepto
             || resource.getResourceClass().isAnnotationPresent(AgentOnly.class))) {
       return;
     }
+    // The registry's data (keys, transactions, sessions) is written by apps at their own pace, as
+    // Consul's clients do: an audit row each would cost a sync per write. Registrations and
+    // tokens are audited.
+    RegistryApi registry =
+        resource == null ? null : resource.getResourceClass().getAnnotation(RegistryApi.class);
+    if (registry != null && registry.keys()) {
+      return;
+    }
     try {
       Object caller = request.getProperty(AuthFilter.CALLER);
       var uri = request.getUriInfo();
       ObjectNode params = json.createObjectNode();
       uri.getPathParameters().forEach((k, v) -> params.put(k, String.join(",", v)));
-      uri.getQueryParameters().forEach((k, v) -> params.put(k, String.join(",", v)));
+      uri.getQueryParameters()
+          .forEach(
+              (k, v) -> {
+                if (!k.equals("token")) { // a Consul client's token, never kept
+                  params.put(k, String.join(",", v));
+                }
+              });
       Object body = request.getProperty(BODY);
       if (body != null) {
         params.set("body", json.valueToTree(body));

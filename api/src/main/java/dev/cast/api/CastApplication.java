@@ -34,6 +34,7 @@ import dev.cast.api.errors.ProblemErrorHandler;
 import dev.cast.api.errors.ProblemMappers;
 import dev.cast.api.registry.AgentResource;
 import dev.cast.api.registry.Blocking;
+import dev.cast.api.registry.BlockingKvReads;
 import dev.cast.api.registry.Catalog;
 import dev.cast.api.registry.CatalogResource;
 import dev.cast.api.registry.HealthResource;
@@ -56,8 +57,10 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.ServerLifecycleListener;
 import io.temporal.common.interceptors.WorkerInterceptor;
+import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -218,6 +221,11 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     HostTokens hostTokens = new HostTokens(jdbi);
     env.jersey().register(new AgentTokenFilter(agentToken, hostTokens));
     Trust trust = Trust.install(config, env, jdbi, json, dataDir, agentToken, deploymentDao);
+    env.servlets()
+        .addFilter(
+            "registry-blocking-reads",
+            new BlockingKvReads(registry, json, trust.tokens(), config.getAuth().isEnabled()))
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/v1/kv/*");
     urls.signWith(trust.caps());
     LogProxy logs = new LogProxy(hostDao, agentToken);
     // Followers never finish by themselves: end them as soon as the server begins to stop,

@@ -238,7 +238,7 @@ public final class KvResource {
     return s != null && !s.isEmpty();
   }
 
-  private static MediaType contentType(byte[] value) {
+  static MediaType contentType(byte[] value) {
     if (value == null) {
       return MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8");
     }

@@ -53,7 +53,8 @@ final class TemplateHelpers {
           return registry.key(key).orElse(String.valueOf(options.params[0]));
         });
     helpers.put(
-        "ls", (Object prefix, Options options) -> registry.list(name(prefix, "ls", options)));
+        "ls",
+        (Object prefix, Options options) -> registry.list(folder(name(prefix, "ls", options))));
     helpers.put(
         "service",
         (Object name, Options options) -> {
@@ -80,6 +81,11 @@ final class TemplateHelpers {
           "the helpers a push checks against differ: " + helpers.keySet());
     }
     return helpers;
+  }
+
+  /** {@code ls "config/app"} lists {@code config/app/}, as consul-template does. */
+  private static String folder(String prefix) {
+    return prefix.endsWith("/") ? prefix : prefix + "/";
   }
 
   private static String name(Object value, String helper, Options options) {

@@ -75,7 +75,7 @@ class TemplateRendererTest {
         .put("config/hello/deeper/c", "3", 3)
         .put("config/other", "x", 4);
 
-    assertThat(render("{{#each (ls \"config/hello/\")}}{{@key}}={{this}};{{/each}}"))
+    assertThat(render("{{#each (ls \"config/hello\")}}{{@key}}={{this}};{{/each}}"))
         .isEqualTo("a=1;b=2;");
   }
 

@@ -175,4 +175,40 @@ class ConfigTemplatesTest {
     JsonNode current = CAST.api().get("/v1/apps/greeter").body().path("current").get(0);
     assertThat(current.path("version").asText()).isEqualTo("1.0.0");
   }
+
+  @Test
+  @Order(3)
+  void aHostTokenReadsTheRegistryAndNothingElse() throws Exception {
+    String hostToken = Files.readString(CAST.dataDir.resolve("agent/host-token")).trim();
+    HttpClient http = HttpClient.newHttpClient();
+    java.util.function.Function<HttpRequest.Builder, Integer> status =
+        request -> {
+          try {
+            return http.send(
+                    request.header("Authorization", "Bearer " + hostToken).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    String base = CAST.baseUrl();
+
+    assertThat(
+            status.apply(
+                HttpRequest.newBuilder(URI.create(base + "/v1/kv/config/greeter/greeting"))))
+        .isEqualTo(200);
+    assertThat(status.apply(HttpRequest.newBuilder(URI.create(base + "/v1/health/service/x"))))
+        .isEqualTo(200);
+    assertThat(
+            status.apply(
+                HttpRequest.newBuilder(URI.create(base + "/v1/kv/config/greeter/greeting"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("changed"))))
+        .isEqualTo(401);
+    assertThat(status.apply(HttpRequest.newBuilder(URI.create(base + "/v1/apps")))).isEqualTo(401);
+    assertThat(
+            CAST.api().get("/v1/kv/config/greeter/greeting").body().get(0).path("Value").asText())
+        .as("the host's write changed nothing")
+        .isEqualTo("Qm9uam91cg==");
+  }
 }

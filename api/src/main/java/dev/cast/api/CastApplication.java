@@ -13,6 +13,7 @@ import dev.cast.api.auth.Tokens;
 import dev.cast.api.auth.Trust;
 import dev.cast.api.core.AppCatalog;
 import dev.cast.api.core.CatalogActivitiesImpl;
+import dev.cast.api.core.DeploymentConfigs;
 import dev.cast.api.core.DeploymentLauncher;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.core.DeploymentStatus;
@@ -24,6 +25,7 @@ import dev.cast.api.core.LogProxy;
 import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.core.ReleaseUrls;
 import dev.cast.api.core.Targets;
+import dev.cast.api.db.ConfigDao;
 import dev.cast.api.db.Database;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.HostDao;
@@ -133,6 +135,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     HostDao hostDao = new HostDao(jdbi);
     InstanceDao instanceDao = new InstanceDao(jdbi);
     ServiceStatusDao statusDao = new ServiceStatusDao(jdbi);
+    ConfigDao configDao = new ConfigDao(jdbi);
 
     // The registry (Consul's API): key/value store, transactions, sessions, catalog and health
     Blocking blocking = new Blocking();
@@ -161,7 +164,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         new TemporalEngine(config.getTemporal(), Path.of(config.getDataDir()));
     env.lifecycle().manage(temporal);
     CatalogActivitiesImpl catalog =
-        new CatalogActivitiesImpl(deploymentDao, instanceDao, registryCatalog::refresh);
+        new CatalogActivitiesImpl(deploymentDao, instanceDao, configDao, registryCatalog::refresh);
     env.lifecycle()
         .manage(
             new ControlWorker(
@@ -220,7 +223,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     String agentToken = AgentTokens.resolve(config.getAgents().getToken(), dataDir);
     HostTokens hostTokens = new HostTokens(jdbi);
     env.jersey().register(new AgentTokenFilter(agentToken, hostTokens));
-    Trust trust = Trust.install(config, env, jdbi, json, dataDir, agentToken, deploymentDao);
+    Trust trust =
+        Trust.install(config, env, jdbi, json, dataDir, agentToken, hostTokens, deploymentDao);
     env.servlets()
         .addFilter(
             "registry-blocking-reads",
@@ -239,7 +243,8 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
               }
             });
     env.jersey().register(new ServicesResource(releases, deployments, statusDao, logs));
-    env.jersey().register(new DeploymentsResource(deployments));
+    env.jersey()
+        .register(new DeploymentsResource(deployments, new DeploymentConfigs(status, configDao)));
     env.jersey().register(new DistributionResource(distribution));
     env.jersey()
         .register(

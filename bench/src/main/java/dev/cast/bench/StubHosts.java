@@ -146,7 +146,7 @@ final class StubHosts implements BenchHosts {
     @Override
     public Activation activateRelease(ActivateRequest request) {
       String previous = current.put(request.app(), request.version());
-      return new Activation(host, "127.0.0.1", previous, List.of());
+      return new Activation(host, "127.0.0.1", previous, List.of(), null);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -79,19 +80,43 @@ final class ArchiveReader {
       throw new BundleException(
           ARCHIVE, "bundle is " + size + " bytes, over the limit of " + maxBytes + " bytes");
     }
+    TemplateSources templates = new TemplateSources();
     MessageDigest sha = digest ? Digests.newSha256() : null;
+    byte[] manifestBytes = pass(tarGz, maxBytes, maxEntries, sha, sink, templates);
+    if (manifestBytes == null) {
+      throw new BundleException(ARCHIVE, "has no cast.yml at its root");
+    }
+    Manifest manifest = ManifestParser.parse(manifestBytes);
+    Set<String> missed = templates.missing(manifest);
+    if (!missed.isEmpty()) {
+      // Template sources that came before cast.yml and were too large to keep on the chance.
+      Sink keep =
+          (entry, content) -> {
+            if (missed.contains(entry.path()) && entry.size() <= TemplateSources.TEMPLATE_LIMIT) {
+              templates.keep(entry.path(), content.readAllBytes());
+            }
+          };
+      pass(tarGz, maxBytes, maxEntries, null, keep, new TemplateSources());
+    }
+    templates.check(manifest);
+    return new BundleInfo(manifest, digest ? HexFormat.of().formatHex(sha.digest()) : "", size);
+  }
+
+  /** One read of the whole archive; returns cast.yml's bytes, or null when it has none. */
+  private static byte[] pass(
+      Path tarGz,
+      long maxBytes,
+      int maxEntries,
+      MessageDigest sha,
+      Sink sink,
+      TemplateSources templates)
+      throws BundleException, IOException {
+    boolean digest = sha != null;
     InputStream source = new Source(Files.newInputStream(tarGz));
     try (InputStream file =
         new BufferedInputStream(digest ? new DigestInputStream(source, sha) : source, 1 << 16)) {
       requireGzip(file);
-      byte[] manifest = readEntries(file, unpackedLimit(maxBytes), maxEntries, digest, sink);
-      if (manifest == null) {
-        throw new BundleException(ARCHIVE, "has no cast.yml at its root");
-      }
-      return new BundleInfo(
-          ManifestParser.parse(manifest),
-          digest ? HexFormat.of().formatHex(sha.digest()) : "",
-          size);
+      return readEntries(file, unpackedLimit(maxBytes), maxEntries, digest, sink, templates);
     } catch (Refused e) {
       throw e.reason;
     } catch (Source.Failure e) {
@@ -114,7 +139,12 @@ final class ArchiveReader {
   }
 
   private static byte[] readEntries(
-      InputStream file, long limit, int maxEntries, boolean digest, Sink sink)
+      InputStream file,
+      long limit,
+      int maxEntries,
+      boolean digest,
+      Sink sink,
+      TemplateSources templates)
       throws IOException, BundleException {
     GZIPInputStream gzip;
     try {
@@ -156,6 +186,9 @@ final class ArchiveReader {
         if (entry.path().equals(Manifest.FILE_NAME)) {
           manifest = readManifest(entry, content);
           content = new ByteArrayInputStream(manifest);
+          learnTemplates(manifest, templates);
+        } else {
+          content = templates.entry(entry, content);
         }
         sink.accept(entry, content);
         first = false;
@@ -168,6 +201,18 @@ final class ArchiveReader {
         file.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file
       }
       return manifest;
+    }
+  }
+
+  /**
+   * Tells the collector which entries are templates. A manifest that does not parse is refused
+   * after the archive's own checks, as before templates existed.
+   */
+  private static void learnTemplates(byte[] manifest, TemplateSources templates) {
+    try {
+      templates.manifest(ManifestParser.parse(manifest));
+    } catch (BundleException e) {
+      // Reported once the whole archive has been checked.
     }
   }
 

@@ -12,13 +12,15 @@ import java.util.Map;
  * @param services services by name, in file order
  * @param hooks the activation hooks
  * @param shared paths relative to the release dir that are kept across releases
+ * @param templates config files rendered on each host at activation, in file order
  */
 public record Manifest(
     String name,
     String version,
     Map<String, ServiceSpec> services,
     Hooks hooks,
-    List<String> shared) {
+    List<String> shared,
+    List<TemplateSpec> templates) {
 
   public static final String FILE_NAME = "cast.yml";
 }

@@ -51,13 +51,16 @@ public final class ManifestParser {
       throw new BundleException(
           where(""), "is empty; it must at least set name, version and services");
     }
-    ObjectNode top = YamlTree.mapping(root, "", "name", "version", "services", "hooks", "shared");
+    ObjectNode top =
+        YamlTree.mapping(
+            root, "", "name", "version", "services", "hooks", "shared", ManifestTemplates.PATH);
     String name = named(top.get("name"), "name", NameRules::appProblem);
     String version = named(top.get("version"), "version", NameRules::versionProblem);
     Map<String, ServiceSpec> services = services(top.get("services"));
     Hooks hooks = hooks(top.get("hooks"));
     List<String> shared = shared(top.get("shared"));
-    return new Manifest(name, version, services, hooks, shared);
+    List<TemplateSpec> templates = ManifestTemplates.parse(top.get(ManifestTemplates.PATH), shared);
+    return new Manifest(name, version, services, hooks, shared, templates);
   }
 
   private static Map<String, ServiceSpec> services(JsonNode node) throws BundleException {

@@ -165,7 +165,8 @@ class ManifestParserTest {
   void refusesUnknownTopLevelField() {
     refused("name: a\nversion: '1'\nservics: {}\n")
         .hasMessage(
-            "cast.yml: unknown field \"servics\" (known: name, version, services, hooks, shared)");
+            "cast.yml: unknown field \"servics\" (known: name, version, services, hooks, shared,"
+                + " templates)");
   }
 
   @Test

@@ -142,6 +142,11 @@ final class Registration implements AutoCloseable {
     return registered;
   }
 
+  /** This host's own token, null until the api gave it one. */
+  String hostToken() {
+    return hostToken;
+  }
+
   private void beat() {
     if (put(host, body()) && !registered) {
       registered = true;

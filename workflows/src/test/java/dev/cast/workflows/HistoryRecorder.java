@@ -133,7 +133,7 @@ class HistoryRecorder extends RolloutTestBase {
         .thenAnswer(
             call -> {
               switching.await();
-              return new Activation("b", "10.0.0.2", "1.0.0", List.of());
+              return new Activation("b", "10.0.0.2", "1.0.0", List.of(), null);
             });
     host("c", "1.0.0");
     env.start();

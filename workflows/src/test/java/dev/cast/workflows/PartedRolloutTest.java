@@ -150,7 +150,7 @@ class PartedRolloutTest extends RolloutTestBase {
         .thenAnswer(
             call -> {
               never.await(); // a switch that hangs until the cancel
-              return new Activation("c", "10.0.0.3", "1.0.0", List.of());
+              return new Activation("c", "10.0.0.3", "1.0.0", List.of(), null);
             });
     ReleaseActivities d = host("d", "1.0.0");
     DeployWorkflow workflow = start(new Strategy(1, 0, false, 0), 2, "a", "b", "c", "d");
@@ -184,7 +184,7 @@ class PartedRolloutTest extends RolloutTestBase {
         .thenAnswer(
             call -> {
               paused.await();
-              return new Activation("b", "10.0.0.2", "1.0.0", List.of());
+              return new Activation("b", "10.0.0.2", "1.0.0", List.of(), null);
             });
     ReleaseActivities c = host("c", "1.0.0");
     // One part of three batches: the pause must reach it, not wait for the part to end.

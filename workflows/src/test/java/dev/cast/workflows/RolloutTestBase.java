@@ -77,7 +77,8 @@ abstract class RolloutTestBase {
                 name,
                 "10.0.0." + (hosts.size() + 1),
                 current,
-                List.of(new Endpoint("web", "http", 20000))));
+                List.of(new Endpoint("web", "http", 20000)),
+                null));
     // The one-step switch does what the three steps do, on this same mock: tests stub and verify
     // the steps.
     when(host.switchRelease(any()))

@@ -13,6 +13,7 @@ import java.util.List;
  * <pre>
  * releases/&lt;version&gt;/        unpacked release
  * releases/.&lt;version&gt;.sha256  marker: the bundle the release came from
+ * releases/.&lt;version&gt;.config.json  what its templates rendered at its last switch (masked)
  * current, previous           relative symlinks to releases/&lt;version&gt;
  * shared/                     data kept across releases
  * logs/&lt;service&gt;.log, logs/hooks.log
@@ -51,6 +52,13 @@ public record AppLayout(Path dir) {
 
   public Path marker(String version) {
     return releasesDir().resolve("." + version + ".sha256");
+  }
+
+  /**
+   * The record (secrets masked) of what the release's templates rendered when it was switched to.
+   */
+  public Path configRecord(String version) {
+    return releasesDir().resolve("." + version + ".config.json");
   }
 
   public Path current() {

@@ -1,5 +1,6 @@
 package dev.cast.activities.release;
 
+import dev.cast.activities.config.ReleaseConfig;
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
@@ -7,27 +8,41 @@ import dev.cast.activities.host.ReleaseLinks;
 import dev.cast.activities.host.ReleaseManifests;
 import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.bundle.Manifest;
+import dev.cast.bundle.ServiceSpec;
 import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
+import dev.cast.workflows.host.Endpoint;
+import dev.cast.workflows.host.RenderedConfig;
 import io.temporal.client.ActivityCompletionException;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Switches an app to a staged release: shared links, ports, {@code pre_activate} while the old
- * release still serves, stop the old services, move {@code previous} and {@code current}, start the
- * new services under the supervisor (a disabled service stays stopped).
+ * Switches an app to a staged release: shared links, ports, config files rendered from its
+ * templates and {@code pre_activate} while the old release still serves, stop the old services,
+ * move {@code previous} and {@code current}, start the new services under the supervisor (a
+ * disabled service stays stopped).
  */
 final class Activator {
   private final HostSettings settings;
   private final AppServices services;
   private final Supervisor supervisor;
   private final HookRunner hooks;
+  private final ReleaseConfig config;
 
-  Activator(HostSettings settings, AppServices services, Supervisor supervisor, HookRunner hooks) {
+  Activator(
+      HostSettings settings,
+      AppServices services,
+      Supervisor supervisor,
+      HookRunner hooks,
+      ReleaseConfig config) {
     this.settings = settings;
     this.services = services;
     this.supervisor = supervisor;
     this.hooks = hooks;
+    this.config = config;
   }
 
   Activation activate(ActivateRequest request, Heartbeat heartbeat) throws IOException {
@@ -39,12 +54,28 @@ final class Activator {
       // Deploying what already runs: take it as deliberately started, so restarts that happened
       // before this deploy (e.g. while no agent watched) do not fail its health wait.
       supervisor.ensureRunning(app.app(), version, manifest);
-      return activation(app, manifest);
+      return activation(app, manifest, config.recorded(app, version));
     }
     SharedLinks.link(app, version, manifest.shared());
-    services.allocate(app, manifest);
-    if (!version.equals(current)) {
-      // When current already points here an earlier attempt ran the hook and switched.
+    List<Endpoint> endpoints = services.allocate(app, manifest);
+    RenderedConfig rendered;
+    if (version.equals(current)) {
+      // An earlier attempt rendered the config, ran the hook and switched.
+      rendered = config.recorded(app, version);
+    } else {
+      // A release this host rendered before (a rollback, a revert) keeps the files it had then.
+      // Else a template that cannot be rendered fails the switch here, while the old release
+      // serves.
+      RenderedConfig kept = config.recorded(app, version);
+      rendered =
+          kept != null
+              ? kept
+              : config.render(
+                  app,
+                  version,
+                  manifest,
+                  ports(endpoints),
+                  hookEnvironment(app, version, manifest));
       hooks.run(app, version, manifest, HookRunner.PRE_ACTIVATE, heartbeat);
     }
     // Once the old services stop, the switch goes through or the old release comes back: a
@@ -60,7 +91,21 @@ final class Activator {
     }
     switchLinks(app, current, version);
     supervisor.ensureRunning(app.app(), version, manifest);
-    return activation(app, manifest);
+    return activation(app, manifest, rendered);
+  }
+
+  /** Port numbers by port name; where two services name a port alike, the first one's. */
+  private static Map<String, Integer> ports(List<Endpoint> endpoints) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    endpoints.forEach(e -> ports.putIfAbsent(e.portName(), e.port()));
+    return ports;
+  }
+
+  /** The environment hooks get: the first service's. */
+  private Map<String, String> hookEnvironment(AppLayout app, String version, Manifest manifest) {
+    Map.Entry<String, ServiceSpec> first = manifest.services().entrySet().iterator().next();
+    Map<String, Integer> ports = services.portsOf(app, first.getKey(), first.getValue());
+    return services.environment(app, version, first.getValue(), ports);
   }
 
   /**
@@ -108,11 +153,13 @@ final class Activator {
     ReleaseLinks.point(app.current(), version);
   }
 
-  private Activation activation(AppLayout app, Manifest manifest) throws IOException {
+  private Activation activation(AppLayout app, Manifest manifest, RenderedConfig rendered)
+      throws IOException {
     return new Activation(
         settings.hostName(),
         settings.address(),
         ReleaseLinks.version(app.previous()),
-        services.allocate(app, manifest));
+        services.allocate(app, manifest),
+        rendered);
   }
 }

@@ -50,6 +50,7 @@ final class Pruner {
       if (!protectedVersions.contains(version)) {
         FileTrees.deleteRecursively(app.releaseDir(version));
         Files.deleteIfExists(app.marker(version));
+        Files.deleteIfExists(app.configRecord(version));
         removed.add(version);
       }
     }

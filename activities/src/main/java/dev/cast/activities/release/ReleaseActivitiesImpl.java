@@ -3,6 +3,8 @@ package dev.cast.activities.release;
 import dev.cast.activities.bundle.BundleCache;
 import dev.cast.activities.bundle.FetchProgress;
 import dev.cast.activities.bundle.ReleaseStager;
+import dev.cast.activities.config.RegistryView;
+import dev.cast.activities.config.ReleaseConfig;
 import dev.cast.activities.host.AppLocks;
 import dev.cast.activities.host.Heartbeat;
 import dev.cast.activities.host.HostSettings;
@@ -24,6 +26,8 @@ import dev.cast.workflows.host.StagedRelease;
 import dev.cast.workflows.host.SwitchRequest;
 import io.temporal.activity.Activity;
 import java.io.IOException;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The host agent's release activities, on real files and real processes under {@link
@@ -40,6 +44,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   private final Reverter reverter;
   private final Pruner pruner;
   private final HostSettings settings;
+  private final ReleaseConfig config;
   private volatile Runnable reportServices = () -> {};
 
   /**
@@ -59,7 +64,8 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
     AppServices services = new AppServices(settings.hostName(), ports);
     this.stager = new ReleaseStager(settings, cache);
     this.hooks = new HookRunner(services);
-    this.activator = new Activator(settings, services, supervisor, hooks);
+    this.config = new ReleaseConfig(settings.hostName(), settings.address());
+    this.activator = new Activator(settings, services, supervisor, hooks, config);
     this.health = new HealthWaiter(settings, supervisor);
     this.reverter = new Reverter(settings, supervisor);
     this.pruner = new Pruner(settings, supervisor);
@@ -72,6 +78,14 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
    */
   public void reportServicesWith(Runnable report) {
     this.reportServices = report;
+  }
+
+  /**
+   * Where config templates read the registry (a new view for each activation) and the host's labels
+   * they see. Until this is called templates see an empty registry and no labels.
+   */
+  public void renderConfigWith(Supplier<RegistryView> registry, Map<String, String> labels) {
+    config.use(registry, labels);
   }
 
   private <T> T reported(T result) {

@@ -24,7 +24,9 @@ import java.util.function.Function;
  * agent token, {@link AgentTokenFilter}) and the few marked {@link Public}. No token, or an
  * unknown, revoked or expired one: 401. A token whose role or apps do not reach the endpoint: 403.
  * Both name what is missing. Reads need {@code viewer}, changes {@code deployer}, and {@link
- * Requires} says where it is more.
+ * Requires} says where it is more. A host's own token also reads the registry (GET and HEAD on
+ * {@link RegistryApi} resources), as the viewer {@code host:<name>}: its agent renders config
+ * templates from it.
  */
 @Priority(Priorities.AUTHENTICATION + 1)
 public final class AuthFilter implements ContainerRequestFilter {
@@ -36,6 +38,7 @@ public final class AuthFilter implements ContainerRequestFilter {
   @Context private ResourceInfo resource;
 
   private final Tokens tokens;
+  private final HostTokens hostTokens;
   private final BundleCaps caps;
   private final byte[] agentToken;
   private final Function<String, Optional<String>> appOfDeployment;
@@ -43,11 +46,13 @@ public final class AuthFilter implements ContainerRequestFilter {
 
   public AuthFilter(
       Tokens tokens,
+      HostTokens hostTokens,
       BundleCaps caps,
       String agentToken,
       Function<String, Optional<String>> appOfDeployment,
       boolean enabled) {
     this.tokens = tokens;
+    this.hostTokens = hostTokens;
     this.caps = caps;
     this.agentToken = agentToken.getBytes(StandardCharsets.UTF_8);
     this.appOfDeployment = appOfDeployment;
@@ -102,6 +107,9 @@ public final class AuthFilter implements ContainerRequestFilter {
       secret = consulToken(request);
     }
     Optional<Caller> caller = secret == null ? Optional.empty() : tokens.authenticate(secret);
+    if (caller.isEmpty() && secret != null && rule.registry() && reads(request)) {
+      caller = hostTokens.hostOf(secret).map(Caller::host);
+    }
     if (caller.isEmpty()) {
       request.abortWith(
           Problem.of(
@@ -180,6 +188,11 @@ public final class AuthFilter implements ContainerRequestFilter {
             return "Bearer";
           }
         });
+  }
+
+  private static boolean reads(ContainerRequestContext request) {
+    return request.getMethod().equals(HttpMethod.GET)
+        || request.getMethod().equals(HttpMethod.HEAD);
   }
 
   /** The role an endpoint needs: its {@link Requires}, else viewer to read, deployer to change. */

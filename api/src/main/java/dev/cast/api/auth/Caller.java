@@ -17,6 +17,11 @@ public record Caller(
     this(tokenId, name, role, apps, expiresAt, null);
   }
 
+  /** A host's agent reading the registry with its host's own token: a viewer of everything. */
+  public static Caller host(String name) {
+    return new Caller("host:" + name, "host:" + name, Role.VIEWER, null, null, null);
+  }
+
   /** Whether the token may read {@code key}: by its role, or by a prefix it was granted. */
   public boolean mayRead(String key) {
     if (kv == null) {

@@ -36,6 +36,20 @@ public final class HostTokens {
             Tokens.hash(secret).getBytes(StandardCharsets.US_ASCII));
   }
 
+  /**
+   * The host whose own token {@code secret} is, if it is one. Read from the database each time (no
+   * cache a revocation could race): agents read the registry only when they render templates.
+   */
+  public Optional<String> hostOf(String secret) {
+    String hash = Tokens.hash(secret);
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT host FROM host_tokens WHERE secret_hash = ?")
+                .bind(0, hash)
+                .mapTo(String.class)
+                .findOne());
+  }
+
   /** Whether the host has a token of its own already. */
   public boolean issued(String host) {
     return !hashByHost.computeIfAbsent(host, h -> stored(h).orElse("")).isEmpty();

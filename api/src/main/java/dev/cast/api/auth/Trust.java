@@ -37,6 +37,7 @@ public record Trust(Tokens tokens, BundleCaps caps) {
       ObjectMapper json,
       Path dataDir,
       String agentToken,
+      HostTokens hostTokens,
       DeploymentDao deployments)
       throws IOException {
     Tokens tokens = new Tokens(new TokenDao(jdbi));
@@ -49,7 +50,9 @@ public record Trust(Tokens tokens, BundleCaps caps) {
               + " every host; turn it on outside a benchmark");
     }
     env.jersey()
-        .register(new AuthFilter(tokens, caps, agentToken, appOfDeployment(deployments), enabled));
+        .register(
+            new AuthFilter(
+                tokens, hostTokens, caps, agentToken, appOfDeployment(deployments), enabled));
     AuditDao audit = new AuditDao(jdbi);
     env.jersey().register(new AuditLog(audit, json));
     env.jersey().register(new TokensResource(tokens));

@@ -1,5 +1,6 @@
 package dev.cast.api.core;
 
+import dev.cast.api.db.ConfigDao;
 import dev.cast.api.db.DeploymentDao;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.InstanceRow;
@@ -13,14 +14,17 @@ import java.util.List;
 public final class CatalogActivitiesImpl implements CatalogActivities {
   private final DeploymentDao deployments;
   private final InstanceDao instances;
+  private final ConfigDao configs;
   private final Runnable changed;
 
   /**
    * @param changed told after what is current on a host changed (the registry's catalog reads it)
    */
-  public CatalogActivitiesImpl(DeploymentDao deployments, InstanceDao instances, Runnable changed) {
+  public CatalogActivitiesImpl(
+      DeploymentDao deployments, InstanceDao instances, ConfigDao configs, Runnable changed) {
     this.deployments = deployments;
     this.instances = instances;
+    this.configs = configs;
     this.changed = changed;
   }
 
@@ -51,6 +55,9 @@ public final class CatalogActivitiesImpl implements CatalogActivities {
             Endpoint::portName,
             Endpoint::port);
     instances.activate(a.app(), a.host(), a.version(), a.previousVersion(), rows);
+    if (a.config() != null) {
+      configs.record(a.deploymentId(), a.host(), a.config());
+    }
     changed.run();
   }
 

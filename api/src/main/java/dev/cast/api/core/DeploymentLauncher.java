@@ -175,6 +175,7 @@ public final class DeploymentLauncher {
               before,
               null,
               null,
+              null,
               null);
       deployments.insert(row);
       try {

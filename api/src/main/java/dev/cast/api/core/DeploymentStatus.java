@@ -250,6 +250,7 @@ public final class DeploymentStatus {
         liveView,
         row.follows(),
         // A deployment a revert ended without another deployment names itself: show none.
-        row.endedBy() == null || row.endedBy().equals(row.id()) ? null : row.endedBy());
+        row.endedBy() == null || row.endedBy().equals(row.id()) ? null : row.endedBy(),
+        row.configIndex());
   }
 }

@@ -144,7 +144,12 @@ public final class DeploymentDao {
 
   public void delete(String id) {
     jdbi.useHandle(
-        h -> h.createUpdate("DELETE FROM deployments WHERE id = ?").bind(0, id).execute());
+        h -> {
+          h.createUpdate("DELETE FROM deployment_config WHERE deployment_id = ?")
+              .bind(0, id)
+              .execute();
+          h.createUpdate("DELETE FROM deployments WHERE id = ?").bind(0, id).execute();
+        });
   }
 
   public Optional<DeploymentRow> find(String id) {

@@ -15,6 +15,8 @@ import java.util.List;
  *     workflow could not answer, and that the catalog's record is shown instead
  * @param follows the INTERRUPTED deployment this one resumes or reverts
  * @param endedBy for an INTERRUPTED deployment, the deployment that resumed or reverted it
+ * @param configIndex the registry index its hosts rendered the release's config templates at (the
+ *     highest, when they differ); null without templates. {@code GET .../config} shows the files
  */
 public record DeploymentView(
     String id,
@@ -37,4 +39,5 @@ public record DeploymentView(
     String temporalUi,
     String liveView,
     String follows,
-    String endedBy) {}
+    String endedBy,
+    Long configIndex) {}

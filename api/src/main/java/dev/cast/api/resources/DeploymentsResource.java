@@ -1,7 +1,9 @@
 package dev.cast.api.resources;
 
 import dev.cast.api.auth.Caller;
+import dev.cast.api.core.DeploymentConfigs;
 import dev.cast.api.core.DeploymentService;
+import dev.cast.api.model.ConfigView;
 import dev.cast.api.model.DeploymentView;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -20,15 +22,24 @@ import java.net.URI;
 @Produces(MediaType.APPLICATION_JSON)
 public class DeploymentsResource {
   private final DeploymentService deployments;
+  private final DeploymentConfigs configs;
 
-  public DeploymentsResource(DeploymentService deployments) {
+  public DeploymentsResource(DeploymentService deployments, DeploymentConfigs configs) {
     this.deployments = deployments;
+    this.configs = configs;
   }
 
   @GET
   @Path("/{id}")
   public DeploymentView get(@PathParam("id") String id) {
     return deployments.view(id);
+  }
+
+  /** The config files each host rendered from the release's templates, secrets masked. */
+  @GET
+  @Path("/{id}/config")
+  public ConfigView config(@PathParam("id") String id) {
+    return configs.view(id);
   }
 
   /** promote | pause | cancel (cancel reverts what was switched). */

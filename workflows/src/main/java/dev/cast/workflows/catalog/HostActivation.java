@@ -1,9 +1,13 @@
 package dev.cast.workflows.catalog;
 
 import dev.cast.workflows.host.Endpoint;
+import dev.cast.workflows.host.RenderedConfig;
 import java.util.List;
 
-/** A release that became current and healthy on a host. */
+/**
+ * A release that became current and healthy on a host; {@code config} is what the host rendered
+ * from its templates (null without templates).
+ */
 public record HostActivation(
     String deploymentId,
     String app,
@@ -11,4 +15,5 @@ public record HostActivation(
     String host,
     String address,
     String previousVersion,
-    List<Endpoint> endpoints) {}
+    List<Endpoint> endpoints,
+    RenderedConfig config) {}

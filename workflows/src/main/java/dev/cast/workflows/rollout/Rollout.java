@@ -401,7 +401,8 @@ public final class Rollout {
         host,
         activation.address(),
         previous,
-        activation.endpoints());
+        activation.endpoints(),
+        activation.config());
   }
 
   /**

@@ -34,7 +34,13 @@ public enum DeployFailure {
    * met as ENOSPC during it; the message names the need, the free space and where. Permanent: a
    * retry would only fill the disk again.
    */
-  INSUFFICIENT_DISK;
+  INSUFFICIENT_DISK,
+  /**
+   * A config template could not be rendered (a missing key, a service with no healthy instance, an
+   * error in the template); the message names the template, the line and what was missing. Raised
+   * before the old release stops. Permanent: the registry has to change first.
+   */
+  CONFIG_TEMPLATE_FAILED;
 
   /** Every type; all of them are permanent for an activity retry. */
   public static String[] all() {

@@ -1,0 +1,83 @@
+package dev.cast.activities.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.activities.host.AppLayout;
+import dev.cast.bundle.Manifest;
+import dev.cast.workflows.host.RenderedConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A release's config files on this host: rendered from the registry and the host at activation,
+ * written into the release dir, and their record (secrets masked) kept beside the release, so an
+ * activation that finds the release switched already reports what was rendered for it.
+ */
+public final class ReleaseConfig {
+  private final String host;
+  private final String address;
+  private final TemplateRenderer renderer = new TemplateRenderer();
+  private final ObjectMapper json = new ObjectMapper();
+  private volatile Supplier<RegistryView> registry = () -> RegistryView.EMPTY;
+  private volatile Map<String, String> labels = Map.of();
+
+  public ReleaseConfig(String host, String address) {
+    this.host = host;
+    this.address = address;
+  }
+
+  /**
+   * Where templates read the registry from (a new view for each rendering) and this host's labels.
+   * Until this is called the registry is empty.
+   */
+  public void use(Supplier<RegistryView> registry, Map<String, String> labels) {
+    this.registry = registry;
+    this.labels = Map.copyOf(labels);
+  }
+
+  /**
+   * Renders the release's templates and only once all of them rendered writes them; returns the
+   * record, or null for a release without templates.
+   *
+   * @param ports the app's allocated ports by port name
+   * @param env what {@code env} reads
+   * @throws io.temporal.failure.ApplicationFailure CONFIG_TEMPLATE_FAILED, with nothing written
+   */
+  public RenderedConfig render(
+      AppLayout app,
+      String version,
+      Manifest manifest,
+      Map<String, Integer> ports,
+      Map<String, String> env)
+      throws IOException {
+    Path record = app.configRecord(version);
+    if (manifest.templates().isEmpty()) {
+      Files.deleteIfExists(record);
+      return null;
+    }
+    Path releaseDir = app.releaseDir(version);
+    TemplateInputs inputs = new TemplateInputs(host, address, labels, ports, env);
+    TemplateRenderer.Result result =
+        renderer.render(manifest.templates(), releaseDir, inputs, registry.get());
+    for (TemplateRenderer.Rendered file : result.files()) {
+      ConfigFiles.write(releaseDir, file.spec().dest(), file.text(), file.spec().mode());
+    }
+    RenderedConfig config = result.record();
+    Path temp = record.resolveSibling(record.getFileName() + ".tmp");
+    Files.write(temp, json.writeValueAsBytes(config));
+    Files.move(temp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return config;
+  }
+
+  /** What was rendered for the release when it was switched to; null when nothing was. */
+  public RenderedConfig recorded(AppLayout app, String version) throws IOException {
+    Path record = app.configRecord(version);
+    if (!Files.exists(record)) {
+      return null;
+    }
+    return json.readValue(record.toFile(), RenderedConfig.class);
+  }
+}

@@ -1,6 +1,8 @@
 package dev.cast.api.registry;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,6 +28,8 @@ public final class Blocking implements AutoCloseable {
   /** A read's answer and the index it was read at. */
   public record Answer<T>(long index, T body) {}
 
+  private static final int WAKERS = 4;
+
   private final ConcurrentHashMap<String, Set<Waiter<?>>> topics = new ConcurrentHashMap<>();
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService wakers;
@@ -44,7 +48,7 @@ public final class Blocking implements AutoCloseable {
     AtomicInteger n = new AtomicInteger();
     wakers =
         Executors.newFixedThreadPool(
-            2,
+            WAKERS,
             r -> {
               Thread t = new Thread(r, "registry-wake-" + n.incrementAndGet());
               t.setDaemon(true);
@@ -88,8 +92,13 @@ public final class Blocking implements AutoCloseable {
     for (Waiter<?> waiter : parked) {
       waiter.unpark();
     }
-    for (Waiter<?> waiter : parked) {
-      wakers.execute(waiter::check);
+    // One task per waker thread, each with its share of the waiters, rather than one task each:
+    // a thousand watchers of a key are a thousand answers, not a thousand hand-offs.
+    List<Waiter<?>> all = new ArrayList<>(parked);
+    int share = (all.size() + WAKERS - 1) / WAKERS;
+    for (int from = 0; from < all.size(); from += share) {
+      List<Waiter<?>> part = all.subList(from, Math.min(all.size(), from + share));
+      wakers.execute(() -> part.forEach(Waiter::check));
     }
   }
 

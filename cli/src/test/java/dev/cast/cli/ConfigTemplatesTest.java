@@ -67,6 +67,12 @@ class ConfigTemplatesTest {
       missing={{key "config/greeter/missing"}}
       """;
 
+  private static final String TEMPLATE_V4 =
+      """
+      {{#each (ls "config/greeter/features/")}}feature.{{@key}}={{this}}
+      {{/each}}{{#each (service "pg")}}db={{address}}:{{port}}
+      {{/each}}""";
+
   private static Path bundles;
   private static Path app;
 
@@ -84,6 +90,8 @@ class ConfigTemplatesTest {
     Main.Bundles.pack(source, null, "2.0.0", bundles.resolve("v2.tar.gz"));
     Files.writeString(template, TEMPLATE_V1);
     Main.Bundles.pack(source, null, "3.0.0", bundles.resolve("v3.tar.gz"));
+    Files.writeString(template, TEMPLATE_V4);
+    Main.Bundles.pack(source, null, "4.0.0", bundles.resolve("v4.tar.gz"));
     app = CAST.dataDir.resolve("agent/apps/greeter");
     CAST.awaitHost();
   }
@@ -236,5 +244,32 @@ class ConfigTemplatesTest {
     assertThat(app.resolve("releases/1.0.0/config/app.properties"))
         .content()
         .startsWith("greeting=Bonjour\n");
+  }
+
+  @Test
+  @Order(5)
+  void aTemplateListsAPrefixAndFindsAServiceThroughTheRegistry() throws Exception {
+    putKey("config/greeter/features/a", "on");
+    putKey("config/greeter/features/b", "off");
+    HttpResponse<String> registered =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(CAST.baseUrl() + "/v1/catalog/register"))
+                    .header("Authorization", CAST.authorization())
+                    .PUT(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"Node\": \"db-1\", \"Address\": \"10.0.0.9\", \"Service\":"
+                                + " {\"Service\": \"pg\", \"Port\": 5432}}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+    assertThat(CAST.api().pushBundle("greeter", bundles.resolve("v4.tar.gz")).status())
+        .isEqualTo(201);
+
+    JsonNode done = deploy("4.0.0");
+
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    assertThat(app.resolve("releases/4.0.0/config/app.properties"))
+        .hasContent("feature.a=on\nfeature.b=off\ndb=10.0.0.9:5432\n");
   }
 }

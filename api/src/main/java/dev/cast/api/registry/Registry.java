@@ -377,21 +377,11 @@ public final class Registry implements Managed {
     }
   }
 
-  /** A transaction failed on this operation. */
-  private static final class OpFailed extends RuntimeException {
-    final boolean invalidSession;
-
-    OpFailed(String what, boolean invalidSession) {
-      super(what, null, false, false);
-      this.invalidSession = invalidSession;
-    }
-  }
-
   /**
    * The writes of one group commit, seen over what is published: those kept so far ({@code kept*})
    * and those of the write being applied ({@code kv}, {@code sessions}), which a failure drops.
    */
-  private final class Batch {
+  private final class Batch implements KvOps.View {
     final Map<String, Optional<KvEntry>> keptKv = new LinkedHashMap<>();
     final Map<String, Optional<RegistrySession>> keptSessions = new LinkedHashMap<>();
     final Map<String, Long> keptDelays = new HashMap<>();
@@ -405,14 +395,16 @@ public final class Registry implements Managed {
     int opIndex;
 
     /** The index of the write being applied (one per write, however many keys it changes). */
-    long index() {
+    @Override
+    public long index() {
       if (current == 0) {
         current = index.incrementAndGet();
       }
       return current;
     }
 
-    KvEntry get(String key) {
+    @Override
+    public KvEntry get(String key) {
       Optional<KvEntry> changed = kvChanges.get(key);
       if (changed == null) {
         changed = keptKv.get(key);
@@ -420,7 +412,8 @@ public final class Registry implements Managed {
       return changed != null ? changed.orElse(null) : kv.get(key);
     }
 
-    Collection<KvEntry> range(String prefix) {
+    @Override
+    public Collection<KvEntry> range(String prefix) {
       TreeMap<String, KvEntry> view = new TreeMap<>();
       for (KvEntry e : kv.tailMap(prefix).values()) {
         if (!e.key().startsWith(prefix)) {
@@ -443,7 +436,8 @@ public final class Registry implements Managed {
       return view.values();
     }
 
-    RegistrySession session(String id) {
+    @Override
+    public RegistrySession session(String id) {
       Optional<RegistrySession> changed = sessions.get(id);
       if (changed == null) {
         changed = keptSessions.get(id);
@@ -451,11 +445,13 @@ public final class Registry implements Managed {
       return changed != null ? changed.orElse(null) : Registry.this.sessions.get(id);
     }
 
-    void put(KvEntry entry) {
+    @Override
+    public void put(KvEntry entry) {
       kvChanges.put(entry.key(), Optional.of(entry));
     }
 
-    void delete(String key) {
+    @Override
+    public void delete(String key) {
       if (get(key) != null) {
         kvChanges.put(key, Optional.empty());
         index();
@@ -493,181 +489,22 @@ public final class Registry implements Managed {
     }
 
     TxnOutcome txn(List<KvOp> ops) {
-      List<KvEntry> results = new ArrayList<>();
-      for (int i = 0; i < ops.size(); i++) {
-        try {
-          apply(ops.get(i), results);
-        } catch (OpFailed failed) {
-          return new TxnOutcome(
-              Math.max(1, kvIndex),
-              List.of(),
-              List.of(new OpError(i, failed.getMessage(), failed.invalidSession)));
-        }
-      }
-      return new TxnOutcome(current == 0 ? Math.max(1, kvIndex) : current, results, List.of());
+      return new KvOps(this).txn(ops);
     }
 
-    private void apply(KvOp op, List<KvEntry> results) {
-      String key = op.key();
-      KvEntry existing = get(key);
-      long flags = op.flags() == null ? 0 : op.flags();
-      switch (op.verb()) {
-        case SET -> results.add(set(key, existing, op.value(), flags));
-        case CAS -> {
-          long want = op.index() == null ? 0 : op.index();
-          if (want == 0 ? existing != null : existing == null || existing.modifyIndex() != want) {
-            throw new OpFailed(
-                "failed to set key \""
-                    + key
-                    + "\", index is stale"
-                    + (existing == null
-                        ? " (the key does not exist)"
-                        : " (it is " + existing.modifyIndex() + ")"),
-                false);
-          }
-          results.add(set(key, existing, op.value(), flags));
-        }
-        case LOCK -> results.add(lock(key, existing, op, flags));
-        case UNLOCK -> {
-          if (existing == null || !op.session().equals(existing.session())) {
-            throw new OpFailed(
-                "failed to unlock key \""
-                    + key
-                    + "\": lock isn't held, or is held by another session",
-                false);
-          }
-          KvEntry released =
-              new KvEntry(
-                  key,
-                  existing.createIndex(),
-                  index(),
-                  existing.lockIndex(),
-                  flags,
-                  op.value(),
-                  null);
-          put(released);
-          results.add(released);
-        }
-        case GET -> {
-          if (existing == null) {
-            throw new OpFailed("key \"" + key + "\" doesn't exist", false);
-          }
-          results.add(existing);
-        }
-        case GET_TREE -> results.addAll(range(key));
-        case CHECK_INDEX -> {
-          long want = op.index() == null ? 0 : op.index();
-          if (existing == null || existing.modifyIndex() != want) {
-            throw new OpFailed(
-                "current modify index "
-                    + (existing == null ? "(no such key)" : existing.modifyIndex())
-                    + " != "
-                    + want
-                    + " for key \""
-                    + key
-                    + "\"",
-                false);
-          }
-          results.add(existing);
-        }
-        case CHECK_SESSION -> {
-          if (existing == null
-              || op.session() == null
-              || !op.session().equals(existing.session())) {
-            throw new OpFailed(
-                "failed session check for key \""
-                    + key
-                    + "\", current session "
-                    + (existing == null ? "(no such key)" : existing.session())
-                    + " != "
-                    + op.session(),
-                false);
-          }
-          results.add(existing);
-        }
-        case CHECK_NOT_EXISTS -> {
-          if (existing != null) {
-            throw new OpFailed("key \"" + key + "\" exists", false);
-          }
-        }
-        case DELETE -> delete(key);
-        case DELETE_TREE -> range(key).forEach(e -> delete(e.key()));
-        case DELETE_CAS -> {
-          long want = op.index() == null ? 0 : op.index();
-          if (existing != null && existing.modifyIndex() != want) {
-            throw new OpFailed(
-                "failed to delete key \""
-                    + key
-                    + "\", index is stale (it is "
-                    + existing.modifyIndex()
-                    + ")",
-                false);
-          }
-          delete(key);
-        }
-      }
+    @Override
+    public long currentIndex() {
+      return current;
     }
 
-    private KvEntry set(String key, KvEntry existing, byte[] value, long flags) {
-      long idx = index();
-      KvEntry entry =
-          existing == null
-              ? new KvEntry(key, idx, idx, 0, flags, value, null)
-              : new KvEntry(
-                  key,
-                  existing.createIndex(),
-                  idx,
-                  existing.lockIndex(),
-                  flags,
-                  value,
-                  existing.session());
-      put(entry);
-      return entry;
+    @Override
+    public long kvIndex() {
+      return kvIndex;
     }
 
-    private KvEntry lock(String key, KvEntry existing, KvOp op, long flags) {
-      String id = op.session();
-      if (id == null || session(id) == null) {
-        throw new OpFailed("invalid session \"" + id + "\"", true);
-      }
-      if (existing != null && existing.session() != null) {
-        if (!existing.session().equals(id)) {
-          throw new OpFailed(
-              "failed to lock key \""
-                  + key
-                  + "\": lock is already held by session "
-                  + existing.session(),
-              false);
-        }
-        // The holder may update the value; the lock index stays.
-        KvEntry updated =
-            new KvEntry(
-                key, existing.createIndex(), index(), existing.lockIndex(), flags, op.value(), id);
-        put(updated);
-        return updated;
-      }
-      Long delayed = keptDelays.getOrDefault(key, lockDelays.get(key));
-      if (delayed != null && delayed > System.currentTimeMillis()) {
-        throw new OpFailed(
-            "failed to lock key \""
-                + key
-                + "\": in lock-delay for another "
-                + (delayed - System.currentTimeMillis())
-                + " ms after its last holder's session ended",
-            false);
-      }
-      long idx = index();
-      KvEntry locked =
-          new KvEntry(
-              key,
-              existing == null ? idx : existing.createIndex(),
-              idx,
-              (existing == null ? 0 : existing.lockIndex()) + 1,
-              flags,
-              op.value(),
-              id);
-      put(locked);
-      return locked;
+    @Override
+    public Long lockDelayUntil(String key) {
+      return keptDelays.getOrDefault(key, lockDelays.get(key));
     }
 
     /** The write applied: its changes join the batch. */

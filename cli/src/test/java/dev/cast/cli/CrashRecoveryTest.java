@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.testkit.TempDirs;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,13 +62,13 @@ class CrashRecoveryTest {
     assertThat(api.pushBundle("hello", bundles.resolve("v2.tar.gz")).status()).isEqualTo(201);
     assertThat(deploy(api, "1.0.0").path("state").asText()).isEqualTo("SUCCEEDED");
     String url = instanceUrl(api);
-    assertThat(fetch(url)).startsWith("hello from version 1.0.0");
+    assertThat(ServerProcess.fetch(url)).startsWith("hello from version 1.0.0");
 
     JsonNode started =
         api.postJson("/v1/apps/hello/deployments", Map.of("version", "2.0.0")).body();
     String id = started.path("id").asText();
     Path current = server.dataDir.resolve("agent/apps/hello/current");
-    awaitTrue(
+    server.awaitTrue(
         () -> Files.isSymbolicLink(current) && Files.readSymbolicLink(current).endsWith("2.0.0"),
         "the host switched its current link to 2.0.0");
     Thread.sleep(1000); // the new services are started right after the link swap
@@ -83,7 +79,7 @@ class CrashRecoveryTest {
 
     // The workflow is gone with the embedded Temporal server: interrupted, and the host's part
     // filled in from what the host reports.
-    awaitTrue(
+    server.awaitTrue(
         () ->
             "switched"
                 .equals(
@@ -99,8 +95,8 @@ class CrashRecoveryTest {
     JsonNode host = api.get("/v1/apps/hello").body().path("current").get(0);
     assertThat(host.path("version").asText()).as(host.toString()).isEqualTo("2.0.0");
     assertThat(host.path("previousVersion").asText()).as(host.toString()).isEqualTo("1.0.0");
-    awaitTrue(
-        () -> "hello from version 2.0.0 on local\n".equals(fetch(url)),
+    server.awaitTrue(
+        () -> "hello from version 2.0.0 on local\n".equals(ServerProcess.fetch(url)),
         "the adopted 2.0.0 answers");
     JsonNode instance = api.get("/v1/apps/hello/instances").body().get(0);
     assertThat(instance.path("version").asText()).as(instance.toString()).isEqualTo("2.0.0");
@@ -116,7 +112,7 @@ class CrashRecoveryTest {
     assertThat(rollback.body().path("version").asText()).isEqualTo("1.0.0");
     JsonNode back = api.awaitDeployment(rollback.body().path("id").asText(), Duration.ofMinutes(2));
     assertThat(back.path("state").asText()).as(back.toString()).isEqualTo("SUCCEEDED");
-    assertThat(fetch(url)).startsWith("hello from version 1.0.0");
+    assertThat(ServerProcess.fetch(url)).startsWith("hello from version 1.0.0");
     assertThat(Files.readSymbolicLink(current).toString()).endsWith("1.0.0");
     host = api.get("/v1/apps/hello").body().path("current").get(0);
     assertThat(host.path("version").asText()).as(host.toString()).isEqualTo("1.0.0");
@@ -153,13 +149,13 @@ class CrashRecoveryTest {
             .body()
             .path("id")
             .asText();
-    awaitTrue(() -> hostState(api, id).equals("staging"), "the host stages 2.0.0");
+    server.awaitTrue(() -> hostState(api, id).equals("staging"), "the host stages 2.0.0");
     Thread.sleep(3000);
     assertThat(hostState(api, id)).as("still downloading at 512 KiB/s").isEqualTo("staging");
     server.kill9();
     server.start();
 
-    awaitTrue(() -> hostState(api, id).equals("unchanged"), "the host's part is settled");
+    server.awaitTrue(() -> hostState(api, id).equals("unchanged"), "the host's part is settled");
     JsonNode interrupted = api.get("/v1/deployments/" + id).body();
     assertThat(interrupted.path("state").asText()).isEqualTo("INTERRUPTED");
     assertThat(interrupted.path("hosts").get(0).path("message").asText())
@@ -167,16 +163,16 @@ class CrashRecoveryTest {
         .contains("not switched, still on 1.0.0");
     JsonNode host = api.get("/v1/apps/big").body().path("current").get(0);
     assertThat(host.path("version").asText()).as(host.toString()).isEqualTo("1.0.0");
-    assertThat(fetch(instanceUrl(api, "big"))).startsWith("hello from version 1.0.0");
+    assertThat(ServerProcess.fetch(instanceUrl(api, "big"))).startsWith("hello from version 1.0.0");
 
     JsonNode again = deploy(api, "big", "2.0.0");
     assertThat(again.path("state").asText()).as(again.toString()).isEqualTo("SUCCEEDED");
-    assertThat(fetch(instanceUrl(api, "big"))).startsWith("hello from version 2.0.0");
+    assertThat(ServerProcess.fetch(instanceUrl(api, "big"))).startsWith("hello from version 2.0.0");
     ApiClient.Reply rollback = api.postJson("/v1/apps/big/rollback", Map.of());
     assertThat(rollback.status()).as(rollback.body().toString()).isEqualTo(202);
     JsonNode back = api.awaitDeployment(rollback.body().path("id").asText(), Duration.ofMinutes(2));
     assertThat(back.path("state").asText()).as(back.toString()).isEqualTo("SUCCEEDED");
-    assertThat(fetch(instanceUrl(api, "big"))).startsWith("hello from version 1.0.0");
+    assertThat(ServerProcess.fetch(instanceUrl(api, "big"))).startsWith("hello from version 1.0.0");
   }
 
   @Test
@@ -207,16 +203,16 @@ class CrashRecoveryTest {
             .path("id")
             .asText();
     Path current = server.dataDir.resolve("agent/apps/rev/current");
-    awaitTrue(
+    server.awaitTrue(
         () -> hostState(api, id).equals("reverting") && linkTo(current).equals("1.0.0"),
         "the host reverts: current points at 1.0.0 again while it starts");
     server.kill9();
     server.start();
 
-    awaitTrue(
+    server.awaitTrue(
         () -> api.get("/v1/deployments/" + id).body().path("state").asText().equals("INTERRUPTED"),
         "the deployment is interrupted");
-    awaitTrue(
+    server.awaitTrue(
         () ->
             api.get("/v1/apps/rev")
                 .body()
@@ -238,7 +234,7 @@ class CrashRecoveryTest {
 
     JsonNode again = deploy(api, "rev", "1.0.0");
     assertThat(again.path("state").asText()).as(again.toString()).isEqualTo("SUCCEEDED");
-    assertThat(fetch(instanceUrl(api, "rev"))).startsWith("hello from version 1.0.0");
+    assertThat(ServerProcess.fetch(instanceUrl(api, "rev"))).startsWith("hello from version 1.0.0");
   }
 
   private static String hostState(ApiClient api, String id) throws Exception {
@@ -269,33 +265,5 @@ class CrashRecoveryTest {
   private static String instanceUrl(ApiClient api, String app) throws Exception {
     JsonNode instance = api.get("/v1/apps/" + app + "/instances").body().get(0);
     return "http://127.0.0.1:" + instance.path("port").asInt() + "/";
-  }
-
-  private static String fetch(String url) {
-    try {
-      var response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? response.body() : null;
-    } catch (Exception e) {
-      return null;
-    }
-  }
-
-  interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Check check, String what) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!check.holds()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(
-            "timed out waiting until " + what + "; server log:\n" + Files.readString(server.log()));
-      }
-      Thread.sleep(100);
-    }
   }
 }

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.testkit.TempDirs;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,12 +102,12 @@ class InterruptedDeploymentTest {
   private static JsonNode interruptedMidDeploy(ApiClient api, String app) throws Exception {
     String id = deploy(api, app, "2.0.0");
     Path current = server.dataDir.resolve("agent/apps/" + app + "/current");
-    awaitTrue(
+    server.awaitTrue(
         () -> Files.isSymbolicLink(current) && Files.readSymbolicLink(current).endsWith("2.0.0"),
         "local switched its current link to 2.0.0");
     server.kill9();
     server.start();
-    awaitTrue(
+    server.awaitTrue(
         () ->
             CastServerHarness.hostStates(api.get("/v1/deployments/" + id).body())
                 .equals(Map.of("local", "switched", "second", "unchanged")),
@@ -135,8 +131,10 @@ class InterruptedDeploymentTest {
     ApiClient api = server.api();
     twoReleases(api, "resumed");
     String id = interruptedMidDeploy(api, "resumed").path("id").asText();
-    awaitTrue(
-        () -> "hello from version 2.0.0 on local\n".equals(fetch(url(api, "resumed", "local"))),
+    server.awaitTrue(
+        () ->
+            "hello from version 2.0.0 on local\n"
+                .equals(ServerProcess.fetch(url(api, "resumed", "local"))),
         "local's adopted 2.0.0 answers");
     long localPid = pid(api, "resumed", "local");
 
@@ -153,7 +151,7 @@ class InterruptedDeploymentTest {
       assertThat(host.path("previousVersion").asText()).as(host.toString()).isEqualTo("1.0.0");
     }
     for (String host : List.of("local", "second")) {
-      assertThat(fetch(url(api, "resumed", host)))
+      assertThat(ServerProcess.fetch(url(api, "resumed", host)))
           .isEqualTo("hello from version 2.0.0 on " + host + "\n");
     }
     assertThat(pid(api, "resumed", "local"))
@@ -195,7 +193,7 @@ class InterruptedDeploymentTest {
       assertThat(host.path("version").asText()).as(host.toString()).isEqualTo("1.0.0");
     }
     for (String host : List.of("local", "second")) {
-      assertThat(fetch(url(api, "reverted", host)))
+      assertThat(ServerProcess.fetch(url(api, "reverted", host)))
           .isEqualTo("hello from version 1.0.0 on " + host + "\n");
     }
     JsonNode old = api.get("/v1/deployments/" + id).body();
@@ -231,36 +229,5 @@ class InterruptedDeploymentTest {
       }
     }
     throw new AssertionError("no status of web on " + host);
-  }
-
-  private static String fetch(String url) {
-    if (url == null) {
-      return null;
-    }
-    try {
-      var response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? response.body() : null;
-    } catch (Exception e) {
-      return null;
-    }
-  }
-
-  interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Check check, String what) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!check.holds()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(
-            "timed out waiting until " + what + "; server log:\n" + Files.readString(server.log()));
-      }
-      Thread.sleep(100);
-    }
   }
 }

@@ -4,6 +4,10 @@ import dev.cast.testkit.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,6 +173,40 @@ final class ServerProcess implements AutoCloseable {
 
   Path log() {
     return dataDir.resolve("server.log");
+  }
+
+  /** A condition a test waits for. */
+  interface Check {
+    boolean holds() throws Exception;
+  }
+
+  /** Waits up to 90 s until {@code check} holds; else fails with the server's log. */
+  void awaitTrue(Check check, String what) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!check.holds()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError(
+            "timed out waiting until " + what + "; server log:\n" + Files.readString(log()));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** The body of a 200 answer to a GET of {@code url}, or null (none, or no answer in 2 s). */
+  static String fetch(String url) {
+    if (url == null) {
+      return null;
+    }
+    try {
+      var response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? response.body() : null;
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   /** Stops the server and every service its agent started. */

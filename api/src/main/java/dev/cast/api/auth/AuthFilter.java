@@ -102,10 +102,11 @@ public final class AuthFilter implements ContainerRequestFilter {
     if (!enabled) {
       return;
     }
-    String secret = bearer(request);
-    if (secret == null && rule.registry()) {
-      secret = consulToken(request);
-    }
+    String secret =
+        secret(
+            request::getHeaderString,
+            name -> request.getUriInfo().getQueryParameters().getFirst(name),
+            rule.registry());
     Optional<Caller> caller = secret == null ? Optional.empty() : tokens.authenticate(secret);
     if (caller.isEmpty() && secret != null && rule.registry() && reads(request)) {
       caller = hostTokens.hostOf(secret).map(Caller::host);
@@ -239,18 +240,28 @@ public final class AuthFilter implements ContainerRequestFilter {
         uri.getQueryParameters().getFirst("cap"), app, uri.getPathParameters().getFirst("version"));
   }
 
-  /** The token as Consul's clients send it: {@code X-Consul-Token}, or {@code ?token=}. */
-  private static String consulToken(ContainerRequestContext request) {
-    String header = request.getHeaderString("X-Consul-Token");
-    if (header != null && !header.isBlank()) {
-      return header.trim();
+  /**
+   * The token a request carries: {@code Authorization: Bearer}, and on registry resources also as
+   * Consul's clients send it ({@code X-Consul-Token}, {@code ?token=}); null when none.
+   */
+  public static String secret(
+      Function<String, String> header, Function<String, String> query, boolean registry) {
+    String secret = bearer(header.apply(HttpHeaders.AUTHORIZATION));
+    if (secret != null || !registry) {
+      return secret;
     }
-    String query = request.getUriInfo().getQueryParameters().getFirst("token");
-    return query == null || query.isBlank() ? null : query.trim();
+    String consul = header.apply("X-Consul-Token");
+    if (consul == null || consul.isBlank()) {
+      consul = query.apply("token");
+    }
+    return consul == null || consul.isBlank() ? null : consul.trim();
   }
 
   private static String bearer(ContainerRequestContext request) {
-    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    return bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+  }
+
+  private static String bearer(String header) {
     if (header == null || !header.startsWith(BEARER)) {
       return null;
     }

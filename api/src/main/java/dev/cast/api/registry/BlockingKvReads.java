@@ -1,6 +1,7 @@
 package dev.cast.api.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.api.auth.AuthFilter;
 import dev.cast.api.auth.Caller;
 import dev.cast.api.auth.Tokens;
 import dev.cast.api.errors.ApiException;
@@ -108,16 +109,8 @@ public final class BlockingKvReads implements Filter {
     if (!authEnabled) {
       return true;
     }
-    String secret = null;
-    String header = request.getHeader("Authorization");
-    if (header != null && header.startsWith("Bearer ")) {
-      secret = header.substring("Bearer ".length()).trim();
-    } else if (request.getHeader("X-Consul-Token") != null) {
-      secret = request.getHeader("X-Consul-Token").trim();
-    } else if (request.getParameter("token") != null) {
-      secret = request.getParameter("token").trim();
-    }
-    if (secret == null || secret.isEmpty()) {
+    String secret = AuthFilter.secret(request::getHeader, request::getParameter, true);
+    if (secret == null) {
       return false;
     }
     Optional<Caller> caller = tokens.authenticate(secret);

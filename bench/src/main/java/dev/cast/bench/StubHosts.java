@@ -3,6 +3,9 @@ package dev.cast.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
+import dev.cast.workflows.host.ConfigApply;
+import dev.cast.workflows.host.ConfigPlan;
+import dev.cast.workflows.host.ConfigRequest;
 import dev.cast.workflows.host.HealthReport;
 import dev.cast.workflows.host.HealthRequest;
 import dev.cast.workflows.host.HookRequest;
@@ -175,5 +178,19 @@ final class StubHosts implements BenchHosts {
     public PruneResult pruneReleases(PruneRequest request) {
       return new PruneResult(List.of());
     }
+
+    @Override
+    public ConfigPlan renderConfig(ConfigRequest request) {
+      return new ConfigPlan(
+          current.get(request.app()), List.of(), "none", 0, "a stub host renders no config");
+    }
+
+    @Override
+    public Activation applyConfig(ConfigApply request) {
+      return new Activation(host, "127.0.0.1", null, List.of(), null);
+    }
+
+    @Override
+    public void revertConfig(ConfigApply request) {}
   }
 }

@@ -58,18 +58,47 @@ public final class ReleaseConfig {
       Files.deleteIfExists(record);
       return null;
     }
-    Path releaseDir = app.releaseDir(version);
+    return write(app, version, renderOnly(app, version, manifest, ports, env));
+  }
+
+  /**
+   * Renders the release's templates in memory, writing nothing.
+   *
+   * @throws io.temporal.failure.ApplicationFailure CONFIG_TEMPLATE_FAILED
+   */
+  public TemplateRenderer.Result renderOnly(
+      AppLayout app,
+      String version,
+      Manifest manifest,
+      Map<String, Integer> ports,
+      Map<String, String> env)
+      throws IOException {
     TemplateInputs inputs = new TemplateInputs(host, address, labels, ports, env);
-    TemplateRenderer.Result result =
-        renderer.render(manifest.templates(), releaseDir, inputs, registry.get());
+    return renderer.render(manifest.templates(), app.releaseDir(version), inputs, registry.get());
+  }
+
+  /** Writes rendered files into the release, each atomically, then their record; the record. */
+  public RenderedConfig write(AppLayout app, String version, TemplateRenderer.Result result)
+      throws IOException {
+    Path releaseDir = app.releaseDir(version);
     for (TemplateRenderer.Rendered file : result.files()) {
       ConfigFiles.write(releaseDir, file.spec().dest(), file.text(), file.spec().mode());
     }
     RenderedConfig config = result.record();
+    writeRecord(app, version, config);
+    return config;
+  }
+
+  /** Replaces the release's record (null: removes it). */
+  public void writeRecord(AppLayout app, String version, RenderedConfig config) throws IOException {
+    Path record = app.configRecord(version);
+    if (config == null) {
+      Files.deleteIfExists(record);
+      return;
+    }
     Path temp = record.resolveSibling(record.getFileName() + ".tmp");
     Files.write(temp, json.writeValueAsBytes(config));
     Files.move(temp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return config;
   }
 
   /** What was rendered for the release when it was switched to; null when nothing was. */

@@ -14,6 +14,7 @@ import java.util.List;
  * releases/&lt;version&gt;/        unpacked release
  * releases/.&lt;version&gt;.sha256  marker: the bundle the release came from
  * releases/.&lt;version&gt;.config.json  what its templates rendered at its last switch (masked)
+ * releases/.&lt;version&gt;.config-&lt;deployment&gt;/  a config rollout's new files and the ones they replace
  * current, previous           relative symlinks to releases/&lt;version&gt;
  * shared/                     data kept across releases
  * logs/&lt;service&gt;.log, logs/hooks.log
@@ -59,6 +60,27 @@ public record AppLayout(Path dir) {
    */
   public Path configRecord(String version) {
     return releasesDir().resolve("." + version + ".config.json");
+  }
+
+  /**
+   * Where a config rollout of the release keeps the files it rendered until they are applied, and
+   * the files they replaced until the rollout is over (for its revert).
+   */
+  public Path configChange(String version, String deploymentId) {
+    return releasesDir().resolve("." + version + ".config-" + deploymentId);
+  }
+
+  /** The config rollouts' dirs of the release ({@link #configChange}). */
+  public List<Path> configChanges(String version) throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    if (!Files.isDirectory(releasesDir())) {
+      return dirs;
+    }
+    try (DirectoryStream<Path> found =
+        Files.newDirectoryStream(releasesDir(), "." + version + ".config-*")) {
+      found.forEach(dirs::add);
+    }
+    return dirs;
   }
 
   public Path current() {

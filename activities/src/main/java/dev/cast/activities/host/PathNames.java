@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class PathNames {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern DEPLOYMENT = Pattern.compile("d-[a-z0-9]{1,40}");
 
   private PathNames() {}
 
@@ -34,6 +35,16 @@ public final class PathNames {
           "\"" + sha256 + "\" is not a valid sha256 (64 lower-case hex digits)");
     }
     return sha256;
+  }
+
+  /** A deployment id as the api makes them ({@code d-} and lower-case letters and digits). */
+  public static String deploymentId(String id) {
+    if (id == null || !DEPLOYMENT.matcher(id).matches()) {
+      throw ApplicationFailures.permanent(
+          DeployFailure.INVALID_REQUEST,
+          "\"" + id + "\" is not a deployment id (d- and up to 40 lower-case letters or digits)");
+    }
+    return id;
   }
 
   private static String check(Optional<String> problem, String value) {

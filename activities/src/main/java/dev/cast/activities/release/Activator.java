@@ -8,16 +8,13 @@ import dev.cast.activities.host.ReleaseLinks;
 import dev.cast.activities.host.ReleaseManifests;
 import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.bundle.Manifest;
-import dev.cast.bundle.ServiceSpec;
 import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
 import dev.cast.workflows.host.Endpoint;
 import dev.cast.workflows.host.RenderedConfig;
 import io.temporal.client.ActivityCompletionException;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Switches an app to a staged release: shared links, ports, config files rendered from its
@@ -74,8 +71,8 @@ final class Activator {
                   app,
                   version,
                   manifest,
-                  ports(endpoints),
-                  hookEnvironment(app, version, manifest));
+                  AppServices.byName(endpoints),
+                  services.firstServiceEnvironment(app, version, manifest));
       hooks.run(app, version, manifest, HookRunner.PRE_ACTIVATE, heartbeat);
     }
     // Once the old services stop, the switch goes through or the old release comes back: a
@@ -92,20 +89,6 @@ final class Activator {
     switchLinks(app, current, version);
     supervisor.ensureRunning(app.app(), version, manifest);
     return activation(app, manifest, rendered);
-  }
-
-  /** Port numbers by port name; where two services name a port alike, the first one's. */
-  private static Map<String, Integer> ports(List<Endpoint> endpoints) {
-    Map<String, Integer> ports = new LinkedHashMap<>();
-    endpoints.forEach(e -> ports.putIfAbsent(e.portName(), e.port()));
-    return ports;
-  }
-
-  /** The environment hooks get: the first service's. */
-  private Map<String, String> hookEnvironment(AppLayout app, String version, Manifest manifest) {
-    Map.Entry<String, ServiceSpec> first = manifest.services().entrySet().iterator().next();
-    Map<String, Integer> ports = services.portsOf(app, first.getKey(), first.getValue());
-    return services.environment(app, version, first.getValue(), ports);
   }
 
   /**

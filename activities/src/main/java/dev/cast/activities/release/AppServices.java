@@ -7,6 +7,7 @@ import dev.cast.bundle.Manifest;
 import dev.cast.bundle.ServiceSpec;
 import dev.cast.workflows.host.Endpoint;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,5 +43,19 @@ final class AppServices {
       AppLayout app, String version, ServiceSpec spec, Map<String, Integer> servicePorts) {
     return ServiceEnvironment.build(
         spec.env(), spec.ports(), servicePorts, app.app(), version, hostName);
+  }
+
+  /** The environment hooks and templates get: the first service's. */
+  Map<String, String> firstServiceEnvironment(AppLayout app, String version, Manifest manifest) {
+    Map.Entry<String, ServiceSpec> first = manifest.services().entrySet().iterator().next();
+    return environment(
+        app, version, first.getValue(), portsOf(app, first.getKey(), first.getValue()));
+  }
+
+  /** Port numbers by port name; where two services name a port alike, the first one's. */
+  static Map<String, Integer> byName(List<Endpoint> endpoints) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    endpoints.forEach(e -> ports.putIfAbsent(e.portName(), e.port()));
+    return ports;
   }
 }

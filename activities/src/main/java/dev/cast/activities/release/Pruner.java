@@ -51,6 +51,9 @@ final class Pruner {
         FileTrees.deleteRecursively(app.releaseDir(version));
         Files.deleteIfExists(app.marker(version));
         Files.deleteIfExists(app.configRecord(version));
+        for (Path change : app.configChanges(version)) {
+          FileTrees.deleteRecursively(change);
+        }
         removed.add(version);
       }
     }

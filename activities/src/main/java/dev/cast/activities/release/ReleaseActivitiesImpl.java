@@ -14,6 +14,9 @@ import dev.cast.activities.ports.PortAllocator;
 import dev.cast.activities.supervisor.Supervisor;
 import dev.cast.workflows.host.ActivateRequest;
 import dev.cast.workflows.host.Activation;
+import dev.cast.workflows.host.ConfigApply;
+import dev.cast.workflows.host.ConfigPlan;
+import dev.cast.workflows.host.ConfigRequest;
 import dev.cast.workflows.host.HealthReport;
 import dev.cast.workflows.host.HealthRequest;
 import dev.cast.workflows.host.HookRequest;
@@ -45,6 +48,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   private final Pruner pruner;
   private final HostSettings settings;
   private final ReleaseConfig config;
+  private final ConfigRollouts configRollouts;
   private volatile Runnable reportServices = () -> {};
 
   /**
@@ -69,6 +73,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
     this.health = new HealthWaiter(settings, supervisor);
     this.reverter = new Reverter(settings, supervisor);
     this.pruner = new Pruner(settings, supervisor);
+    this.configRollouts = new ConfigRollouts(settings, services, supervisor, health, config);
   }
 
   /**
@@ -176,6 +181,35 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   public PruneResult pruneReleases(PruneRequest request) {
     PathNames.app(request.app());
     return locked(request.app(), () -> pruner.prune(request));
+  }
+
+  @Override
+  public ConfigPlan renderConfig(ConfigRequest request) {
+    check(request.app(), request.version());
+    PathNames.deploymentId(request.deploymentId());
+    return locked(request.app(), () -> configRollouts.render(request));
+  }
+
+  @Override
+  public Activation applyConfig(ConfigApply request) {
+    check(request.app(), request.version());
+    PathNames.deploymentId(request.deploymentId());
+    Heartbeat heartbeat = Heartbeat.start("applying config of " + request.version());
+    return reported(locked(request.app(), () -> configRollouts.apply(request, heartbeat)));
+  }
+
+  @Override
+  public void revertConfig(ConfigApply request) {
+    check(request.app(), request.version());
+    PathNames.deploymentId(request.deploymentId());
+    Heartbeat heartbeat = Heartbeat.start("reverting config of " + request.version());
+    reported(
+        locked(
+            request.app(),
+            () -> {
+              configRollouts.revert(request, heartbeat);
+              return null;
+            }));
   }
 
   private static void check(String app, String version) {

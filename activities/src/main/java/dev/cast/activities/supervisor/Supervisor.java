@@ -4,6 +4,7 @@ import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.HostSettings;
 import dev.cast.activities.ports.PortAllocator;
+import dev.cast.activities.process.ProcessGroups;
 import dev.cast.activities.process.RunRecord;
 import dev.cast.bundle.Manifest;
 import dev.cast.bundle.ServiceSpec;
@@ -296,6 +297,30 @@ public final class Supervisor implements AutoCloseable {
     }
     lifecycle.stopUnits(List.of(unit), () -> {});
     lifecycle.startDeliberately(unit, target, () -> {});
+  }
+
+  /**
+   * Sends {@code signal} (a name without SIG) to the process group of every service of the app that
+   * runs {@code version}, without restarting anything; the services that got it.
+   */
+  public List<String> signalApp(String app, String version, String signal) throws IOException {
+    List<String> signalled = new ArrayList<>();
+    for (Unit unit : board.unitsOf(app)) {
+      unit.op.lock();
+      try {
+        Unit.Proc proc;
+        synchronized (unit) {
+          proc = version.equals(unit.version) && Unit.alive(unit.proc) ? unit.proc : null;
+        }
+        if (proc != null) {
+          ProcessGroups.signal(proc.pid(), signal);
+          signalled.add(unit.service);
+        }
+      } finally {
+        unit.op.unlock();
+      }
+    }
+    return signalled;
   }
 
   /** Forgets the app's services that do not run (after its last release was reverted away). */

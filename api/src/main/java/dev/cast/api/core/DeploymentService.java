@@ -8,10 +8,13 @@ import dev.cast.api.db.HostAppRow;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.ReleaseRow;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.model.ConfigRolloutBody;
 import dev.cast.api.model.DeployBody;
 import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.RollbackBody;
 import dev.cast.api.model.ServiceControlBody;
+import dev.cast.workflows.config.ConfigRolloutRequest;
+import dev.cast.workflows.config.ConfigRolloutWorkflow;
 import dev.cast.workflows.deploy.DeployRequest;
 import dev.cast.workflows.deploy.DeployWorkflow;
 import dev.cast.workflows.deploy.Strategy;
@@ -236,6 +239,68 @@ public final class DeploymentService {
                 }));
   }
 
+  /**
+   * Starts a config rollout of the app: each target host re-renders the templates of the release it
+   * runs and applies what changed (see {@code ConfigRolloutWorkflow}); a host whose release has no
+   * templates reports its config unchanged.
+   */
+  public DeploymentRow configRollout(String app, ConfigRolloutBody body, String who) {
+    releases.requireApp(app);
+    ConfigRolloutBody request =
+        body == null ? new ConfigRolloutBody(null, null, null, null, null) : body;
+    RequestChecks.reason(request.reason());
+    RequestChecks.selector(request.selector());
+    RequestChecks.hosts(request.hosts());
+    Map<String, String> versionOf = targets.configTargets(app, request.hosts(), request.selector());
+    Map<String, ReleaseRow> rows = new LinkedHashMap<>();
+    for (String version : versionOf.values()) {
+      rows.computeIfAbsent(version, v -> releases.require(app, v));
+    }
+    List<String> hosts = List.copyOf(versionOf.keySet());
+    Duration healthy =
+        deadline(
+            healthyDeadline(
+                new DeployBody(
+                    null, null, null, request.healthyDeadline(), null, request.strategy())));
+    Strategy strategy =
+        Strategies.parse(request.strategy(), hosts.size(), healthy, defaultProgressDeadline);
+    Map<String, Long> counts = new LinkedHashMap<>();
+    versionOf.values().forEach(v -> counts.merge(v, 1L, Long::sum));
+    String main =
+        counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    Map<String, ReleaseRef> perHost = new LinkedHashMap<>();
+    versionOf.forEach(
+        (host, version) -> {
+          if (!version.equals(main)) {
+            perHost.put(host, launcher.ref(rows.get(version)));
+          }
+        });
+    return launcher.start(
+        new DeploymentLauncher.About(
+            "config",
+            null,
+            app,
+            String.join(", ", counts.keySet()),
+            hosts,
+            strategy,
+            request.reason(),
+            who),
+        WorkflowIds.config(app),
+        launch -> {
+          ConfigRolloutWorkflow stub = launch.stub(ConfigRolloutWorkflow.class);
+          return WorkflowClient.start(
+              stub::run,
+              new ConfigRolloutRequest(
+                  launch.id(),
+                  launcher.ref(rows.get(main)),
+                  perHost.isEmpty() ? null : perHost,
+                  hosts,
+                  healthy.toMillis(),
+                  strategy,
+                  unreachableAfter.toMillis()));
+        });
+  }
+
   /** The health deadline: the strategy's, the request's (they must agree), or the default. */
   private static String healthyDeadline(DeployBody body) {
     String outer = body.healthyDeadline();
@@ -283,9 +348,10 @@ public final class DeploymentService {
   /** Sends promote, pause or resume to a running deploy, or cancels it. */
   public DeploymentView signal(String id, String action) {
     DeploymentRow row = status.find(id);
-    if (!"deploy".equals(row.kind()) && !action.equals("cancel")) {
+    if (!"deploy".equals(row.kind()) && !"config".equals(row.kind()) && !action.equals("cancel")) {
       throw ApiException.conflict(
-          "NOT_A_DEPLOY", id + " is a " + row.kind() + "; only deploys take " + action);
+          "NOT_A_DEPLOY",
+          id + " is a " + row.kind() + "; only deploys and config rollouts take " + action);
     }
     DeploymentStatus.Picture now = status.picture(row);
     if (now.progress().state().terminal()) {

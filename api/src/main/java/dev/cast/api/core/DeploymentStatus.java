@@ -65,7 +65,11 @@ public final class DeploymentStatus {
 
   DeploymentView view(DeploymentRow row) {
     Picture picture = picture(row);
-    return toView(row, picture.progress(), picture.unavailable());
+    // The workflow may have recorded more (its hosts' config) between the row's read and its
+    // answer: a view of a deployment that ended shows the row as it ended.
+    DeploymentRow now =
+        picture.progress().state().terminal() ? deployments.find(row.id()).orElse(row) : row;
+    return toView(now, picture.progress(), picture.unavailable());
   }
 
   /** An app's deployments as the catalog has them, newest first. */
@@ -151,6 +155,10 @@ public final class DeploymentStatus {
               + "/revert)";
       case "rollback" ->
           "put the hosts it switched back (" + at + "/revert) or deploy the release you want";
+      case "config" ->
+          "start a config rollout again (POST /v1/apps/"
+              + row.app()
+              + "/config-rollouts), which puts every host on the config the registry holds now";
       default -> "run it again";
     };
   }

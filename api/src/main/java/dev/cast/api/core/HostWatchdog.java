@@ -89,7 +89,10 @@ public final class HostWatchdog implements Managed {
     }
     Set<String> active = new HashSet<>();
     for (DeploymentRow row : deployments.listActive()) {
-      if (row.runId() == null || !(row.kind().equals("deploy") || row.kind().equals("rollback"))) {
+      if (row.runId() == null
+          || !(row.kind().equals("deploy")
+              || row.kind().equals("rollback")
+              || row.kind().equals("config"))) {
         continue;
       }
       for (HostProgress target : targets(row)) {

@@ -49,6 +49,54 @@ public final class Targets {
   }
 
   /**
+   * Each target host of a config rollout with the release it runs: the hosts named or selected (by
+   * default every host not drained) that run the app. A named host that does not run it is refused.
+   */
+  public Map<String, String> configTargets(
+      String app, List<String> requested, Map<String, String> selector) {
+    Map<String, String> running = new LinkedHashMap<>();
+    for (HostAppRow row : instances.current(app)) {
+      if (row.version() != null) {
+        running.put(row.host(), row.version());
+      }
+    }
+    if (running.isEmpty()) {
+      throw ApiException.conflict(
+          "APP_NOT_DEPLOYED",
+          app + " runs on no host; deploy it first: POST /v1/apps/" + app + "/deployments");
+    }
+    boolean named = requested != null && !requested.isEmpty();
+    List<String> candidates =
+        named || (selector != null && !selector.isEmpty())
+            ? targets(requested, selector)
+            : hosts.list().stream().filter(h -> !h.drained()).map(HostRow::name).toList();
+    List<String> without = candidates.stream().filter(h -> !running.containsKey(h)).toList();
+    if (named && !without.isEmpty()) {
+      throw ApiException.conflict(
+          "APP_NOT_DEPLOYED",
+          app
+              + " does not run on "
+              + String.join(", ", without)
+              + "; a config rollout changes the config of hosts that run it");
+    }
+    Map<String, String> chosen = new LinkedHashMap<>();
+    for (String host : candidates) {
+      if (running.containsKey(host)) {
+        chosen.put(host, running.get(host));
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw ApiException.conflict(
+          "APP_NOT_DEPLOYED",
+          app
+              + " runs on none of the selected hosts (it runs on "
+              + String.join(", ", running.keySet())
+              + ")");
+    }
+    return chosen;
+  }
+
+  /**
    * Each host's version to roll back to: the one named, or the host's own previous release. The
    * hosts are the ones named, or every host (not drained) on which the app is current; hosts
    * already on their target are left out.

@@ -15,6 +15,7 @@ import dev.cast.api.db.ReleaseRow;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.errors.Problem;
 import dev.cast.api.model.AppView;
+import dev.cast.api.model.ConfigRolloutBody;
 import dev.cast.api.model.DeployBody;
 import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.InstanceView;
@@ -211,6 +212,14 @@ public class AppsResource {
   public Response rollback(
       @PathParam("app") String app, RollbackBody body, @Context SecurityContext who) {
     return accepted(deployments.rollback(app, body, who(who)));
+  }
+
+  @POST
+  @Path("/{app}/config-rollouts")
+  @Consumes(MediaType.WILDCARD)
+  public Response configRollout(
+      @PathParam("app") String app, ConfigRolloutBody body, @Context SecurityContext who) {
+    return accepted(deployments.configRollout(app, body, who(who)));
   }
 
   @GET

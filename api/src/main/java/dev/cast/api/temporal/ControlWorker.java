@@ -1,6 +1,7 @@
 package dev.cast.api.temporal;
 
 import dev.cast.workflows.catalog.CatalogActivities;
+import dev.cast.workflows.config.ConfigRolloutWorkflowImpl;
 import dev.cast.workflows.deploy.DeployWorkflowImpl;
 import dev.cast.workflows.rollback.RollbackWorkflowImpl;
 import dev.cast.workflows.rollout.PartWorkflowImpl;
@@ -55,7 +56,8 @@ public final class ControlWorker implements Managed {
         DeployWorkflowImpl.class,
         RollbackWorkflowImpl.class,
         PartWorkflowImpl.class,
-        ServiceControlWorkflowImpl.class);
+        ServiceControlWorkflowImpl.class,
+        ConfigRolloutWorkflowImpl.class);
     worker.registerActivitiesImplementations(catalog);
     factory.start();
   }

@@ -1,5 +1,6 @@
 package dev.cast.workflows.deploy;
 
+import dev.cast.workflows.rollout.Batching;
 import dev.cast.workflows.rollout.LegacyPaths;
 import dev.cast.workflows.rollout.PartPlan;
 import dev.cast.workflows.rollout.PartedRollout;
@@ -7,7 +8,6 @@ import dev.cast.workflows.rollout.Rollout;
 import dev.cast.workflows.rollout.RolloutPolicy;
 import dev.cast.workflows.shared.DeploymentProgress;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,29 +34,13 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       return inParts(request, strategy, policy);
     }
     rollout = new Rollout(request.deploymentId(), request.release(), request.hosts(), policy);
+    Batching batching = new Batching(rollout, () -> promoted, () -> paused);
     return rollout.run(
         () -> {
           rollout.stageAll();
           // Hosts found unreachable while staging are left out of the batches.
           List<List<String>> batches = batches(rollout.reachable(), strategy);
-          boolean canary = strategy.canary() > 0;
-          for (int i = 0; i < batches.size(); i++) {
-            awaitPerson(() -> !paused, "paused", i + 1, batches.size());
-            String phase = i == 0 && canary ? "canary" : "rolling out";
-            rollout.phase(phase, i + 1, batches.size());
-            rollout.activateBatch(batches.get(i), true);
-            // The last batch, too, must stay healthy for minHealthyTime: a release that passes its
-            // checks and then crash-loops is reverted rather than reported SUCCEEDED.
-            if (strategy.minHealthyMillis() > 0
-                && (i < batches.size() - 1 || LegacyPaths.lastBatchStaysHealthy())) {
-              rollout.phase(phase + ", staying healthy", i + 1, batches.size());
-              Workflow.sleep(Duration.ofMillis(strategy.minHealthyMillis()));
-              rollout.confirmHealthy(batches.get(i));
-            }
-            if (i == 0 && canary && strategy.manualPromote() && batches.size() > 1) {
-              awaitPerson(() -> promoted, "awaiting promote", i + 1, batches.size());
-            }
-          }
+          batching.run(batches, strategy, 0, batches.size(), LegacyPaths::lastBatchStaysHealthy);
           rollout.phase("pruning old releases", batches.size(), batches.size());
           rollout.pruneAll(request.keepReleases());
         });
@@ -100,21 +84,14 @@ public class DeployWorkflowImpl implements DeployWorkflow {
         });
   }
 
-  /** Waits for a person's signal with the progress clock stopped. */
+  /** Waits for a person's signal between the parts of a deploy in parts. */
   private void awaitPerson(Supplier<Boolean> until, String phase, int batch, int batches) {
     if (until.get()) {
       return;
     }
-    if (parted != null) {
-      // No part runs while this workflow waits, so no progress clock either.
-      parted.phase(phase, batch, batches);
-      Workflow.await(until);
-      return;
-    }
-    rollout.phase(phase, batch, batches);
-    rollout.hold(true);
+    // No part runs while this workflow waits, so no progress clock either.
+    parted.phase(phase, batch, batches);
     Workflow.await(until);
-    rollout.hold(false);
   }
 
   /** The canaries first, then batches of maxParallel. */

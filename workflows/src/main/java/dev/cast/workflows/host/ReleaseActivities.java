@@ -82,4 +82,35 @@ public interface ReleaseActivities {
    */
   @ActivityMethod
   PruneResult pruneReleases(PruneRequest request);
+
+  /**
+   * Renders every template of the release the app runs at the registry's current index and compares
+   * the result with the files the host has. Changed files are kept aside under the deployment's id,
+   * not written. Idempotent: a retry renders again. Profile: serviceLifecycle.
+   *
+   * @throws io.temporal.failure.ApplicationFailure CONFIG_TEMPLATE_FAILED, with nothing changed
+   */
+  @ActivityMethod
+  ConfigPlan renderConfig(ConfigRequest request);
+
+  /**
+   * Writes the files {@link #renderConfig} kept aside into the release (keeping what they replace
+   * for {@link #revertConfig}), records them, then acts as the request says: restarts the services
+   * and waits for their health checks, or signals their process groups, or nothing. Idempotent: a
+   * retry finds the files written and acts again. Profile: serviceLifecycle with the health
+   * deadline.
+   *
+   * @throws io.temporal.failure.ApplicationFailure SERVICE_UNHEALTHY, SERVICE_EXITED,
+   *     CONFIG_TEMPLATE_FAILED (the host runs another release than the one rendered for)
+   */
+  @ActivityMethod
+  Activation applyConfig(ConfigApply request);
+
+  /**
+   * Compensation of {@link #applyConfig}: puts the files it replaced back, with their record, and
+   * acts as the request says (the workflow waits for health afterwards). Copes with the apply never
+   * having happened. Profile: serviceLifecycle.
+   */
+  @ActivityMethod
+  void revertConfig(ConfigApply request);
 }

@@ -64,6 +64,8 @@ public final class Rollout {
   // A part's steps, cancelled when its rollout stops it.
   private CancellationScope partSteps;
   private boolean stopRequested;
+  // Set in a config rollout: its hosts re-render their config instead of switching releases.
+  private final ConfigSteps configs;
 
   public Rollout(
       String deploymentId, ReleaseRef release, List<String> hostNames, RolloutPolicy policy) {
@@ -81,7 +83,21 @@ public final class Rollout {
       Map<String, ReleaseRef> perHost,
       List<String> hostNames,
       RolloutPolicy policy) {
-    this(deploymentId, release, perHost, hostNames, policy, null);
+    this(deploymentId, release, perHost, hostNames, policy, null, false);
+  }
+
+  /**
+   * A config rollout: each host re-renders the config of the release it runs ({@code release}, or
+   * its own in {@code perHost}) with {@link #renderAll}, and {@link #activateBatch} applies the
+   * changed files on hosts whose config changed; a revert puts their previous files back.
+   */
+  public static Rollout forConfig(
+      String deploymentId,
+      ReleaseRef release,
+      Map<String, ReleaseRef> perHost,
+      List<String> hostNames,
+      RolloutPolicy policy) {
+    return new Rollout(deploymentId, release, perHost, hostNames, policy, null, true);
   }
 
   /** The rollout of one part (see {@link PartWorkflow}); {@code part} null for a whole rollout. */
@@ -91,7 +107,8 @@ public final class Rollout {
       Map<String, ReleaseRef> perHost,
       List<String> hostNames,
       RolloutPolicy policy,
-      PartRequest part) {
+      PartRequest part,
+      boolean config) {
     this.deploymentId = deploymentId;
     this.release = release;
     this.perHost = perHost == null ? Map.of() : Map.copyOf(perHost);
@@ -114,12 +131,22 @@ public final class Rollout {
                 part.totalHosts());
     this.stubs = new HostStubs(policy);
     this.staging = new Staging(progress, hosts, stubs, this::releaseOf);
+    this.configs =
+        config
+            ? new ConfigSteps(deploymentId, progress, hosts, stubs, policy, this::releaseOf)
+            : null;
   }
 
   /** The rollout of one part of a rollout, on that part's hosts. */
   static Rollout forPart(PartRequest part) {
     return new Rollout(
-        part.deploymentId(), part.release(), part.perHost(), part.hosts(), part.policy(), part);
+        part.deploymentId(),
+        part.release(),
+        part.perHost(),
+        part.hosts(),
+        part.policy(),
+        part,
+        false);
   }
 
   /** Work that may fail; turns its failure into compensation and a final state. */
@@ -309,9 +336,24 @@ public final class Rollout {
     staging.stageAll();
   }
 
-  /** The hosts not found unreachable so far, in rollout order. */
+  /** Re-renders the config on every host of a config rollout at once. */
+  public void renderAll() {
+    configs.renderAll();
+  }
+
+  /**
+   * The hosts not found unreachable so far, in rollout order; in a config rollout, only those whose
+   * config changed.
+   */
   public List<String> reachable() {
-    return progress.hostNames().stream().filter(h -> !hosts.unreachable(h)).toList();
+    return progress.hostNames().stream()
+        .filter(h -> !hosts.unreachable(h) && (configs == null || configs.changed(h)))
+        .toList();
+  }
+
+  /** What a changed host's config calls for in a config rollout: rollout, restart, signal, none. */
+  public String configAction(String host) {
+    return configs.action(host);
   }
 
   /**
@@ -330,7 +372,7 @@ public final class Rollout {
             Async.function(
                 () -> {
                   try {
-                    return switchHost(host, runPostActivate);
+                    return configs != null ? switchConfig(host) : switchHost(host, runPostActivate);
                   } catch (HostSteps.SkipHost skipped) {
                     return null; // Reported in its progress; the rollout goes on without it.
                   }
@@ -348,7 +390,13 @@ public final class Rollout {
       catalog.recordActivations(switched);
     }
     for (HostActivation done : switched) {
-      progress.mark(done.host(), HostState.HEALTHY, done.version() + " is serving");
+      progress.mark(
+          done.host(),
+          HostState.HEALTHY,
+          configs != null
+              ? "config applied"
+                  + (done.config() == null ? "" : " at index " + done.config().index())
+              : done.version() + " is serving");
     }
   }
 
@@ -401,6 +449,30 @@ public final class Rollout {
         host,
         activation.address(),
         previous,
+        activation.endpoints(),
+        activation.config());
+  }
+
+  /** A config rollout's switch of one host: its new config written and acted on. */
+  private HostActivation switchConfig(String host) {
+    ReleaseRef target = releaseOf(host);
+    // Registered first, so an apply that timed out half-way is still undone.
+    saga.addCompensation(
+        () -> {
+          if (!hosts.silent(host)) {
+            configs.revert(host);
+          }
+        });
+    attempted.add(host);
+    Activation activation = configs.apply(host);
+    switchedHosts.add(host);
+    return new HostActivation(
+        deploymentId,
+        target.app(),
+        target.version(),
+        host,
+        activation.address(),
+        activation.previousVersion(),
         activation.endpoints(),
         activation.config());
   }

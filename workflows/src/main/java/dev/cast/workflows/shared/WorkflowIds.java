@@ -15,6 +15,11 @@ public final class WorkflowIds {
     return "rollback/" + app;
   }
 
+  /** A config rollout: one per app at a time, as a deploy. */
+  public static String config(String app) {
+    return "config/" + app;
+  }
+
   /** A service operation: one id per operation, so they never clash with each other. */
   public static String control(String app, String operationId) {
     return "control/" + app + "/" + operationId;

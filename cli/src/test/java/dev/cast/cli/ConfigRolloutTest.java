@@ -249,4 +249,27 @@ class ConfigRolloutTest {
                 "/v1/apps/settings/config-rollouts", Map.of("strategy", Map.of("canary", -1)));
     assertThat(badStrategy.status()).as(badStrategy.body().toString()).isEqualTo(400);
   }
+
+  @Test
+  @Order(8)
+  void aRollbackAskedToRerenderRendersTheReleaseWithTodaysValues() throws Exception {
+    // 3.0.0 was rendered with greeting=Hallo; the registry says Ciao since.
+    assertThat(app.resolve("releases/3.0.0/config/app.properties"))
+        .content()
+        .startsWith("greeting=Hallo\n");
+
+    ApiClient.Reply started =
+        CAST.api()
+            .postJson("/v1/apps/settings/rollback", Map.of("version", "3.0.0", "rerender", true));
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    JsonNode done =
+        CAST.api().awaitDeployment(started.body().path("id").asText(), Duration.ofMinutes(2));
+
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    assertThat(Files.readSymbolicLink(app.resolve("current")).toString()).endsWith("3.0.0");
+    assertThat(app.resolve("releases/3.0.0/config/app.properties"))
+        .content()
+        .startsWith("greeting=Ciao\n");
+    assertThat(served()).contains("greeting=Ciao\n");
+  }
 }

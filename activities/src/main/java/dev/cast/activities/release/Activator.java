@@ -60,10 +60,10 @@ final class Activator {
       // An earlier attempt rendered the config, ran the hook and switched.
       rendered = config.recorded(app, version);
     } else {
-      // A release this host rendered before (a rollback, a revert) keeps the files it had then.
-      // Else a template that cannot be rendered fails the switch here, while the old release
-      // serves.
-      RenderedConfig kept = config.recorded(app, version);
+      // A release this host rendered before (a rollback, a revert) keeps the files it had then,
+      // unless asked to render again. Else a template that cannot be rendered fails the switch
+      // here, while the old release serves.
+      RenderedConfig kept = request.rerenderConfig() ? null : config.recorded(app, version);
       rendered =
           kept != null
               ? kept

@@ -235,7 +235,9 @@ public final class DeploymentService {
                           deadline,
                           maxParallel,
                           unreachableAfter.toMillis(),
-                          perHost.isEmpty() ? null : perHost));
+                          perHost.isEmpty() ? null : perHost,
+                          0,
+                          Boolean.TRUE.equals(request.rerender())));
                 }));
   }
 

@@ -7,10 +7,24 @@ import java.util.List;
  *
  * @param version the release to go back to; absent means the previous one
  * @param maxParallel hosts switched at once; absent means all at once
+ * @param rerender render each release's config templates again at the registry's current index;
+ *     absent or false puts back the files each host had for the release (as rendered at its
+ *     deployment or its last config rollout)
  */
 public record RollbackBody(
     String version,
     List<String> hosts,
     String healthyDeadline,
     String reason,
-    Integer maxParallel) {}
+    Integer maxParallel,
+    Boolean rerender) {
+
+  public RollbackBody(
+      String version,
+      List<String> hosts,
+      String healthyDeadline,
+      String reason,
+      Integer maxParallel) {
+    this(version, hosts, healthyDeadline, reason, maxParallel, null);
+  }
+}

@@ -6,16 +6,27 @@ package dev.cast.workflows.host;
  *
  * @param healthyDeadlineMillis how long the services may take to pass their health checks
  * @param runPostActivate whether to run {@code post_activate} once they pass
+ * @param rerenderConfig as in {@link ActivateRequest}
  */
 public record SwitchRequest(
     String deploymentId,
     String app,
     String version,
     long healthyDeadlineMillis,
-    boolean runPostActivate) {
+    boolean runPostActivate,
+    boolean rerenderConfig) {
+
+  public SwitchRequest(
+      String deploymentId,
+      String app,
+      String version,
+      long healthyDeadlineMillis,
+      boolean runPostActivate) {
+    this(deploymentId, app, version, healthyDeadlineMillis, runPostActivate, false);
+  }
 
   public ActivateRequest activation() {
-    return new ActivateRequest(deploymentId, app, version);
+    return new ActivateRequest(deploymentId, app, version, rerenderConfig);
   }
 
   public HealthRequest health() {

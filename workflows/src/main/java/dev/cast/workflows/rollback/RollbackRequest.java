@@ -11,6 +11,8 @@ import java.util.Map;
  * @param hostReleases the release of each host that goes back to another release than {@code
  *     release} (each host to its own previous one); null or empty when all go to {@code release}
  * @param hostsPerPart as in {@link dev.cast.workflows.deploy.DeployRequest}
+ * @param rerenderConfig render each release's config again at the registry's current index, instead
+ *     of putting back the files the host had for it
  */
 public record RollbackRequest(
     String deploymentId,
@@ -20,7 +22,29 @@ public record RollbackRequest(
     int maxParallel,
     long unreachableAfterMillis,
     Map<String, ReleaseRef> hostReleases,
-    int hostsPerPart) {
+    int hostsPerPart,
+    boolean rerenderConfig) {
+
+  public RollbackRequest(
+      String deploymentId,
+      ReleaseRef release,
+      List<String> hosts,
+      long healthyDeadlineMillis,
+      int maxParallel,
+      long unreachableAfterMillis,
+      Map<String, ReleaseRef> hostReleases,
+      int hostsPerPart) {
+    this(
+        deploymentId,
+        release,
+        hosts,
+        healthyDeadlineMillis,
+        maxParallel,
+        unreachableAfterMillis,
+        hostReleases,
+        hostsPerPart,
+        false);
+  }
 
   public RollbackRequest(
       String deploymentId,
@@ -38,7 +62,8 @@ public record RollbackRequest(
         maxParallel,
         unreachableAfterMillis,
         hostReleases,
-        0);
+        0,
+        false);
   }
 
   public RollbackRequest(

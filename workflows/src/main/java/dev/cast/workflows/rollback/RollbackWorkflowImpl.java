@@ -25,8 +25,7 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
             request.release(),
             request.hostReleases(),
             request.hosts(),
-            RolloutPolicy.strict(
-                request.healthyDeadlineMillis(), request.unreachableAfterMillis()));
+            policy(request));
     return rollout.run(
         () -> {
           // Staging is a no-op on hosts that hold the release (the usual case) and a fetch on a
@@ -51,7 +50,7 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
             request.release(),
             request.hostReleases(),
             request.hosts(),
-            RolloutPolicy.strict(request.healthyDeadlineMillis(), request.unreachableAfterMillis()),
+            policy(request),
             request.hostsPerPart());
     return parted.run(
         () -> {
@@ -69,6 +68,13 @@ public class RollbackWorkflowImpl implements RollbackWorkflow {
               first -> {},
               last -> {});
         });
+  }
+
+  private static RolloutPolicy policy(RollbackRequest request) {
+    return request.rerenderConfig()
+        ? RolloutPolicy.strictRerendering(
+            request.healthyDeadlineMillis(), request.unreachableAfterMillis())
+        : RolloutPolicy.strict(request.healthyDeadlineMillis(), request.unreachableAfterMillis());
   }
 
   @Override

@@ -432,7 +432,8 @@ public final class Rollout {
                               target.app(),
                               target.version(),
                               policy.healthyDeadlineMillis(),
-                              runPostActivate)));
+                              runPostActivate,
+                              policy.rerenderConfig())));
     } else {
       activation =
           LegacyPaths.switchInSteps(

@@ -19,17 +19,42 @@ import java.time.Duration;
  *     never)
  * @param autoRevert on failure, put every switched host back; otherwise leave them for a person
  * @param maxUnavailable unreachable hosts the rollout goes on without
+ * @param rerenderConfig a host switching to a release it rendered config for before renders it
+ *     again at the registry's current index, instead of putting back the files it had (a rollback
+ *     asked {@code {"rerender": true}})
  */
 public record RolloutPolicy(
     long healthyDeadlineMillis,
     long unreachableAfterMillis,
     long progressDeadlineMillis,
     boolean autoRevert,
-    int maxUnavailable) {
+    int maxUnavailable,
+    boolean rerenderConfig) {
+
+  public RolloutPolicy(
+      long healthyDeadlineMillis,
+      long unreachableAfterMillis,
+      long progressDeadlineMillis,
+      boolean autoRevert,
+      int maxUnavailable) {
+    this(
+        healthyDeadlineMillis,
+        unreachableAfterMillis,
+        progressDeadlineMillis,
+        autoRevert,
+        maxUnavailable,
+        false);
+  }
 
   /** Every host must take part, failures revert, no progress deadline. */
   public static RolloutPolicy strict(long healthyDeadlineMillis, long unreachableAfterMillis) {
     return new RolloutPolicy(healthyDeadlineMillis, unreachableAfterMillis, 0, true, 0);
+  }
+
+  /** {@link #strict}, with config rendered again on every host that switches. */
+  public static RolloutPolicy strictRerendering(
+      long healthyDeadlineMillis, long unreachableAfterMillis) {
+    return new RolloutPolicy(healthyDeadlineMillis, unreachableAfterMillis, 0, true, 0, true);
   }
 
   /** What is out of range in this policy, or null when nothing is. */

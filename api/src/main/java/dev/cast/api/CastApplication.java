@@ -13,6 +13,7 @@ import dev.cast.api.auth.Tokens;
 import dev.cast.api.auth.Trust;
 import dev.cast.api.core.AppCatalog;
 import dev.cast.api.core.CatalogActivitiesImpl;
+import dev.cast.api.core.ConfigWatch;
 import dev.cast.api.core.DeploymentConfigs;
 import dev.cast.api.core.DeploymentLauncher;
 import dev.cast.api.core.DeploymentService;
@@ -32,6 +33,7 @@ import dev.cast.api.db.HostDao;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.ReleaseDao;
 import dev.cast.api.db.ServiceStatusDao;
+import dev.cast.api.db.WatchDao;
 import dev.cast.api.errors.ProblemErrorHandler;
 import dev.cast.api.errors.ProblemMappers;
 import dev.cast.api.registry.AgentResource;
@@ -45,6 +47,7 @@ import dev.cast.api.registry.Registry;
 import dev.cast.api.registry.SessionResource;
 import dev.cast.api.registry.TxnResource;
 import dev.cast.api.resources.AppsResource;
+import dev.cast.api.resources.ConfigWatchResource;
 import dev.cast.api.resources.DeploymentsResource;
 import dev.cast.api.resources.DistributionResource;
 import dev.cast.api.resources.HostsResource;
@@ -243,6 +246,10 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
               }
             });
     env.jersey().register(new ServicesResource(releases, deployments, statusDao, logs));
+    ConfigWatch configWatch =
+        new ConfigWatch(new WatchDao(jdbi), configDao, registry, registryCatalog, deployments);
+    env.lifecycle().manage(configWatch);
+    env.jersey().register(new ConfigWatchResource(releases, configWatch));
     env.jersey()
         .register(new DeploymentsResource(deployments, new DeploymentConfigs(status, configDao)));
     env.jersey().register(new DistributionResource(distribution));

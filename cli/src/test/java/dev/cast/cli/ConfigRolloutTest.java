@@ -272,4 +272,68 @@ class ConfigRolloutTest {
         .startsWith("greeting=Ciao\n");
     assertThat(served()).contains("greeting=Ciao\n");
   }
+
+  private static List<JsonNode> configRollouts() throws Exception {
+    List<JsonNode> found = new java.util.ArrayList<>();
+    for (JsonNode d : CAST.api().get("/v1/apps/settings/deployments").body()) {
+      if (d.path("kind").asText().equals("config")) {
+        found.add(d);
+      }
+    }
+    return found;
+  }
+
+  private static ApiClient.Reply putWatch(String json) throws Exception {
+    HttpResponse<String> put =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(CAST.baseUrl() + "/v1/apps/settings/config-watch"))
+                    .header("Authorization", CAST.authorization())
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(json))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return new ApiClient.Reply(put.statusCode(), new ObjectMapper().readTree(put.body()), null);
+  }
+
+  @Test
+  @Order(9)
+  void aWatchedAppRollsOutOnceForABurstOfWritesAndNotForKeysItDoesNotRead() throws Exception {
+    assertThat(putWatch("{\"wait\": {\"min\": \"3s\"}}").status()).isEqualTo(400);
+    ApiClient.Reply shorter =
+        putWatch("{\"enabled\": true, \"wait\": {\"min\": \"5s\", \"max\": \"1s\"}}");
+    assertThat(shorter.status()).isEqualTo(400);
+    assertThat(shorter.body().path("detail").asText()).contains("wait.max");
+    ApiClient.Reply on =
+        putWatch("{\"enabled\": true, \"wait\": {\"min\": \"3s\", \"max\": \"60s\"}}");
+    assertThat(on.status()).as(on.body().toString()).isEqualTo(200);
+    assertThat(on.body().path("enabled").asBoolean()).isTrue();
+    assertThat(on.body().path("wait").path("min").asText()).isEqualTo("3s");
+    assertThat(on.body().path("reads").path("keys").toString())
+        .contains("config/settings/greeting");
+    int before = configRollouts().size();
+
+    for (String greeting : List.of("One", "Two", "Three")) {
+      putKey("config/settings/greeting", greeting);
+      Thread.sleep(300);
+    }
+
+    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!String.valueOf(served()).contains("greeting=Three\n") && System.nanoTime() < end) {
+      Thread.sleep(200);
+    }
+    assertThat(served()).contains("greeting=Three\n");
+    Thread.sleep(4_000); // longer than wait.min: a second rollout would have started by now
+    List<JsonNode> rollouts = configRollouts();
+    assertThat(rollouts).as(rollouts.toString()).hasSize(before + 1);
+    JsonNode started = rollouts.get(0);
+    assertThat(started.path("requestedBy").asText()).isEqualTo("config-watch");
+    assertThat(started.path("reason").asText()).contains("config/settings/greeting");
+
+    putKey("config/unrelated/key", "x");
+    Thread.sleep(4_000);
+    assertThat(configRollouts()).as("a key the templates do not read").hasSize(before + 1);
+    assertThat(putWatch("{\"enabled\": false}").body().path("enabled").asBoolean()).isFalse();
+  }
 }

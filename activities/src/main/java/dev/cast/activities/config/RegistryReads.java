@@ -1,5 +1,6 @@
 package dev.cast.activities.config;
 
+import dev.cast.workflows.host.ConfigReads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -32,6 +33,14 @@ final class RegistryReads {
 
   List<ServiceInstance> healthy(String service) {
     return services.computeIfAbsent(service, s -> unchecked(() -> registry.healthy(s)));
+  }
+
+  /** Every key, prefix and service read so far, sorted. */
+  ConfigReads reads() {
+    return new ConfigReads(
+        keys.keySet().stream().sorted().toList(),
+        lists.keySet().stream().sorted().toList(),
+        services.keySet().stream().sorted().toList());
   }
 
   long index() {

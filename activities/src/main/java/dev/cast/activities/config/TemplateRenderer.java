@@ -9,6 +9,7 @@ import com.github.jknack.handlebars.context.MapValueResolver;
 import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.bundle.TemplateEngine;
 import dev.cast.bundle.TemplateSpec;
+import dev.cast.workflows.host.ConfigReads;
 import dev.cast.workflows.host.RenderedConfig;
 import dev.cast.workflows.host.RenderedFile;
 import dev.cast.workflows.shared.DeployFailure;
@@ -32,10 +33,10 @@ public final class TemplateRenderer {
   /** One template's result: what to write, and what to record. */
   public record Rendered(TemplateSpec spec, String text, RenderedFile record) {}
 
-  /** All of a release's templates, and the registry index they were rendered at. */
-  public record Result(long index, List<Rendered> files) {
+  /** All of a release's templates, the registry index they were rendered at, and what they read. */
+  public record Result(long index, List<Rendered> files, ConfigReads reads) {
     public RenderedConfig record() {
-      return new RenderedConfig(index, files.stream().map(Rendered::record).toList());
+      return new RenderedConfig(index, files.stream().map(Rendered::record).toList(), reads);
     }
   }
 
@@ -78,7 +79,7 @@ public final class TemplateRenderer {
                   secrets[0],
                   truncated)));
     }
-    return new Result(reads.index(), List.copyOf(out));
+    return new Result(reads.index(), List.copyOf(out), reads.reads());
   }
 
   private static String apply(

@@ -1,12 +1,18 @@
 package dev.cast.api.db;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.workflows.host.ConfigReads;
 import dev.cast.workflows.host.RenderedConfig;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /** The config files deployments rendered on their hosts (secrets masked). */
 public final class ConfigDao {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final Jdbi jdbi;
 
   public ConfigDao(Jdbi jdbi) {
@@ -23,15 +29,16 @@ public final class ConfigDao {
         h -> {
           h.createUpdate(
                   "INSERT INTO deployment_config (deployment_id, host, config_index, files,"
-                      + " recorded_at) VALUES (:id, :host, :index, :files, :at)"
+                      + " recorded_at, reads) VALUES (:id, :host, :index, :files, :at, :reads)"
                       + " ON CONFLICT (deployment_id, host) DO UPDATE SET"
                       + " config_index = excluded.config_index, files = excluded.files,"
-                      + " recorded_at = excluded.recorded_at")
+                      + " recorded_at = excluded.recorded_at, reads = excluded.reads")
               .bind("id", deploymentId)
               .bind("host", host)
               .bind("index", config.index())
               .bindByType("files", config.files(), JsonColumns.of(List.class))
               .bind("at", System.currentTimeMillis())
+              .bind("reads", config.reads() == null ? null : write(config.reads()))
               .execute();
           h.createUpdate(
                   "UPDATE deployments SET config_index = MAX(COALESCE(config_index, 0), :index)"
@@ -40,6 +47,46 @@ public final class ConfigDao {
               .bind("index", config.index())
               .execute();
         });
+  }
+
+  /**
+   * What the app's config on each host read from the registry at its last rendering, by host: what
+   * a watch of the app follows.
+   */
+  public Map<String, ConfigReads> readsOf(String app) {
+    Map<String, ConfigReads> byHost = new LinkedHashMap<>();
+    jdbi.useHandle(
+        h ->
+            h.createQuery(
+                    "SELECT c.host, c.reads FROM deployment_config c"
+                        + " JOIN deployments d ON d.id = c.deployment_id"
+                        + " WHERE d.app = ? AND c.reads IS NOT NULL"
+                        + " ORDER BY c.recorded_at DESC")
+                .bind(0, app)
+                .map((rs, ctx) -> Map.entry(rs.getString("host"), rs.getString("reads")))
+                .forEach(
+                    row -> {
+                      if (!byHost.containsKey(row.getKey())) {
+                        byHost.put(row.getKey(), read(row.getValue()));
+                      }
+                    }));
+    return byHost;
+  }
+
+  private static String write(ConfigReads reads) {
+    try {
+      return JSON.writeValueAsString(reads);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ConfigReads read(String text) {
+    try {
+      return JSON.readValue(text, ConfigReads.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable reads column: " + e.getMessage(), e);
+    }
   }
 
   /** A deployment's hosts' config, by host name. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,7 @@ public final class Catalog implements Managed {
   private final LongSupplier clock;
   private final ServiceStatusDao statusDao;
   private final AtomicBoolean pending = new AtomicBoolean();
+  private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
   /** Services registered from outside, by node then ID; guarded by {@code this}. */
   private final Map<String, Map<String, ExternalService>> external = new TreeMap<>();
@@ -98,6 +100,11 @@ public final class Catalog implements Managed {
   }
 
   /** The catalog as last read. */
+  /** Tells {@code listener} after each change of the catalog; it must only hand it on. */
+  public void onChange(Runnable listener) {
+    changeListeners.add(listener);
+  }
+
   public CatalogSnapshot snapshot() {
     return snapshot;
   }
@@ -280,6 +287,7 @@ public final class Catalog implements Managed {
     if (next != snapshot) {
       snapshot = next;
       blocking.wake(TOPIC);
+      changeListeners.forEach(Runnable::run);
     }
   }
 

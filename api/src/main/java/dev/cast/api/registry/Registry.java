@@ -15,12 +15,14 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -59,6 +61,7 @@ public final class Registry implements Managed {
   private final ConcurrentHashMap<String, Long> lockDelays = new ConcurrentHashMap<>();
   private final Set<String> ending = ConcurrentHashMap.newKeySet();
   private final ReentrantReadWriteLock published = new ReentrantReadWriteLock();
+  private final List<Consumer<Set<String>>> keyListeners = new CopyOnWriteArrayList<>();
   private final AtomicLong index = new AtomicLong();
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private volatile long kvIndex;
@@ -70,6 +73,14 @@ public final class Registry implements Managed {
   public Registry(Jdbi jdbi, Blocking blocking) {
     this.jdbi = jdbi;
     this.blocking = blocking;
+  }
+
+  /**
+   * Tells {@code listener} the keys each committed batch wrote or deleted, on the writer's thread
+   * right after the batch is published: it must only hand them on.
+   */
+  public void onKeysChanged(Consumer<Set<String>> listener) {
+    keyListeners.add(listener);
   }
 
   public Blocking blocking() {
@@ -628,6 +639,10 @@ public final class Registry implements Managed {
 
     void wake() {
       keptKv.keySet().forEach(blocking::wakeKey);
+      if (!keptKv.isEmpty()) {
+        Set<String> changed = Set.copyOf(keptKv.keySet());
+        keyListeners.forEach(listener -> listener.accept(changed));
+      }
       if (!keptSessions.isEmpty()) {
         blocking.wake(SESSIONS);
       }

@@ -8,5 +8,11 @@ import java.util.List;
  * @param index the registry's index the files were rendered at: the highest {@code X-Consul-Index}
  *     of the registry reads rendering made (0 when it read nothing)
  * @param files each template's result, secrets masked, in manifest order
+ * @param reads what rendering read from the registry (null in records made before it was kept)
  */
-public record RenderedConfig(long index, List<RenderedFile> files) {}
+public record RenderedConfig(long index, List<RenderedFile> files, ConfigReads reads) {
+
+  public RenderedConfig(long index, List<RenderedFile> files) {
+    this(index, files, null);
+  }
+}

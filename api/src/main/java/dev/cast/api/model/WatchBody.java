@@ -1,0 +1,19 @@
+package dev.cast.api.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * {@code PUT /v1/apps/{app}/config-watch}.
+ *
+ * @param enabled whether a change of what the app's templates read starts a config rollout
+ * @param waiting {@code wait} in JSON: how long to wait for more changes before the rollout starts;
+ *     absent: 2s and 10s
+ */
+public record WatchBody(Boolean enabled, @JsonProperty("wait") Wait waiting) {
+
+  /**
+   * As consul-template's {@code wait}: the rollout starts once no change came for {@code min}, or
+   * {@code max} after the first change, whichever is sooner.
+   */
+  public record Wait(String min, String max) {}
+}

@@ -314,8 +314,10 @@ class ConfigRolloutTest {
         .contains("config/settings/greeting");
     int before = configRollouts().size();
 
+    java.time.Instant lastWrite = null;
     for (String greeting : List.of("One", "Two", "Three")) {
       putKey("config/settings/greeting", greeting);
+      lastWrite = java.time.Instant.now();
       Thread.sleep(300);
     }
 
@@ -329,11 +331,35 @@ class ConfigRolloutTest {
     assertThat(rollouts).as(rollouts.toString()).hasSize(before + 1);
     JsonNode started = rollouts.get(0);
     assertThat(started.path("requestedBy").asText()).isEqualTo("config-watch");
+    assertThat(java.time.Instant.parse(started.path("startedAt").asText()))
+        .as("the rollout waits for the burst to end")
+        .isAfter(lastWrite);
     assertThat(started.path("reason").asText()).contains("config/settings/greeting");
 
     putKey("config/unrelated/key", "x");
     Thread.sleep(4_000);
     assertThat(configRollouts()).as("a key the templates do not read").hasSize(before + 1);
     assertThat(putWatch("{\"enabled\": false}").body().path("enabled").asBoolean()).isFalse();
+  }
+
+  @Test
+  @Order(10)
+  void aWatchTurnedOnCatchesUpWithWritesMadeWhileNothingWatched() throws Exception {
+    putKey("config/settings/greeting", "Four"); // the watch is off (test 9 turned it off)
+    Thread.sleep(3_000);
+    assertThat(served()).contains("greeting=Three\n");
+    int before = configRollouts().size();
+
+    ApiClient.Reply on =
+        putWatch("{\"enabled\": true, \"wait\": {\"min\": \"1s\", \"max\": \"5s\"}}");
+    assertThat(on.status()).as(on.body().toString()).isEqualTo(200);
+
+    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!String.valueOf(served()).contains("greeting=Four\n") && System.nanoTime() < end) {
+      Thread.sleep(200);
+    }
+    assertThat(served()).contains("greeting=Four\n");
+    assertThat(configRollouts()).hasSize(before + 1);
+    putWatch("{\"enabled\": false}");
   }
 }

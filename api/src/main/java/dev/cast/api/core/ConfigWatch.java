@@ -1,6 +1,7 @@
 package dev.cast.api.core;
 
 import dev.cast.api.db.ConfigDao;
+import dev.cast.api.db.ConfigDao.LastRendering;
 import dev.cast.api.db.WatchDao;
 import dev.cast.api.db.WatchDao.WatchRow;
 import dev.cast.api.errors.ApiException;
@@ -10,6 +11,7 @@ import dev.cast.api.model.WatchView;
 import dev.cast.api.registry.Catalog;
 import dev.cast.api.registry.CatalogEntry;
 import dev.cast.api.registry.CatalogSnapshot;
+import dev.cast.api.registry.KvEntry;
 import dev.cast.api.registry.Registry;
 import dev.cast.workflows.host.ConfigReads;
 import dev.cast.workflows.shared.Limits;
@@ -145,7 +147,7 @@ public final class ConfigWatch implements Managed {
         app,
         row.enabled(),
         new WatchBody.Wait(text(row.waitMinMs()), text(row.waitMaxMs())),
-        union(configs.readsOf(app).values()),
+        union(configs.readsOf(app).values().stream().map(LastRendering::reads).toList()),
         row.updatedBy());
   }
 
@@ -175,15 +177,48 @@ public final class ConfigWatch implements Managed {
     CatalogSnapshot snapshot = catalog.snapshot();
     enabled.forEach(
         (app, row) -> {
+          boolean fresh = !watched.containsKey(app);
           Watched w = watched.computeIfAbsent(app, a -> new Watched());
           w.settings = row;
-          w.reads = union(configs.readsOf(app).values());
+          Map<String, LastRendering> last = configs.readsOf(app);
+          w.reads = union(last.values().stream().map(LastRendering::reads).toList());
+          if (fresh) {
+            // Writes made while nothing watched (the api was down, the watch was off) count too.
+            List<String> missed = missedKeys(w.reads, last);
+            if (!missed.isEmpty()) {
+              changed(app, w, missed);
+            }
+          }
           for (String service : w.reads.services()) {
             // A service newly read starts from what it is now: only later changes count.
             w.services.computeIfAbsent(service, s -> fingerprint(snapshot, s));
           }
           w.services.keySet().retainAll(Set.copyOf(w.reads.services()));
         });
+  }
+
+  /**
+   * The keys read that were written after the oldest of the hosts' last renderings (deletes leave
+   * no trace to compare with, so they are not found this way).
+   */
+  private List<String> missedKeys(ConfigReads reads, Map<String, LastRendering> last) {
+    long since =
+        last.values().stream().mapToLong(LastRendering::index).min().orElse(Long.MAX_VALUE);
+    List<String> missed = new ArrayList<>();
+    for (String key : reads.keys()) {
+      KvEntry entry = registry.get(key).body();
+      if (entry != null && entry.modifyIndex() > since) {
+        missed.add(key);
+      }
+    }
+    for (String prefix : reads.prefixes()) {
+      for (KvEntry entry : registry.range(prefix).body()) {
+        if (entry.modifyIndex() > since) {
+          missed.add(entry.key());
+        }
+      }
+    }
+    return missed;
   }
 
   private static ConfigReads union(Iterable<ConfigReads> all) {

@@ -50,26 +50,32 @@ public final class ConfigDao {
   }
 
   /**
-   * What the app's config on each host read from the registry at its last rendering, by host: what
-   * a watch of the app follows.
+   * What a host's last rendering of an app's config read from the registry, and the index it was
+   * rendered at.
    */
-  public Map<String, ConfigReads> readsOf(String app) {
-    Map<String, ConfigReads> byHost = new LinkedHashMap<>();
+  public record LastRendering(ConfigReads reads, long index) {}
+
+  /**
+   * Each host's last rendering of the app's config that recorded its reads, by host: what a watch
+   * of the app follows.
+   */
+  public Map<String, LastRendering> readsOf(String app) {
+    Map<String, LastRendering> byHost = new LinkedHashMap<>();
     jdbi.useHandle(
         h ->
             h.createQuery(
-                    "SELECT c.host, c.reads FROM deployment_config c"
+                    "SELECT c.host, c.reads, c.config_index FROM deployment_config c"
                         + " JOIN deployments d ON d.id = c.deployment_id"
                         + " WHERE d.app = ? AND c.reads IS NOT NULL"
                         + " ORDER BY c.recorded_at DESC")
                 .bind(0, app)
-                .map((rs, ctx) -> Map.entry(rs.getString("host"), rs.getString("reads")))
-                .forEach(
-                    row -> {
-                      if (!byHost.containsKey(row.getKey())) {
-                        byHost.put(row.getKey(), read(row.getValue()));
-                      }
-                    }));
+                .map(
+                    (rs, ctx) ->
+                        Map.entry(
+                            rs.getString("host"),
+                            new LastRendering(
+                                read(rs.getString("reads")), rs.getLong("config_index"))))
+                .forEach(row -> byHost.putIfAbsent(row.getKey(), row.getValue())));
     return byHost;
   }
 

@@ -65,14 +65,14 @@ final class ManifestTemplates {
     String destPath = child(path, "dest");
     String dest = relative(text(t.get("dest"), destPath), destPath, "release dir");
     for (String kept : shared) {
-      if (dest.equals(kept) || dest.startsWith(kept + "/")) {
+      if (dest.equals(kept)) {
         throw new BundleException(
             where(destPath),
             "\""
                 + dest
-                + "\" is inside the shared path \""
+                + "\" is the shared path itself; name a file inside it (e.g. \""
                 + kept
-                + "\"; a rendered file belongs to its release, not to every release");
+                + "/app.conf\"), which is written to the app's shared/");
       }
     }
     int mode = mode(t.get("mode"), child(path, "mode"));

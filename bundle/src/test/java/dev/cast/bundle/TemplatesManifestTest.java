@@ -53,6 +53,16 @@ class TemplatesManifestTest {
   }
 
   @Test
+  void acceptsADestInsideASharedPath() throws Exception {
+    assertThat(
+            parse("shared: [data/]\ntemplates:\n  - {src: a.tmpl, dest: data/app.conf}\n")
+                .templates()
+                .get(0)
+                .dest())
+        .isEqualTo("data/app.conf");
+  }
+
+  @Test
   void acceptsAnUnquotedMode() throws Exception {
     assertThat(parse(one(", mode: 0600")).templates().get(0).mode()).isEqualTo(0600);
   }
@@ -68,8 +78,8 @@ class TemplatesManifestTest {
         "config/../../x|cast.yml: templates[0].dest: \"config/../../x\" must stay inside the"
             + " release dir (no ..)",
         "./|cast.yml: templates[0].dest: \"./\" must name a file inside the release dir",
-        "data/app.conf|cast.yml: templates[0].dest: \"data/app.conf\" is inside the shared path"
-            + " \"data\"; a rendered file belongs to its release, not to every release",
+        "data|cast.yml: templates[0].dest: \"data\" is the shared path itself; name a file"
+            + " inside it (e.g. \"data/app.conf\"), which is written to the app's shared/",
       })
   void refusesADestOutsideTheRelease(String dest, String message) {
     refused("shared: [data/]\ntemplates:\n  - {src: a.tmpl, dest: \"" + dest + "\"}\n")

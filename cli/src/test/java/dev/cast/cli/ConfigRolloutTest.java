@@ -362,4 +362,52 @@ class ConfigRolloutTest {
     assertThat(configRollouts()).hasSize(before + 1);
     putWatch("{\"enabled\": false}");
   }
+
+  @Test
+  @Order(11)
+  void aFileInASharedPathIsTheAppsAndEachReleasePutsItsOwnBack() throws Exception {
+    Path source = bundles.resolve("shared-settings");
+    Files.createDirectories(source.resolve("config"));
+    Files.copy(Path.of("../examples/settings/Settings.java"), source.resolve("Settings.java"));
+    Files.writeString(
+        source.resolve("config/state.tmpl"), "state={{key \"config/settings/state\"}}\n");
+    Files.writeString(
+        source.resolve("config/app.properties.tmpl"), "greeting=shared\nmode=normal\n");
+    String manifest =
+        Files.readString(Path.of("../examples/settings/cast.yml"))
+            + "  - {src: config/state.tmpl, dest: state/app.conf, on_change: none}\n"
+            + "shared: [state]\n";
+    Files.writeString(source.resolve("cast.yml"), manifest);
+    Main.Bundles.pack(source, null, "5.0.0", bundles.resolve("v5.tar.gz"));
+    Main.Bundles.pack(source, null, "6.0.0", bundles.resolve("v6.tar.gz"));
+    for (String v : List.of("v5", "v6")) {
+      assertThat(CAST.api().pushBundle("settings", bundles.resolve(v + ".tar.gz")).status())
+          .isEqualTo(201);
+    }
+    Path shared = app.resolve("shared/state/app.conf");
+
+    putKey("config/settings/state", "five");
+    deploy("5.0.0");
+    assertThat(shared).hasContent("state=five\n");
+    assertThat(app.resolve("releases/5.0.0/state/app.conf")).hasContent("state=five\n");
+
+    putKey("config/settings/state", "five-b");
+    JsonNode rollout = configRollout(Map.of());
+    assertThat(rollout.path("state").asText()).as(rollout.toString()).isEqualTo("SUCCEEDED");
+    assertThat(shared).hasContent("state=five-b\n");
+
+    putKey("config/settings/state", "six");
+    deploy("6.0.0");
+    assertThat(shared).hasContent("state=six\n");
+
+    ApiClient.Reply back =
+        CAST.api().postJson("/v1/apps/settings/rollback", Map.of("version", "5.0.0"));
+    assertThat(back.status()).as(back.body().toString()).isEqualTo(202);
+    JsonNode done =
+        CAST.api().awaitDeployment(back.body().path("id").asText(), Duration.ofMinutes(2));
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    assertThat(shared)
+        .as("5.0.0's own shared file, as its last rollout left it")
+        .hasContent("state=five-b\n");
+  }
 }

@@ -56,7 +56,11 @@ public final class ConfigChanges {
    * deployment; the plan. Drops what earlier rollouts of the app's releases left.
    */
   public ConfigPlan plan(
-      AppLayout app, String version, String deploymentId, TemplateRenderer.Result rendered)
+      AppLayout app,
+      String version,
+      List<String> sharedPaths,
+      String deploymentId,
+      TemplateRenderer.Result rendered)
       throws IOException {
     for (String any : app.releaseVersions()) {
       for (Path stale : app.configChanges(any)) {
@@ -76,11 +80,10 @@ public final class ConfigChanges {
           applied.record().index(),
           null);
     }
-    Path releaseDir = app.releaseDir(version);
     List<FileState> changed = new ArrayList<>();
     String action = "none";
     for (TemplateRenderer.Rendered file : rendered.files()) {
-      FileState now = read(releaseDir, file.spec().dest());
+      FileState now = read(app, version, sharedPaths, file.spec().dest());
       if (now.text() == null
           || !now.text().equals(file.text())
           || now.mode() != file.spec().mode()) {
@@ -107,7 +110,8 @@ public final class ConfigChanges {
    *
    * @throws IOException when nothing was rendered for the deployment
    */
-  public RenderedConfig apply(AppLayout app, String version, String deploymentId)
+  public RenderedConfig apply(
+      AppLayout app, String version, List<String> sharedPaths, String deploymentId)
       throws IOException {
     Path dir = app.configChange(version, deploymentId);
     Path pendingFile = dir.resolve(PENDING);
@@ -117,16 +121,15 @@ public final class ConfigChanges {
     }
     Pending pending = json.readValue(pendingFile.toFile(), Pending.class);
     if (!Files.exists(dir.resolve(APPLIED))) {
-      Path releaseDir = app.releaseDir(version);
       if (!Files.exists(dir.resolve(BEFORE))) {
         List<FileState> before = new ArrayList<>();
         for (FileState file : pending.files()) {
-          before.add(read(releaseDir, file.dest()));
+          before.add(read(app, version, sharedPaths, file.dest()));
         }
         writeJson(dir.resolve(BEFORE), new Before(before, config.recorded(app, version)));
       }
       for (FileState file : pending.files()) {
-        ConfigFiles.write(releaseDir, file.dest(), file.text(), file.mode());
+        ConfigPlaces.write(app, version, sharedPaths, file.dest(), file.text(), file.mode());
       }
       config.writeRecord(app, version, pending.record());
       Files.createFile(dir.resolve(APPLIED));
@@ -138,19 +141,19 @@ public final class ConfigChanges {
    * Writes back what {@link #apply} replaced, and its record. False when the deployment's files
    * were never written (nothing to undo).
    */
-  public boolean revert(AppLayout app, String version, String deploymentId) throws IOException {
+  public boolean revert(
+      AppLayout app, String version, List<String> sharedPaths, String deploymentId)
+      throws IOException {
     Path dir = app.configChange(version, deploymentId);
     if (!Files.exists(dir.resolve(BEFORE))) {
       return false;
     }
     Before before = json.readValue(dir.resolve(BEFORE).toFile(), Before.class);
-    Path releaseDir = app.releaseDir(version);
     for (FileState file : before.files()) {
-      Path target = releaseDir.resolve(file.dest()).normalize();
-      if (file.text() == null && target.startsWith(releaseDir)) {
-        Files.deleteIfExists(target);
-      } else if (file.text() != null) {
-        ConfigFiles.write(releaseDir, file.dest(), file.text(), file.mode());
+      if (file.text() == null) {
+        ConfigPlaces.delete(app, version, sharedPaths, file.dest());
+      } else {
+        ConfigPlaces.write(app, version, sharedPaths, file.dest(), file.text(), file.mode());
       }
     }
     config.writeRecord(app, version, before.record());
@@ -158,20 +161,16 @@ public final class ConfigChanges {
     return true;
   }
 
-  private static FileState read(Path releaseDir, String dest) throws IOException {
-    Path file = releaseDir.resolve(dest).normalize();
-    if (!file.startsWith(releaseDir) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+  private static FileState read(
+      AppLayout app, String version, List<String> sharedPaths, String dest) throws IOException {
+    Path file = ConfigPlaces.live(app, version, sharedPaths, dest);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return new FileState(dest, 0, null);
     }
-    int mode = 0;
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-    PosixFilePermission[] bits = PosixFilePermission.values();
-    for (int i = 0; i < bits.length; i++) {
-      if (perms.contains(bits[i])) {
-        mode |= 0400 >> i;
-      }
-    }
-    return new FileState(dest, mode, Files.readString(file, StandardCharsets.UTF_8));
+    return new FileState(
+        dest,
+        ConfigFiles.mode(Files.getPosixFilePermissions(file)),
+        Files.readString(file, StandardCharsets.UTF_8));
   }
 
   private void writeJson(Path target, Object value) throws IOException {

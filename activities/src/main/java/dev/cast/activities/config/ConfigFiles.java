@@ -44,6 +44,18 @@ final class ConfigFiles {
     }
   }
 
+  /** The mode bits of a set of permissions. */
+  static int mode(Set<PosixFilePermission> perms) {
+    int mode = 0;
+    PosixFilePermission[] bits = PosixFilePermission.values();
+    for (int i = 0; i < bits.length; i++) {
+      if (perms.contains(bits[i])) {
+        mode |= 0400 >> i;
+      }
+    }
+    return mode;
+  }
+
   static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -58,7 +59,7 @@ public final class ReleaseConfig {
       Files.deleteIfExists(record);
       return null;
     }
-    return write(app, version, renderOnly(app, version, manifest, ports, env));
+    return write(app, version, manifest.shared(), renderOnly(app, version, manifest, ports, env));
   }
 
   /**
@@ -77,12 +78,16 @@ public final class ReleaseConfig {
     return renderer.render(manifest.templates(), app.releaseDir(version), inputs, registry.get());
   }
 
-  /** Writes rendered files into the release, each atomically, then their record; the record. */
-  public RenderedConfig write(AppLayout app, String version, TemplateRenderer.Result result)
+  /**
+   * Writes rendered files where the app reads them ({@link ConfigPlaces}), each atomically, then
+   * their record; the record.
+   */
+  public RenderedConfig write(
+      AppLayout app, String version, List<String> sharedPaths, TemplateRenderer.Result result)
       throws IOException {
-    Path releaseDir = app.releaseDir(version);
     for (TemplateRenderer.Rendered file : result.files()) {
-      ConfigFiles.write(releaseDir, file.spec().dest(), file.text(), file.spec().mode());
+      ConfigPlaces.write(
+          app, version, sharedPaths, file.spec().dest(), file.text(), file.spec().mode());
     }
     RenderedConfig config = result.record();
     writeRecord(app, version, config);

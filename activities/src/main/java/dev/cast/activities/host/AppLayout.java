@@ -14,6 +14,7 @@ import java.util.List;
  * releases/&lt;version&gt;/        unpacked release
  * releases/.&lt;version&gt;.sha256  marker: the bundle the release came from
  * releases/.&lt;version&gt;.config.json  what its templates rendered at its last switch (masked)
+ * releases/.&lt;version&gt;.shared-config/  its own copies of rendered files that live in shared/
  * releases/.&lt;version&gt;.config-&lt;deployment&gt;/  a config rollout's new files and the ones they replace
  * current, previous           relative symlinks to releases/&lt;version&gt;
  * shared/                     data kept across releases
@@ -60,6 +61,14 @@ public record AppLayout(Path dir) {
    */
   public Path configRecord(String version) {
     return releasesDir().resolve("." + version + ".config.json");
+  }
+
+  /**
+   * The release's own copies of its rendered files that live in {@code shared/} (a template whose
+   * dest is inside a shared path).
+   */
+  public Path sharedConfig(String version) {
+    return releasesDir().resolve("." + version + ".shared-config");
   }
 
   /**

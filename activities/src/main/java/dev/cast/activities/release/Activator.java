@@ -1,5 +1,6 @@
 package dev.cast.activities.release;
 
+import dev.cast.activities.config.ConfigPlaces;
 import dev.cast.activities.config.ReleaseConfig;
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.Heartbeat;
@@ -64,6 +65,10 @@ final class Activator {
       // unless asked to render again. Else a template that cannot be rendered fails the switch
       // here, while the old release serves.
       RenderedConfig kept = request.rerenderConfig() ? null : config.recorded(app, version);
+      if (kept != null) {
+        // Its files in shared/ may have been rendered for another release since.
+        ConfigPlaces.restoreShared(app, version);
+      }
       rendered =
           kept != null
               ? kept

@@ -69,6 +69,7 @@ final class ConfigRollouts {
     return changes.plan(
         app,
         current,
+        manifest.shared(),
         request.deploymentId(),
         config.renderOnly(
             app,
@@ -85,7 +86,8 @@ final class ConfigRollouts {
   Activation apply(ConfigApply request, Heartbeat heartbeat) throws IOException {
     AppLayout app = settings.layout().app(request.app());
     Manifest manifest = requireCurrent(app, request);
-    RenderedConfig applied = changes.apply(app, request.version(), request.deploymentId());
+    RenderedConfig applied =
+        changes.apply(app, request.version(), manifest.shared(), request.deploymentId());
     act(app, request, manifest, heartbeat);
     if (restarts(request.action())) {
       health.await(request.health(), heartbeat);
@@ -111,7 +113,7 @@ final class ConfigRollouts {
       return;
     }
     Manifest manifest = ReleaseManifests.load(app, current);
-    if (changes.revert(app, current, request.deploymentId())) {
+    if (changes.revert(app, current, manifest.shared(), request.deploymentId())) {
       act(app, request, manifest, heartbeat);
     } else {
       supervisor.ensureRunning(app.app(), current, manifest);

@@ -1,5 +1,6 @@
 package dev.cast.activities.release;
 
+import dev.cast.activities.config.ConfigPlaces;
 import dev.cast.activities.host.AppLayout;
 import dev.cast.activities.host.ApplicationFailures;
 import dev.cast.activities.host.HostSettings;
@@ -51,6 +52,7 @@ final class Pruner {
         FileTrees.deleteRecursively(app.releaseDir(version));
         Files.deleteIfExists(app.marker(version));
         Files.deleteIfExists(app.configRecord(version));
+        ConfigPlaces.forget(app, version);
         for (Path change : app.configChanges(version)) {
           FileTrees.deleteRecursively(change);
         }

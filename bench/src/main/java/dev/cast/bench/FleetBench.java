@@ -293,7 +293,7 @@ public final class FleetBench {
   }
 
   /** Stops the agents, kills every service they started and deletes the bench's temp dir. */
-  private static void cleanUp(BenchServer server, BenchHosts fleet) {
+  static void cleanUp(BenchServer server, BenchHosts fleet) {
     try {
       fleet.close();
       server.stop();

@@ -12,8 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -61,11 +65,75 @@ final class CastServerHarness {
             application,
             ResourceHelpers.resourceFilePath("test-config.yml"),
             Stream.concat(
-                    Stream.of(
-                        ConfigOverride.config("dataDir", dataDir.toString()),
-                        ConfigOverride.config("agent.dataDir", agentDir.toString())),
+                    Stream.concat(
+                        Stream.of(
+                            ConfigOverride.config("dataDir", dataDir.toString()),
+                            ConfigOverride.config("agent.dataDir", agentDir.toString())),
+                        portRange(extra)),
                     Arrays.stream(extra))
                 .toArray(ConfigOverride[]::new));
+  }
+
+  /**
+   * The embedded agent's ports, a range of their own per test JVM: test classes run in two JVMs at
+   * once (cli/pom.xml), and two agents handing out the same range could give one port to two
+   * services starting at the same moment (a port is checked free when allocated, and bound a second
+   * later by the service). A JVM holds the lock of its range's file for its life. None when a test
+   * sets the range itself.
+   */
+  private static Stream<ConfigOverride> portRange(ConfigOverride... extra) {
+    if (setsPorts(extra)) {
+      return Stream.of();
+    }
+    int from = 31000 + ownRange() * 250;
+    return Stream.of(
+        ConfigOverride.config("agent.ports.from", Integer.toString(from)),
+        ConfigOverride.config("agent.ports.to", Integer.toString(from + 249)));
+  }
+
+  private static final int RANGES = 4;
+  private static FileLock rangeLock;
+  private static int range = -1;
+
+  /** This JVM's range, 0 to 3: the first whose lock file no other JVM holds. */
+  private static synchronized int ownRange() {
+    if (range >= 0) {
+      return range;
+    }
+    for (int i = 0; i < RANGES; i++) {
+      try {
+        FileChannel channel =
+            FileChannel.open(
+                Path.of(System.getProperty("java.io.tmpdir"), "cast-test-ports-" + i + ".lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock != null) {
+          rangeLock = lock;
+          range = i;
+          return i;
+        }
+        channel.close();
+      } catch (IOException | OverlappingFileLockException e) {
+        // Try the next one.
+      }
+    }
+    range = (int) (ProcessHandle.current().pid() % RANGES);
+    return range;
+  }
+
+  private static boolean setsPorts(ConfigOverride... extra) {
+    for (ConfigOverride override : extra) {
+      override.addToSystemProperties();
+      try {
+        if (System.getProperty("dw.agent.ports.from") != null) {
+          return true;
+        }
+      } finally {
+        override.removeFromSystemProperties();
+      }
+    }
+    return false;
   }
 
   /**

@@ -22,13 +22,16 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   @Override
   public DeploymentProgress run(DeployRequest request) {
     Strategy strategy = request.strategyOrSerial();
+    // A deploy renders config with today's values, also for a release a host rendered before; a
+    // rollback puts back the files the release had.
     RolloutPolicy policy =
         new RolloutPolicy(
             request.healthyDeadlineMillis(),
             request.unreachableAfterMillis(),
             strategy.progressDeadlineMillis(),
             strategy.reverts(),
-            strategy.maxUnavailable());
+            strategy.maxUnavailable(),
+            true);
     if (PartPlan.needsParts(request.hosts().size(), request.hostsPerPart())
         && LegacyPaths.runsInParts()) {
       return inParts(request, strategy, policy);

@@ -36,6 +36,8 @@ import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.db.WatchDao;
 import dev.cast.api.errors.ProblemErrorHandler;
 import dev.cast.api.errors.ProblemMappers;
+import dev.cast.api.metrics.CastMetrics;
+import dev.cast.api.metrics.FleetCollector;
 import dev.cast.api.registry.AgentResource;
 import dev.cast.api.registry.Blocking;
 import dev.cast.api.registry.BlockingKvReads;
@@ -61,6 +63,7 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.ServerLifecycleListener;
+import io.prometheus.client.servlet.jakarta.exporter.MetricsServlet;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
@@ -195,6 +198,23 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     env.lifecycle().manage(distribution);
     DeploymentStatus status =
         new DeploymentStatus(temporal::client, deploymentDao, temporal::workflowUrl);
+    DeploymentLauncher launcher =
+        new DeploymentLauncher(
+            temporal::client, deploymentDao, instanceDao, status, urls, temporal::searchable);
+    // Prometheus' text format on the admin port: Cast's own figures and every Dropwizard metric.
+    CastMetrics metrics = new CastMetrics(env.metrics());
+    metrics.add(
+        new FleetCollector(
+            hostDao,
+            statusDao,
+            Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds()),
+            blocking::waiting,
+            distribution::counters));
+    launcher.measuredBy(metrics);
+    catalog.measuredBy(metrics);
+    env.admin()
+        .addServlet("prometheus", new MetricsServlet(metrics.registry()))
+        .addMapping("/metrics");
     DeploymentService deployments =
         new DeploymentService(
             temporal::client,
@@ -202,8 +222,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             deploymentDao,
             instanceDao,
             new Targets(hostDao, instanceDao, statusDao),
-            new DeploymentLauncher(
-                temporal::client, deploymentDao, instanceDao, status, urls, temporal::searchable),
+            launcher,
             status,
             config.getDeploy());
 

@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -158,25 +157,8 @@ public final class ConfigBench {
         "run from the repository's root (bench/run does): " + EXAMPLE + " not found");
     BenchServer server = BenchServer.start();
     AgentFleet fleet = new AgentFleet(server, true);
-    AtomicBoolean cleaned = new AtomicBoolean();
-    Runnable cleanup =
-        () -> {
-          if (cleaned.compareAndSet(false, true)) {
-            FleetBench.cleanUp(server, fleet);
-          }
-        };
-    // On Ctrl-C too: the services outlive their agents by design, so they are killed here.
-    Runtime.getRuntime().addShutdownHook(new Thread(cleanup, "config-bench-cleanup"));
-    int code = 0;
-    try {
-      new ConfigBench(server, fleet, options).run();
-    } catch (Exception e) {
-      e.printStackTrace();
-      code = 1;
-    } finally {
-      cleanup.run();
-    }
-    System.exit(code);
+    FleetBench.runThenCleanUp(
+        server, fleet, "config", () -> new ConfigBench(server, fleet, options).run());
   }
 
   private void run() throws Exception {

@@ -147,6 +147,20 @@ public final class FleetBench {
     BenchServer server = BenchServer.start();
     BenchHosts fleet =
         options.stubs() ? new StubHosts(server) : new AgentFleet(server, !options.httpStaging());
+    runThenCleanUp(server, fleet, "fleet", () -> new FleetBench(server, fleet, options).run());
+  }
+
+  /** A benchmark's body. */
+  interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs a benchmark on a fleet, then stops the fleet and the server and kills the services they
+   * started, also on Ctrl-C (the services outlive their agents by design); exits with 1 when the
+   * body failed.
+   */
+  static void runThenCleanUp(BenchServer server, BenchHosts fleet, String name, Body body) {
     AtomicBoolean cleaned = new AtomicBoolean();
     Runnable cleanup =
         () -> {
@@ -154,11 +168,10 @@ public final class FleetBench {
             cleanUp(server, fleet);
           }
         };
-    // On Ctrl-C too: the services outlive their agents by design, so they are killed here.
-    Runtime.getRuntime().addShutdownHook(new Thread(cleanup, "fleet-bench-cleanup"));
+    Runtime.getRuntime().addShutdownHook(new Thread(cleanup, name + "-bench-cleanup"));
     int code = 0;
     try {
-      new FleetBench(server, fleet, options).run();
+      body.run();
     } catch (Exception e) {
       e.printStackTrace();
       code = 1;

@@ -321,6 +321,22 @@ final class CastServerHarness {
     return new Following(lines, close);
   }
 
+  /** PUT of a registry key as a Consul client sends it; the index it was written at. */
+  long putKey(String key, String value) throws Exception {
+    HttpResponse<String> put =
+        http.send(
+            HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/kv/" + key))
+                .header("Authorization", authorization())
+                .PUT(HttpRequest.BodyPublishers.ofString(value))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (put.statusCode() != 200 || !put.body().trim().equals("true")) {
+      throw new AssertionError(
+          "PUT of " + key + " answered " + put.statusCode() + ": " + put.body());
+    }
+    return api().get("/v1/kv/" + key).body().get(0).path("ModifyIndex").asLong();
+  }
+
   /** GET of an app's URL: the body, or null when it does not answer. */
   String fetch(String url) {
     try {

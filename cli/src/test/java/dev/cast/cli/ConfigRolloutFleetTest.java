@@ -8,10 +8,6 @@ import dev.cast.testkit.Fleet;
 import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,7 +152,7 @@ class ConfigRolloutFleetTest {
       files.put(host.name(), Files.readString(configFile(host)));
       assertThat(files.get(host.name())).contains("mode=normal\n");
     }
-    putKey("config/settings/mode", "broken");
+    CAST.putKey("config/settings/mode", "broken");
 
     JsonNode done = configRollout(Map.of("strategy", Map.of("canary", 1), "healthyDeadline", "5s"));
 
@@ -183,6 +179,41 @@ class ConfigRolloutFleetTest {
     assertThat(configFile(other)).hasContent(files.get(other.name()));
     assertThat(servicePid(other)).as("the other host's web").isEqualTo(pids.get(other.name()));
     assertThat(served(other)).contains("mode=normal\n");
+  }
+
+  @Test
+  @Order(3)
+  void aManualCanaryWaitsForPromoteAndThenTheOtherHostFollows() throws Exception {
+    CAST.putKey("config/settings/mode", "normal");
+    CAST.putKey("config/settings/greeting", "canaried");
+    ApiClient.Reply started =
+        CAST.api()
+            .postJson(
+                "/v1/apps/web/config-rollouts",
+                Map.of("strategy", Map.of("canary", 1, "promote", "manual")));
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    String id = started.body().path("id").asText();
+
+    long end = System.nanoTime() + DEPLOY_TIMEOUT.toNanos();
+    JsonNode now = CAST.api().get("/v1/deployments/" + id).body();
+    while (!"awaiting promote".equals(now.path("phase").asText()) && System.nanoTime() < end) {
+      Thread.sleep(200);
+      now = CAST.api().get("/v1/deployments/" + id).body();
+    }
+    assertThat(now.path("phase").asText()).as(now.toString()).isEqualTo("awaiting promote");
+    Map<String, String> waiting = CastServerHarness.hostStates(now);
+    assertThat(waiting.values()).as(now.toString()).containsExactlyInAnyOrder("healthy", "staged");
+    Fleet.Host canary = waiting.get(hostA.name()).equals("healthy") ? hostA : hostB;
+    Fleet.Host other = canary == hostA ? hostB : hostA;
+    assertThat(served(canary)).contains("greeting=canaried\n");
+    assertThat(served(other)).doesNotContain("greeting=canaried");
+
+    assertThat(CAST.api().postJson("/v1/deployments/" + id + "/promote", Map.of()).status())
+        .isEqualTo(202);
+    JsonNode done = CAST.api().awaitDeployment(id, DEPLOY_TIMEOUT);
+
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    assertThat(served(other)).contains("greeting=canaried\n");
   }
 
   // --- helpers
@@ -249,17 +280,5 @@ class ConfigRolloutFleetTest {
   private static long servicePid(Fleet.Host host) throws Exception {
     Path run = host.dataDir().resolve("apps/web/run/web.json");
     return new ObjectMapper().readTree(run.toFile()).path("pid").asLong();
-  }
-
-  private static void putKey(String key, String value) throws Exception {
-    HttpResponse<String> put =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(CAST.baseUrl() + "/v1/kv/" + key))
-                    .header("Authorization", CAST.authorization())
-                    .PUT(HttpRequest.BodyPublishers.ofString(value))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
   }
 }

@@ -72,18 +72,6 @@ class ConfigRolloutTest {
     CAST.killServices();
   }
 
-  private static void putKey(String key, String value) throws Exception {
-    HttpResponse<String> put =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(CAST.baseUrl() + "/v1/kv/" + key))
-                    .header("Authorization", CAST.authorization())
-                    .PUT(HttpRequest.BodyPublishers.ofString(value))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-  }
-
   private static JsonNode deploy(String version) throws Exception {
     ApiClient.Reply started =
         CAST.api().postJson("/v1/apps/settings/deployments", Map.of("version", version));
@@ -133,7 +121,7 @@ class ConfigRolloutTest {
   @Order(2)
   void aRegistryWriteRolledOutRestartsTheServiceWithTheNewValue() throws Exception {
     long pid = servicePid();
-    putKey("config/settings/greeting", "Bonjour");
+    CAST.putKey("config/settings/greeting", "Bonjour");
     long index =
         CAST.api()
             .get("/v1/kv/config/settings/greeting")
@@ -162,7 +150,7 @@ class ConfigRolloutTest {
   @Test
   @Order(3)
   void aValueThatFailsHealthIsRevertedWithTheOldFileBack() throws Exception {
-    putKey("config/settings/mode", "broken");
+    CAST.putKey("config/settings/mode", "broken");
 
     JsonNode done = configRollout(Map.of("healthyDeadline", "4s"));
 
@@ -180,11 +168,11 @@ class ConfigRolloutTest {
   @Test
   @Order(4)
   void signalHupReloadsTheServiceWithoutARestart() throws Exception {
-    putKey("config/settings/mode", "normal");
+    CAST.putKey("config/settings/mode", "normal");
     deploy("2.0.0");
     long pid = servicePid();
     String servedPid = served().lines().filter(l -> l.startsWith("pid=")).findFirst().orElseThrow();
-    putKey("config/settings/greeting", "Hallo");
+    CAST.putKey("config/settings/greeting", "Hallo");
 
     JsonNode done = configRollout(Map.of());
 
@@ -197,13 +185,13 @@ class ConfigRolloutTest {
   @Test
   @Order(5)
   void aKeyGoneFromTheRegistryFailsTheRolloutBeforeAnythingChanges() throws Exception {
-    putKey("config/settings/required", "yes");
+    CAST.putKey("config/settings/required", "yes");
     deploy("3.0.0");
     long pid = servicePid();
     Path file = app.resolve("releases/3.0.0/config/app.properties");
     String before = Files.readString(file);
     assertThat(CAST.api().delete("/v1/kv/config/settings/required").status()).isEqualTo(200);
-    putKey("config/settings/greeting", "Ciao");
+    CAST.putKey("config/settings/greeting", "Ciao");
 
     JsonNode done = configRollout(Map.of());
 
@@ -219,7 +207,7 @@ class ConfigRolloutTest {
   @Test
   @Order(6)
   void aConfigRolloutIsRefusedWhileADeployOfTheAppRuns() throws Exception {
-    putKey("config/settings/required", "yes");
+    CAST.putKey("config/settings/required", "yes");
     ApiClient.Reply deploy =
         CAST.api().postJson("/v1/apps/settings/deployments", Map.of("version", "1.0.0"));
     assertThat(deploy.status()).isEqualTo(202);
@@ -316,7 +304,7 @@ class ConfigRolloutTest {
 
     java.time.Instant lastWrite = null;
     for (String greeting : List.of("One", "Two", "Three")) {
-      putKey("config/settings/greeting", greeting);
+      CAST.putKey("config/settings/greeting", greeting);
       lastWrite = java.time.Instant.now();
       Thread.sleep(300);
     }
@@ -336,7 +324,7 @@ class ConfigRolloutTest {
         .isAfter(lastWrite);
     assertThat(started.path("reason").asText()).contains("config/settings/greeting");
 
-    putKey("config/unrelated/key", "x");
+    CAST.putKey("config/unrelated/key", "x");
     Thread.sleep(4_000);
     assertThat(configRollouts()).as("a key the templates do not read").hasSize(before + 1);
     assertThat(putWatch("{\"enabled\": false}").body().path("enabled").asBoolean()).isFalse();
@@ -345,7 +333,7 @@ class ConfigRolloutTest {
   @Test
   @Order(10)
   void aWatchTurnedOnCatchesUpWithWritesMadeWhileNothingWatched() throws Exception {
-    putKey("config/settings/greeting", "Four"); // the watch is off (test 9 turned it off)
+    CAST.putKey("config/settings/greeting", "Four"); // the watch is off (test 9 turned it off)
     Thread.sleep(3_000);
     assertThat(served()).contains("greeting=Three\n");
     int before = configRollouts().size();
@@ -386,17 +374,17 @@ class ConfigRolloutTest {
     }
     Path shared = app.resolve("shared/state/app.conf");
 
-    putKey("config/settings/state", "five");
+    CAST.putKey("config/settings/state", "five");
     deploy("5.0.0");
     assertThat(shared).hasContent("state=five\n");
     assertThat(app.resolve("releases/5.0.0/state/app.conf")).hasContent("state=five\n");
 
-    putKey("config/settings/state", "five-b");
+    CAST.putKey("config/settings/state", "five-b");
     JsonNode rollout = configRollout(Map.of());
     assertThat(rollout.path("state").asText()).as(rollout.toString()).isEqualTo("SUCCEEDED");
     assertThat(shared).hasContent("state=five-b\n");
 
-    putKey("config/settings/state", "six");
+    CAST.putKey("config/settings/state", "six");
     deploy("6.0.0");
     assertThat(shared).hasContent("state=six\n");
 

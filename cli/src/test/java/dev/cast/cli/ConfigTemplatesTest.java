@@ -101,20 +101,6 @@ class ConfigTemplatesTest {
     CAST.killServices();
   }
 
-  /** PUT of a key as a Consul client does; returns the index it was written at. */
-  private static long putKey(String key, String value) throws Exception {
-    HttpResponse<String> put =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(CAST.baseUrl() + "/v1/kv/" + key))
-                    .header("Authorization", CAST.authorization())
-                    .PUT(HttpRequest.BodyPublishers.ofString(value))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-    return CAST.api().get("/v1/kv/" + key).body().get(0).path("ModifyIndex").asLong();
-  }
-
   private static JsonNode deploy(String version) throws Exception {
     ApiClient.Reply started =
         CAST.api().postJson("/v1/apps/greeter/deployments", Map.of("version", version));
@@ -129,8 +115,8 @@ class ConfigTemplatesTest {
   @Test
   @Order(1)
   void aTemplateRendersTheRegistryIntoTheReleaseAndTheDeploymentRecordsItMasked() throws Exception {
-    putKey("config/greeter/greeting", "Bonjour");
-    long index = putKey("config/greeter/password", SECRET);
+    CAST.putKey("config/greeter/greeting", "Bonjour");
+    long index = CAST.putKey("config/greeter/password", SECRET);
     assertThat(CAST.api().pushBundle("greeter", bundles.resolve("v1.tar.gz")).status())
         .isEqualTo(201);
 
@@ -225,7 +211,7 @@ class ConfigTemplatesTest {
   @Test
   @Order(4)
   void aRollbackPutsBackTheConfigTheReleaseHadNotTodaysValues() throws Exception {
-    putKey("config/greeter/greeting", "Hola");
+    CAST.putKey("config/greeter/greeting", "Hola");
     assertThat(CAST.api().pushBundle("greeter", bundles.resolve("v3.tar.gz")).status())
         .isEqualTo(201);
     JsonNode v3 = deploy("3.0.0");
@@ -249,8 +235,8 @@ class ConfigTemplatesTest {
   @Test
   @Order(5)
   void aTemplateListsAPrefixAndFindsAServiceThroughTheRegistry() throws Exception {
-    putKey("config/greeter/features/a", "on");
-    putKey("config/greeter/features/b", "off");
+    CAST.putKey("config/greeter/features/a", "on");
+    CAST.putKey("config/greeter/features/b", "off");
     HttpResponse<String> registered =
         HttpClient.newHttpClient()
             .send(

@@ -58,7 +58,7 @@ class DeployPolicyTest extends RolloutTestBase {
     assertThat(result.cause()).contains("1 host unreachable (gone)", "maxUnavailable 1");
     assertThat(host(result, "a").state()).isEqualTo("healthy");
     assertThat(host(result, "b").state()).isEqualTo("healthy");
-    verify(b).activateRelease(new ActivateRequest("d-1", "hello", "2.0.0"));
+    verify(b).activateRelease(new ActivateRequest("d-1", "hello", "2.0.0", true));
   }
 
   @Test

@@ -80,7 +80,7 @@ class DeployStrategyTest extends RolloutTestBase {
     DeploymentProgress done = WorkflowStub.fromTyped(workflow).getResult(DeploymentProgress.class);
 
     assertThat(done.state()).isEqualTo(DeploymentState.SUCCEEDED);
-    verify(b).activateRelease(new ActivateRequest("d-1", "hello", "2.0.0"));
+    verify(b).activateRelease(new ActivateRequest("d-1", "hello", "2.0.0", true));
   }
 
   @Test

@@ -51,7 +51,7 @@ class DeployWorkflowTest extends RolloutTestBase {
     assertThat(result.state()).isEqualTo(DeploymentState.SUCCEEDED);
     assertThat(result.hosts()).extracting(HostProgress::state).containsOnly("healthy");
     for (ReleaseActivities host : List.of(a, b)) {
-      verify(host).activateRelease(new ActivateRequest("d-1", "hello", "2.0.0"));
+      verify(host).activateRelease(new ActivateRequest("d-1", "hello", "2.0.0", true));
       verify(host).awaitHealthy(new HealthRequest("hello", "2.0.0", 30_000));
       verify(host).runHook(new HookRequest("hello", "2.0.0", "post_activate"));
       verify(host).pruneReleases(new PruneRequest("hello", 5));

@@ -203,7 +203,7 @@ class PartedRolloutTest extends RolloutTestBase {
 
     workflow.resume();
     assertThat(result(workflow).state()).isEqualTo(DeploymentState.SUCCEEDED);
-    verify(c).activateRelease(new ActivateRequest("d-1", "hello", "2.0.0"));
+    verify(c).activateRelease(new ActivateRequest("d-1", "hello", "2.0.0", true));
   }
 
   @Test

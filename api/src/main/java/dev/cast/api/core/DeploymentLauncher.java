@@ -6,6 +6,7 @@ import dev.cast.api.db.HostAppRow;
 import dev.cast.api.db.InstanceDao;
 import dev.cast.api.db.ReleaseRow;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.metrics.CastMetrics;
 import dev.cast.workflows.shared.CastSearch;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
@@ -52,6 +53,7 @@ public final class DeploymentLauncher {
   private final ReleaseUrls urls;
   private final Supplier<Set<String>> searchable;
   private final Map<String, Object> guards = new ConcurrentHashMap<>();
+  private volatile CastMetrics metrics;
 
   public DeploymentLauncher(
       Supplier<WorkflowClient> client,
@@ -79,6 +81,11 @@ public final class DeploymentLauncher {
     this.status = status;
     this.urls = urls;
     this.searchable = searchable;
+  }
+
+  /** Counts each deployment started in {@code metrics}. */
+  public void measuredBy(CastMetrics metrics) {
+    this.metrics = metrics;
   }
 
   /**
@@ -183,6 +190,10 @@ public final class DeploymentLauncher {
         WorkflowExecution execution = startOrWait(workflowId, () -> starter.apply(launch));
         deployments.setRunId(id, execution.getRunId());
         log.info("{} {} of {}@{} to {} started", kind, id, app, version, targets);
+        CastMetrics counting = metrics;
+        if (counting != null) {
+          counting.started(kind, app);
+        }
         return deployments.find(id).orElseThrow();
       } catch (WorkflowExecutionAlreadyStarted e) {
         deployments.delete(id);

@@ -18,12 +18,7 @@ public class ConfigRolloutWorkflowImpl implements ConfigRolloutWorkflow {
   public DeploymentProgress run(ConfigRolloutRequest request) {
     Strategy strategy = request.strategyOrSerial();
     RolloutPolicy policy =
-        new RolloutPolicy(
-            request.healthyDeadlineMillis(),
-            request.unreachableAfterMillis(),
-            strategy.progressDeadlineMillis(),
-            strategy.reverts(),
-            strategy.maxUnavailable());
+        strategy.policy(request.healthyDeadlineMillis(), request.unreachableAfterMillis(), false);
     rollout =
         Rollout.forConfig(
             request.deploymentId(),

@@ -25,13 +25,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     // A deploy renders config with today's values, also for a release a host rendered before; a
     // rollback puts back the files the release had.
     RolloutPolicy policy =
-        new RolloutPolicy(
-            request.healthyDeadlineMillis(),
-            request.unreachableAfterMillis(),
-            strategy.progressDeadlineMillis(),
-            strategy.reverts(),
-            strategy.maxUnavailable(),
-            true);
+        strategy.policy(request.healthyDeadlineMillis(), request.unreachableAfterMillis(), true);
     if (PartPlan.needsParts(request.hosts().size(), request.hostsPerPart())
         && LegacyPaths.runsInParts()) {
       return inParts(request, strategy, policy);

@@ -1,5 +1,7 @@
 package dev.cast.workflows.deploy;
 
+import dev.cast.workflows.rollout.RolloutPolicy;
+
 /**
  * How a deploy rolls out, and what it tolerates.
  *
@@ -31,6 +33,22 @@ public record Strategy(
   /** One host at a time, no canary, no wait: the behaviour before strategies existed. */
   public static Strategy serial() {
     return new Strategy(1, 0, false, 0);
+  }
+
+  /**
+   * The policy a rollout with this strategy runs by.
+   *
+   * @param rerenderConfig see {@link RolloutPolicy#rerenderConfig()}
+   */
+  public RolloutPolicy policy(
+      long healthyDeadlineMillis, long unreachableAfterMillis, boolean rerenderConfig) {
+    return new RolloutPolicy(
+        healthyDeadlineMillis,
+        unreachableAfterMillis,
+        progressDeadlineMillis(),
+        reverts(),
+        maxUnavailable(),
+        rerenderConfig);
   }
 
   public boolean reverts() {

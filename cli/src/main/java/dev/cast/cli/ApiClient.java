@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 
-/** A small client of Cast's REST API, for the demo and the benchmarks. */
+/**
+ * A small client of Cast's REST API, for the {@code cast} commands, the demo and the benchmarks.
+ */
 public final class ApiClient {
   private static final Set<String> FINAL =
       Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "INTERRUPTED");
@@ -88,6 +90,12 @@ public final class ApiClient {
 
   private URI uri(String path) {
     return URI.create(base + path);
+  }
+
+  /** PUT of a raw body (a registry value). */
+  public Reply putBytes(String path, byte[] body) throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   public Reply delete(String path) throws IOException, InterruptedException {

@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.cast.bundle.BundleInfo;
 import dev.cast.bundle.BundlePacker;
+import dev.cast.cli.client.CliFailure;
+import dev.cast.cli.client.ClientCommands;
 import dev.cast.worker.AgentConfiguration;
 import dev.cast.worker.AgentMain;
 import io.dropwizard.logging.common.BootstrapLogging;
@@ -26,7 +28,12 @@ import picocli.CommandLine.Parameters;
     name = "cast",
     mixinStandardHelpOptions = true,
     version = "cast 0.1.0",
-    description = "Cast deploys release bundles to hosts as Temporal workflows behind a REST API.",
+    description = {
+      "Cast deploys release bundles to hosts as Temporal workflows behind a REST API.",
+      "Server side: server, agent, demo, bundle. Client side (any api, with --api and --token, or"
+          + " `cast login`): the other commands. Exit codes: 0 done, 1 a deployment failed or was"
+          + " rolled back, 2 the request was refused, 3 cancelled, 4 the api is unreachable."
+    },
     subcommands = {
       Main.Server.class,
       Main.AgentCommand.class,
@@ -37,22 +44,35 @@ import picocli.CommandLine.Parameters;
 public final class Main {
 
   public static void main(String[] args) {
-    int code =
-        new CommandLine(new Main())
-            .setExecutionExceptionHandler(
-                (e, cmd, parsed) -> {
-                  // Errors a user can fix are one line; CAST_DEBUG=1 shows the stack trace.
-                  cmd.getErr().println("cast " + cmd.getCommandName() + ": " + e.getMessage());
-                  if (System.getenv("CAST_DEBUG") != null) {
-                    e.printStackTrace(cmd.getErr());
-                  }
-                  return 1;
-                })
-            .execute(args);
-    // Servers return once started and live on in their own threads; only failures exit here.
-    if (code != 0) {
+    CommandLine cast = commandLine();
+    int code = cast.execute(args);
+    // Servers return once started and live on in their own threads; a client command is done.
+    CommandLine.ParseResult parsed = cast.getParseResult();
+    boolean client =
+        parsed != null
+            && parsed.subcommand() != null
+            && parsed.subcommand().commandSpec().userObject() instanceof ClientCommands.Base;
+    if (code != 0 || client) {
       System.exit(code);
     }
+  }
+
+  /** {@code cast} with every subcommand, server side and client side. */
+  public static CommandLine commandLine() {
+    CommandLine cast = new CommandLine(new Main());
+    for (Class<?> command : ClientCommands.ALL) {
+      cast.addSubcommand(command);
+    }
+    return cast.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          // Errors a user can fix are one line; CAST_DEBUG=1 shows the stack trace.
+          cmd.getErr().println("cast " + cmd.getCommandName() + ": " + e.getMessage());
+          if (System.getenv("CAST_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+          }
+          cmd.getErr().flush();
+          return e instanceof CliFailure failure ? failure.code() : 1;
+        });
   }
 
   @Command(

@@ -229,4 +229,43 @@ class CliClientTest {
       assertThat(help.out()).as(command).contains("--api").contains("Example");
     }
   }
+
+  @Test
+  @Order(9)
+  void servicesRestartAndLogs() {
+    Run services = cast("services", "hello", "web");
+    assertThat(services.code()).as(services.err()).isZero();
+    assertThat(services.out()).containsPattern("(?m)^local\\s+1\\.0\\.0\\s+running\\s+pid \\d+");
+
+    Run restarted = cast("restart", "hello", "web");
+    assertThat(restarted.code()).as(restarted.out() + restarted.err()).isZero();
+    assertThat(restarted.out()).containsPattern("(?m)^d-[a-z0-9]+ restart hello 1\\.0\\.0: ");
+
+    Run logs = cast("logs", "hello", "web", "--tail", "20");
+    assertThat(logs.code()).as(logs.err()).isZero();
+    assertThat(logs.out()).contains("hello 1.0.0 listening on");
+    assertThat(cast("logs", "hello", "nosuch").code()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(10)
+  void tokensAreMadeListedAndRevoked() throws Exception {
+    Run made =
+        cast("tokens", "create", "ci", "--role", "viewer", "--expires-in", "1d", "-o", "json");
+    assertThat(made.code()).as(made.err()).isZero();
+    JsonNode token = new ObjectMapper().readTree(made.out());
+    String secret = token.path("secret").asText();
+    assertThat(secret).startsWith("cast_");
+
+    Run asViewer = cast("apps", "--api", CAST.baseUrl(), "--token", secret);
+    assertThat(asViewer.code()).as(asViewer.err()).isZero();
+    Run deployAsViewer =
+        cast("deploy", "hello", "1.0.0", "--api", CAST.baseUrl(), "--token", secret);
+    assertThat(deployAsViewer.code()).isEqualTo(2);
+    assertThat(deployAsViewer.err()).contains("403");
+
+    assertThat(cast("tokens", "list").out()).contains("ci").contains("viewer");
+    assertThat(cast("tokens", "revoke", token.path("id").asText()).code()).isZero();
+    assertThat(cast("apps", "--api", CAST.baseUrl(), "--token", secret).code()).isEqualTo(2);
+  }
 }

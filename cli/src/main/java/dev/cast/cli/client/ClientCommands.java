@@ -48,7 +48,11 @@ public final class ClientCommands {
     Apps.class,
     Releases.class,
     Hosts.class,
-    Kv.class
+    Services.class,
+    Restart.class,
+    Logs.class,
+    Kv.class,
+    Tokens.class
   };
 
   /** What every client command shares: the connection, the output, following a deployment. */
@@ -599,6 +603,194 @@ public final class ClientCommands {
         default ->
             throw new CliFailure(
                 CliFailure.BAD_INPUT, "unknown kv verb \"" + verb + "\"; use get, put, del or ls");
+      }
+    }
+  }
+
+  @Command(
+      name = "services",
+      description = "A service's state on each host: state, pid, uptime, restarts, health.",
+      footer = {"", "Example:", "  cast services hello web"})
+  static final class Services extends Base {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "SERVICE")
+    String service;
+
+    @Override
+    public Integer call() {
+      JsonNode view = api.get("/v1/apps/" + path(app) + "/services/" + path(service));
+      List<String> lines = new ArrayList<>();
+      for (JsonNode h : view.path("hosts")) {
+        lines.add(
+            String.format(
+                "%-20s %-10s %-9s pid %-8s up %6ss  restarts %-3d %s",
+                h.path("host").asText(),
+                h.path("version").asText(),
+                h.path("state").asText(),
+                h.path("pid").asText("-"),
+                h.path("uptimeSeconds").asText("-"),
+                h.path("restarts").asInt(),
+                h.path("health").asText("")));
+      }
+      return print(view, String.join("\n", lines));
+    }
+  }
+
+  @Command(
+      name = "restart",
+      description =
+          "Restarts a service on its hosts, a batch at a time, each healthy before the next.",
+      footer = {"", "Example:", "  cast restart hello web --max-parallel 2"})
+  static final class Restart extends Base {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "SERVICE")
+    String service;
+
+    @Option(names = "--hosts", paramLabel = "HOST", split = ",", description = "these hosts only")
+    List<String> hosts;
+
+    @Option(
+        names = "--max-parallel",
+        paramLabel = "N",
+        description = "hosts restarted at once (default 1)")
+    Integer maxParallel;
+
+    @Option(names = "--detach", description = "print the operation's id and return at once")
+    boolean detach;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      putIf(body, "hosts", hosts);
+      putIf(body, "maxParallel", maxParallel);
+      JsonNode started =
+          api.call(
+                  c ->
+                      c.postJson(
+                          "/v1/apps/" + path(app) + "/services/" + path(service) + "/restart",
+                          body))
+              .body();
+      return follow(started.path("id").asText(), detach);
+    }
+  }
+
+  @Command(
+      name = "logs",
+      description = "A service's log on a host; -f keeps printing new lines.",
+      footer = {"", "Example:", "  cast logs hello web --host web-1 --tail 50 -f"})
+  static final class Logs extends Base {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "SERVICE")
+    String service;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "the host (default: the only one)")
+    String host;
+
+    @Option(names = "--tail", paramLabel = "N", description = "last lines to print (default 100)")
+    int tail = 100;
+
+    @Option(
+        names = {"-f", "--follow"},
+        description = "keep printing new lines until Ctrl-C")
+    boolean follow;
+
+    @Override
+    public Integer call() {
+      StringBuilder query = new StringBuilder("?tail=" + tail + "&follow=" + follow);
+      if (host != null) {
+        query.append("&host=").append(path(host));
+      }
+      api.stream(
+          "/v1/apps/" + path(app) + "/services/" + path(service) + "/logs" + query,
+          line -> {
+            out().println(line);
+            out().flush();
+          });
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "tokens",
+      description = "Admins: make a token (its secret is shown once), list them, revoke one.",
+      footer = {
+        "",
+        "Examples:",
+        "  cast tokens create ci --role deployer --apps hello,shop-* --expires-in 90d",
+        "  cast tokens list",
+        "  cast tokens revoke t-abcdefghjk"
+      })
+  static final class Tokens extends Base {
+    @Parameters(index = "0", paramLabel = "create|list|revoke")
+    String verb;
+
+    @Parameters(index = "1", paramLabel = "NAME|ID", arity = "0..1")
+    String name;
+
+    @Option(names = "--role", description = "viewer, deployer or admin")
+    String role;
+
+    @Option(
+        names = "--apps",
+        split = ",",
+        paramLabel = "APP",
+        description = "the apps it may act on (patterns with *)")
+    List<String> apps;
+
+    @Option(names = "--expires-in", paramLabel = "DURATION", description = "e.g. 90d")
+    String expiresIn;
+
+    @Override
+    public Integer call() {
+      switch (verb) {
+        case "create" -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          putIf(body, "name", name);
+          putIf(body, "role", role);
+          putIf(body, "apps", apps);
+          putIf(body, "expiresIn", expiresIn);
+          JsonNode made = api.call(c -> c.postJson("/v1/tokens", body)).body();
+          return print(
+              made,
+              made.path("id").asText()
+                  + " "
+                  + made.path("name").asText()
+                  + " ("
+                  + made.path("role").asText()
+                  + "); its secret, shown once:\n"
+                  + made.path("secret").asText());
+        }
+        case "list" -> {
+          JsonNode tokens = api.get("/v1/tokens");
+          List<String> lines = new ArrayList<>();
+          for (JsonNode t : tokens) {
+            lines.add(
+                String.format(
+                    "%-14s %-20s %-9s %s",
+                    t.path("id").asText(),
+                    t.path("name").asText(),
+                    t.path("role").asText(),
+                    t.path("apps").toString()));
+          }
+          return print(tokens, String.join("\n", lines));
+        }
+        case "revoke" -> {
+          if (name == null) {
+            throw new CliFailure(CliFailure.BAD_INPUT, "tokens revoke needs the token's ID");
+          }
+          JsonNode done = api.call(c -> c.delete("/v1/tokens/" + path(name))).body();
+          return print(done, "revoked " + name);
+        }
+        default ->
+            throw new CliFailure(
+                CliFailure.BAD_INPUT,
+                "unknown tokens verb \"" + verb + "\"; use create, list or revoke");
       }
     }
   }

@@ -144,6 +144,42 @@ public final class Connection {
     }
   }
 
+  /** A text answer, line by line as it arrives (a followed log). */
+  void stream(String path, java.util.function.Consumer<String> lines) {
+    try {
+      java.net.http.HttpRequest.Builder request =
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(api() + path));
+      String token = token();
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      java.net.http.HttpResponse<java.util.stream.Stream<String>> response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+      if (response.statusCode() >= 400) {
+        String body = String.join("\n", response.body().toList());
+        JsonNode problem;
+        try {
+          problem = json.readTree(body);
+        } catch (IOException e) {
+          problem = json.getNodeFactory().textNode(body);
+        }
+        throw refused(new ApiClient.Reply(response.statusCode(), problem, null));
+      }
+      response.body().forEach(lines);
+    } catch (ConnectException e) {
+      throw new CliFailure(
+          CliFailure.UNREACHABLE,
+          "cannot reach the api at " + api() + "; is `cast server` running there? (--api URL)");
+    } catch (IOException e) {
+      throw new CliFailure(
+          CliFailure.UNREACHABLE, "the api at " + api() + " did not answer: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliFailure(CliFailure.FAILED, "interrupted");
+    }
+  }
+
   JsonNode get(String path) {
     return call(c -> c.get(path)).body();
   }

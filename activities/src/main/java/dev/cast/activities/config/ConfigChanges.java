@@ -65,7 +65,7 @@ public final class ConfigChanges {
     for (String any : app.releaseVersions()) {
       for (Path stale : app.configChanges(any)) {
         if (!stale.equals(app.configChange(version, deploymentId))) {
-          deleteTree(stale);
+          FileTrees.deleteRecursively(stale);
         }
       }
     }
@@ -95,7 +95,7 @@ public final class ConfigChanges {
     }
     List<String> dests = changed.stream().map(FileState::dest).toList();
     if (changed.isEmpty()) {
-      deleteTree(dir);
+      FileTrees.deleteRecursively(dir);
       return new ConfigPlan(version, List.of(), "none", rendered.index(), null);
     }
     Files.createDirectories(dir);
@@ -157,7 +157,7 @@ public final class ConfigChanges {
       }
     }
     config.writeRecord(app, version, before.record());
-    deleteTree(dir);
+    FileTrees.deleteRecursively(dir);
     return true;
   }
 
@@ -179,9 +179,5 @@ public final class ConfigChanges {
     Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     Files.write(temp, json.writeValueAsBytes(value));
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    FileTrees.deleteRecursively(dir);
   }
 }

@@ -13,6 +13,7 @@ import dev.cast.api.registry.CatalogEntry;
 import dev.cast.api.registry.CatalogSnapshot;
 import dev.cast.api.registry.KvEntry;
 import dev.cast.api.registry.Registry;
+import dev.cast.bundle.Durations;
 import dev.cast.workflows.host.ConfigReads;
 import dev.cast.workflows.shared.Limits;
 import io.dropwizard.lifecycle.Managed;
@@ -146,13 +147,11 @@ public final class ConfigWatch implements Managed {
     return new WatchView(
         app,
         row.enabled(),
-        new WatchBody.Wait(text(row.waitMinMs()), text(row.waitMaxMs())),
+        new WatchBody.Wait(
+            Durations.format(Duration.ofMillis(row.waitMinMs())),
+            Durations.format(Duration.ofMillis(row.waitMaxMs()))),
         union(configs.readsOf(app).values().stream().map(LastRendering::reads).toList()),
         row.updatedBy());
-  }
-
-  private static String text(long millis) {
-    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 
   private void reloadQuietly() {

@@ -131,16 +131,8 @@ public final class Connection {
         throw refused(reply);
       }
       return reply;
-    } catch (ConnectException | HttpConnectTimeoutException e) {
-      throw new CliFailure(
-          CliFailure.UNREACHABLE,
-          "cannot reach the api at " + api() + "; is `cast server` running there? (--api URL)");
-    } catch (IOException e) {
-      throw new CliFailure(
-          CliFailure.UNREACHABLE, "the api at " + api() + " did not answer: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliFailure(CliFailure.FAILED, "interrupted");
+    } catch (IOException | InterruptedException e) {
+      throw failed(e);
     }
   }
 
@@ -167,17 +159,24 @@ public final class Connection {
         throw refused(new ApiClient.Reply(response.statusCode(), problem, null));
       }
       response.body().forEach(lines);
-    } catch (ConnectException e) {
-      throw new CliFailure(
+    } catch (IOException | InterruptedException e) {
+      throw failed(e);
+    }
+  }
+
+  /** A call that never got its answer, as the exit code and line it ends the command with. */
+  private CliFailure failed(Exception e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      return new CliFailure(CliFailure.FAILED, "interrupted");
+    }
+    if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
+      return new CliFailure(
           CliFailure.UNREACHABLE,
           "cannot reach the api at " + api() + "; is `cast server` running there? (--api URL)");
-    } catch (IOException e) {
-      throw new CliFailure(
-          CliFailure.UNREACHABLE, "the api at " + api() + " did not answer: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliFailure(CliFailure.FAILED, "interrupted");
     }
+    return new CliFailure(
+        CliFailure.UNREACHABLE, "the api at " + api() + " did not answer: " + e.getMessage());
   }
 
   JsonNode get(String path) {

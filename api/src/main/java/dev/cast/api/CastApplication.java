@@ -25,6 +25,7 @@ import dev.cast.api.core.HostWatchdog;
 import dev.cast.api.core.LogProxy;
 import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.core.ReleaseUrls;
+import dev.cast.api.core.StagingBoard;
 import dev.cast.api.core.Targets;
 import dev.cast.api.db.ConfigDao;
 import dev.cast.api.db.Database;
@@ -54,6 +55,7 @@ import dev.cast.api.resources.DeploymentsResource;
 import dev.cast.api.resources.DistributionResource;
 import dev.cast.api.resources.HostsResource;
 import dev.cast.api.resources.ServicesResource;
+import dev.cast.api.resources.StagingResource;
 import dev.cast.api.temporal.ControlWorker;
 import dev.cast.api.temporal.TemporalEngine;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -196,13 +198,15 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
             (int) Math.min(Integer.MAX_VALUE, config.getBundles().getUploadRate().toBytes()));
     distribution.listenOn(ExposureWarnings.restBindHost(config));
     env.lifecycle().manage(distribution);
+    // Prometheus' text format on the admin port: Cast's own figures and every Dropwizard metric.
+    CastMetrics metrics = new CastMetrics(env.metrics());
+    StagingBoard staging = new StagingBoard(metrics::staged);
+    env.jersey().register(new StagingResource(hostDao, staging));
     DeploymentStatus status =
-        new DeploymentStatus(temporal::client, deploymentDao, temporal::workflowUrl);
+        new DeploymentStatus(temporal::client, deploymentDao, temporal::workflowUrl, staging);
     DeploymentLauncher launcher =
         new DeploymentLauncher(
             temporal::client, deploymentDao, instanceDao, status, urls, temporal::searchable);
-    // Prometheus' text format on the admin port: Cast's own figures and every Dropwizard metric.
-    CastMetrics metrics = new CastMetrics(env.metrics());
     metrics.add(
         new FleetCollector(
             hostDao,

@@ -92,6 +92,35 @@ public final class ApiClient {
     return URI.create(base + path);
   }
 
+  /** A blocking registry read's answer: its status, body and {@code X-Consul-Index}. */
+  public record Watched(int status, JsonNode body, long index) {}
+
+  /**
+   * A registry read that blocks until the result's index passes {@code index} or {@code wait}
+   * passes ({@code ?index=&wait=}, as Consul's blocking queries); a 404 body is null.
+   */
+  public Watched watch(String path, long index, Duration wait)
+      throws IOException, InterruptedException {
+    String query =
+        (path.contains("?") ? "&" : "?") + "index=" + index + "&wait=" + wait.toSeconds() + "s";
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path + query)).GET();
+    if (token != null) {
+      request.header("Authorization", authorization());
+    }
+    HttpResponse<String> response =
+        http.send(
+            request.timeout(wait.plusSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    String text = response.body();
+    JsonNode body =
+        response.statusCode() == 404 || text == null || text.isBlank()
+            ? json.nullNode()
+            : response.statusCode() >= 400
+                ? json.getNodeFactory().textNode(text)
+                : json.readTree(text);
+    long at = response.headers().firstValueAsLong("X-Consul-Index").orElse(index);
+    return new Watched(response.statusCode(), body, at);
+  }
+
   /** PUT of a raw body (a registry value). */
   public Reply putBytes(String path, byte[] body) throws IOException, InterruptedException {
     return send(

@@ -9,6 +9,10 @@ import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +82,11 @@ class StagingResumeTest {
     // What the api sent is all the agent can have: it is the only source.
     long sentAtKill = awaitSent(before + size / 2, Duration.ofMinutes(1)) - before;
     assertThat(sentAtKill).as("bytes the api sent before the kill").isGreaterThan(size / 2);
+    // The host's fetch as its agent reports it, what `cast deploy` draws as a progress bar.
+    JsonNode fetch = awaitFetch(id, "resume-1");
+    assertThat(fetch.path("totalBytes").asLong()).as(fetch.toString()).isEqualTo(size);
+    assertThat(fetch.path("bytes").asLong()).as(fetch.toString()).isPositive();
+    assertThat(fetch.path("source").asText()).isEqualTo("torrent");
     host.kill9();
     Path partialDir = host.dataDir().resolve("bundles/partial");
     assertThat(partialFiles(partialDir)).as("the partial download the kill left").hasSize(1);
@@ -108,12 +117,49 @@ class StagingResumeTest {
         .isGreaterThan(size / 3);
     assertThat(Long.parseLong(resumed.group(3))).isEqualTo(size);
     assertThat(partialFiles(partialDir)).as("nothing left in bundles/partial").isEmpty();
+    assertThat(done.path("staging").isNull()).as("no fetch shown once it ended").isTrue();
+    // What the host received was counted by sender in both runs of its agent (less what the
+    // first run received after its last report, at most half a second's worth), and only once.
+    assertThat(stagedBytesCounted())
+        .as("cast_staging_bytes_total, of a %d byte bundle", size)
+        .isBetween(size * 3 / 4, size * 13 / 10);
     String sha256 = pushed.path("sha256").asText();
     assertThat(host.dataDir().resolve("bundles/" + sha256 + ".torrent"))
         .as("fetched over BitTorrent")
         .exists();
     assertThat(host.dataDir().resolve("apps/hello/current").toRealPath().getFileName().toString())
         .isEqualTo("1.0.0");
+  }
+
+  /** The deployment's view of {@code host}'s fetch, once its agent has reported one. */
+  private static JsonNode awaitFetch(String id, String host) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      JsonNode view = CAST.api().get("/v1/deployments/" + id).body();
+      JsonNode fetch = view.path("staging").path(host);
+      if (fetch.isObject() || System.nanoTime() > end) {
+        assertThat(fetch.isObject()).as("a fetch of %s in %s", host, view).isTrue();
+        return fetch;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** The sum of {@code cast_staging_bytes_total} over its sources, from the admin port. */
+  private static long stagedBytesCounted() throws Exception {
+    HttpResponse<String> scraped =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + APP.getAdminPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return scraped
+        .body()
+        .lines()
+        .filter(line -> line.startsWith("cast_staging_bytes_total{"))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** Pushes examples/hello with an incompressible blob beside it; returns the api's answer. */

@@ -2,7 +2,11 @@ package dev.cast.torrent;
 
 import dev.cast.torrent.TorrentPeer.ProgressListener;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.libtorrent4j.PeerInfo;
 import org.libtorrent4j.TorrentHandle;
 
 /**
@@ -33,7 +37,35 @@ final class ActiveDownload {
     this.handle = handle;
     this.listener = listener;
     this.heldWebSeeds = heldWebSeeds;
-    this.last = new Progress(0, meta.length(), 0, 0, 0, 0, 0, "added", 0, 0);
+    this.last = new Progress(0, meta.length(), 0, 0, 0, 0, 0, "added", 0, 0, Map.of());
+  }
+
+  // The most each connected peer (by address and port) was seen to have sent this run: libtorrent
+  // forgets a peer's count when it disconnects, so the highest seen stands for it afterwards.
+  private final Map<String, Long> sentByPeer = new ConcurrentHashMap<>();
+  private final Map<String, String> sourceOfPeer = new ConcurrentHashMap<>();
+
+  /**
+   * Payload bytes received this run by where they came from (see {@link Progress#receivedFrom}),
+   * counting the peers connected now and the most seen of those gone.
+   */
+  Map<String, Long> receivedFrom(List<PeerInfo> peers) {
+    for (PeerInfo peer : peers) {
+      String source =
+          peer.connectionType() == PeerInfo.ConnectionType.STANDARD_BITTORRENT
+              ? SeedSparing.hostOf(peer.ip())
+              : Progress.WEB_SEED;
+      sourceOfPeer.put(peer.ip(), source);
+      sentByPeer.merge(peer.ip(), peer.totalDownload(), Math::max);
+    }
+    Map<String, Long> bySource = new TreeMap<>();
+    sentByPeer.forEach(
+        (peer, bytes) -> {
+          if (bytes > 0) {
+            bySource.merge(sourceOfPeer.get(peer), bytes, Long::sum);
+          }
+        });
+    return Map.copyOf(bySource);
   }
 
   /** Whether the download holds its share and takes nothing from its seed for now. */

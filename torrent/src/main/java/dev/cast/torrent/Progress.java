@@ -1,5 +1,7 @@
 package dev.cast.torrent;
 
+import java.util.Map;
+
 /**
  * A download's state at one moment, for heartbeats and logs.
  *
@@ -17,6 +19,8 @@ package dev.cast.torrent;
  *     (to be fetched again): a peer or web seed sent corrupt data
  * @param receivedBytes {@code bytesDone} plus the blocks on disk of pieces not verified yet; it
  *     drops again when such a piece fails its hash check, so only a new high is progress
+ * @param receivedFrom payload bytes received this run by where they came from: a peer's address
+ *     (without port), or {@link #WEB_SEED} for the torrent's web seeds
  */
 public record Progress(
     long bytesDone,
@@ -28,7 +32,11 @@ public record Progress(
     long uploadRate,
     String state,
     int hashFailures,
-    long receivedBytes) {
+    long receivedBytes,
+    Map<String, Long> receivedFrom) {
+
+  /** The {@link #receivedFrom} key of what the torrent's web seeds (BEP 19) sent. */
+  public static final String WEB_SEED = "web-seed";
 
   /** Whether every byte is there and verified. */
   public boolean isComplete() {

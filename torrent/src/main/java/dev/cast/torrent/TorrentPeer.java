@@ -367,7 +367,13 @@ public final class TorrentPeer implements AutoCloseable {
       return null;
     }
     ActiveDownload active = downloads.get(infoHash.toLowerCase(Locale.ROOT));
-    return progress(handle, handle.status(true), active == null ? 0 : active.hashFailures.get());
+    return active == null
+        ? progress(handle, handle.status(true), 0, Map.of())
+        : progress(
+            handle,
+            handle.status(true),
+            active.hashFailures.get(),
+            active.receivedFrom(handle.peerInfo()));
   }
 
   /** The info-hashes this peer holds. */
@@ -529,7 +535,12 @@ public final class TorrentPeer implements AutoCloseable {
       try {
         TorrentStatus status = active.handle.status(true);
         if (active.handle.isValid()) {
-          active.last = progress(active.handle, status, active.hashFailures.get());
+          active.last =
+              progress(
+                  active.handle,
+                  status,
+                  active.hashFailures.get(),
+                  active.receivedFrom(active.handle.peerInfo()));
         }
       } catch (RuntimeException e) {
         LOG.debug("no status for {}", active.meta, e);
@@ -538,7 +549,8 @@ public final class TorrentPeer implements AutoCloseable {
     return active.last;
   }
 
-  private static Progress progress(TorrentHandle handle, TorrentStatus s, int hashFailures) {
+  private static Progress progress(
+      TorrentHandle handle, TorrentStatus s, int hashFailures, Map<String, Long> receivedFrom) {
     // libtorrent counts the blocks of unfinished pieces only when asked for "accurate" counters.
     long received =
         handle.swig().status(TorrentHandle.QUERY_ACCURATE_DOWNLOAD_COUNTERS).getTotal_wanted_done();
@@ -552,7 +564,8 @@ public final class TorrentPeer implements AutoCloseable {
         s.uploadPayloadRate(),
         s.state().name().toLowerCase(Locale.ROOT),
         hashFailures,
-        received);
+        received,
+        receivedFrom);
   }
 
   private void onAlert(Alert<?> alert) {
@@ -619,7 +632,12 @@ public final class TorrentPeer implements AutoCloseable {
         fail(active, "libtorrent: " + message(error));
         return;
       }
-      Progress progress = progress(active.handle, status, active.hashFailures.get());
+      Progress progress =
+          progress(
+              active.handle,
+              status,
+              active.hashFailures.get(),
+              active.receivedFrom(active.handle.peerInfo()));
       active.last = progress;
       active.noteDelivery(progress, System.nanoTime());
       webSeeds.releaseIfPeersIdle(active, progress, sparing);

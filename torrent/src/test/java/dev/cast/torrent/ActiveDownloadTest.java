@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ActiveDownloadTest {
   private static Progress received(long bytes, String state) {
-    return new Progress(0, 1 << 16, 0, 1, 0, 0, 0, state, 0, bytes);
+    return new Progress(0, 1 << 16, 0, 1, 0, 0, 0, state, 0, bytes, Map.of());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +14,7 @@ class WebSeedGateTest {
   private static final Duration DELAY = Duration.ofSeconds(5);
 
   private static Progress progress(long done, long total) {
-    return new Progress(done, total, 0, 1, 0, 0, 0, "downloading", 0, done);
+    return new Progress(done, total, 0, 1, 0, 0, 0, "downloading", 0, done, Map.of());
   }
 
   @Test

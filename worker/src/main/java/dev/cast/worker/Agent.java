@@ -78,6 +78,7 @@ public final class Agent implements AutoCloseable {
             settings.dataDir().resolve("host-token"));
     host.supervisor().addListener(status -> registration.changed());
     host.releaseActivities().reportServicesWith(registration::reportNow);
+    host.releaseActivities().reportStagingWith(registration::staging);
     host.releaseActivities()
         .renderConfigWith(
             ApiRegistry.views(config.getApi(), tls, registration::hostToken), config.getLabels());

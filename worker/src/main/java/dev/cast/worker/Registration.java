@@ -3,6 +3,7 @@ package dev.cast.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.workflows.host.AppReleases;
 import dev.cast.workflows.host.ServiceStatus;
+import dev.cast.workflows.host.StagingReport;
 import io.dropwizard.jackson.Jackson;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,12 @@ final class Registration implements AutoCloseable {
   private final URI host;
   private final URI services;
   private final URI apps;
+  private final URI staging;
+  // The releases being fetched, by app and version, as last reported by StageRelease; sent at most
+  // every STAGING_GAP_MILLIS, a fetch that ended once more and then dropped.
+  private final Map<String, StagingReport> fetching = new ConcurrentHashMap<>();
+  private final AtomicBoolean stagingPending = new AtomicBoolean();
+  private static final long STAGING_GAP_MILLIS = 500;
   private final Map<String, Object> identity;
   private final Supplier<Map<String, Object>> facts;
   private final Supplier<List<ServiceStatus>> statuses;
@@ -79,6 +87,7 @@ final class Registration implements AutoCloseable {
     this.host = URI.create(base);
     this.services = URI.create(base + "/services");
     this.apps = URI.create(base + "/apps");
+    this.staging = URI.create(base + "/staging");
     this.statuses = statuses;
     this.releases = releases;
     this.authorization = "Bearer " + (token == null ? "" : token);
@@ -136,6 +145,36 @@ final class Registration implements AutoCloseable {
           CHANGE_DELAY_MILLIS,
           TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * A fetch of a release made progress or ended: the api hears of it within {@link
+   * #STAGING_GAP_MILLIS} (a client follows it as a progress bar). Never blocks.
+   */
+  void staging(StagingReport report) {
+    fetching.put(key(report), report);
+    if (stagingPending.compareAndSet(false, true)) {
+      timer.schedule(this::sendStaging, STAGING_GAP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void sendStaging() {
+    stagingPending.set(false);
+    if (!registered) {
+      return;
+    }
+    List<StagingReport> now = List.copyOf(fetching.values());
+    try {
+      put(staging, json.writeValueAsString(now));
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot report staging progress: {}", e.getMessage());
+    }
+    // A fetch that ended was reported ended once; one that moved on since stays.
+    now.stream().filter(StagingReport::done).forEach(r -> fetching.remove(key(r), r));
+  }
+
+  private static String key(StagingReport report) {
+    return report.app() + "/" + report.version();
   }
 
   boolean registered() {

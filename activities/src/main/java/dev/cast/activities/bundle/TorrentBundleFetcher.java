@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,19 +151,18 @@ public final class TorrentBundleFetcher implements BundleFetcher {
     } catch (TorrentException | IllegalStateException e) {
       return "BitTorrent refused it: " + e.getMessage();
     }
-    if (share.count() > 1) {
-      InetAddress api = apiAddress();
-      if (api != null) {
-        peer.spareSeed(meta.infoHash(), api);
-      }
+    InetAddress api = apiAddress();
+    if (share.count() > 1 && api != null) {
+      peer.spareSeed(meta.infoHash(), api);
     }
+    String seedHost = api == null ? null : api.getHostAddress();
     boolean complete = false;
     try {
       long lastSeen = -1;
       long lastProgressAt = System.nanoTime();
       while (!(complete = download.await(TICK))) {
         Progress p = download.progress();
-        progress.accept(progressOf(p));
+        progress.accept(progressOf(p, seedHost));
         if (resuming && checked(p)) {
           resuming = false;
           // A lower bound: pieces verified this run may already count in bytesDone.
@@ -189,7 +190,7 @@ public final class TorrentBundleFetcher implements BundleFetcher {
               + " peers)";
         }
       }
-      progress.accept(progressOf(download.progress()));
+      progress.accept(progressOf(download.progress(), seedHost));
     } catch (TorrentException e) {
       return "its download failed: " + e.getMessage();
     } catch (InterruptedException e) {
@@ -229,9 +230,32 @@ public final class TorrentBundleFetcher implements BundleFetcher {
         || p.state().equals("seeding");
   }
 
-  private static FetchProgress progressOf(Progress p) {
+  /**
+   * {@code p} for a heartbeat, its bytes' senders named by kind: the seed is at {@code seedHost}.
+   */
+  private static FetchProgress progressOf(Progress p, String seedHost) {
+    Map<String, Long> received = new TreeMap<>();
+    p.receivedFrom()
+        .forEach(
+            (from, bytes) ->
+                received.merge(
+                    from.equals(Progress.WEB_SEED)
+                        ? FetchProgress.WEB_SEED
+                        : from.equals(seedHost) ? FetchProgress.SEED : FetchProgress.PEER,
+                    bytes,
+                    Long::sum));
+    long rest = p.downloadedThisRun() - received.values().stream().mapToLong(Long::longValue).sum();
+    if (rest > 0) {
+      received.put(FetchProgress.UNATTRIBUTED, rest);
+    }
     return new FetchProgress(
-        p.bytesDone(), p.totalBytes(), p.peers(), p.downloadRate(), "torrent", p.hashFailures());
+        p.bytesDone(),
+        p.totalBytes(),
+        p.peers(),
+        p.downloadRate(),
+        "torrent",
+        p.hashFailures(),
+        Map.copyOf(received));
   }
 
   private void fallBack(

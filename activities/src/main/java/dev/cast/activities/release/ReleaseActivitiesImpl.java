@@ -26,10 +26,13 @@ import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.RevertRequest;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
+import dev.cast.workflows.host.StagingReport;
 import dev.cast.workflows.host.SwitchRequest;
 import io.temporal.activity.Activity;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +53,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   private final ReleaseConfig config;
   private final ConfigRollouts configRollouts;
   private volatile Runnable reportServices = () -> {};
+  private volatile Consumer<StagingReport> reportStaging = report -> {};
 
   /**
    * @param ports the host's port allocator, shared with the supervisor
@@ -86,6 +90,15 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   }
 
   /**
+   * What tells the api how far this host's fetch of a release got: called with each progress of a
+   * fetch, at most a few times a second, and once more with {@code done} when it ends. Must not
+   * throw or block.
+   */
+  public void reportStagingWith(Consumer<StagingReport> report) {
+    this.reportStaging = report;
+  }
+
+  /**
    * Where config templates read the registry (a new view for each activation) and the host's labels
    * they see. Until this is called templates see an empty registry and no labels.
    */
@@ -102,16 +115,45 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities {
   public StagedRelease stageRelease(StageRequest request) {
     check(request.app(), request.version());
     PathNames.sha256(request.sha256());
-    Heartbeat heartbeat = Heartbeat.start(new FetchProgress(0, request.size(), 0, 0, "", 0));
-    return locked(
+    Heartbeat heartbeat =
+        Heartbeat.start(new FetchProgress(0, request.size(), 0, 0, "", 0, Map.of()));
+    AtomicReference<FetchProgress> last = new AtomicReference<>();
+    try {
+      return locked(
+          request.app(),
+          () ->
+              stager.stage(
+                  request,
+                  progress -> {
+                    heartbeat.details(progress);
+                    heartbeat.run();
+                    FetchProgress before = last.getAndSet(progress);
+                    if (before == null
+                        || progress.bytes() != before.bytes()
+                        || !progress.received().equals(before.received())) {
+                      reportStaging.accept(stagingReport(request, progress, false));
+                    }
+                  }));
+    } finally {
+      FetchProgress end = last.get();
+      if (end != null) {
+        reportStaging.accept(stagingReport(request, end, true));
+      }
+    }
+  }
+
+  private static StagingReport stagingReport(
+      StageRequest request, FetchProgress progress, boolean done) {
+    return new StagingReport(
         request.app(),
-        () ->
-            stager.stage(
-                request,
-                progress -> {
-                  heartbeat.details(progress);
-                  heartbeat.run();
-                }));
+        request.version(),
+        progress.bytes(),
+        progress.totalBytes(),
+        progress.bytesPerSecond(),
+        progress.peers(),
+        progress.source(),
+        progress.received(),
+        done);
   }
 
   @Override

@@ -19,6 +19,7 @@ import dev.cast.torrent.Tracker;
 import dev.cast.workflows.host.ReleaseActivities;
 import dev.cast.workflows.host.StageRequest;
 import dev.cast.workflows.host.StagedRelease;
+import dev.cast.workflows.host.StagingReport;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -85,6 +86,9 @@ class TorrentStagingTest {
     assertThat(a.available()).as(a.reason()).isTrue();
   }
 
+  // What StageRelease reports for the api, as an agent would send it.
+  private final List<StagingReport> reports = new CopyOnWriteArrayList<>();
+
   @BeforeEach
   void setUp() throws IOException {
     api = new FakeApi();
@@ -124,6 +128,7 @@ class TorrentStagingTest {
                       stallTimeout);
               return new BundleCache(layout, fetcher, agentSeeder, Long.MAX_VALUE);
             });
+    host.runtime.releaseActivities().reportStagingWith(reports::add);
   }
 
   /** Packs the release, serves it as the api's bundle and returns it, named as in the torrent. */
@@ -170,6 +175,16 @@ class TorrentStagingTest {
     assertThat(api.bundleRequests.get()).as("no HTTP fetch").isZero();
     assertThat(heartbeats).isNotEmpty().allMatch(p -> p.source().equals("torrent"));
     assertThat(heartbeats.get(heartbeats.size() - 1).bytes()).isEqualTo(info.size());
+    // The seeder is at the api's address: what it was seen to send is the seed's; on loopback it
+    // may send everything and disconnect between two looks, leaving it unattributed.
+    StagingReport end = reports.get(reports.size() - 1);
+    assertThat(end.done()).isTrue();
+    assertThat(end.bytes()).isEqualTo(info.size());
+    assertThat(end.received().keySet())
+        .isNotEmpty()
+        .isSubsetOf(FetchProgress.SEED, FetchProgress.UNATTRIBUTED);
+    assertThat(end.received().values().stream().mapToLong(Long::longValue).sum())
+        .isGreaterThanOrEqualTo(info.size());
     assertThat(agentSeeder.seeding()).containsExactly(info.sha256());
     assertThat(agentPeer.torrents()).containsExactly(torrent.infoHash());
   }
@@ -177,10 +192,11 @@ class TorrentStagingTest {
   @Test
   void fallsBackToHttpWhenTheApiHasNoTorrent() throws Exception {
     BundleInfo info = pack();
-
     StagedRelease staged = stage(info);
 
     assertThat(staged.fetched()).isTrue();
+    assertThat(reports.get(reports.size() - 1).received())
+        .isEqualTo(Map.of(FetchProgress.HTTP, info.size()));
     assertThat(api.torrentRequests.get()).isEqualTo(1);
     assertThat(api.bundleRequests.get()).isEqualTo(1);
     assertThat(host.app(APP).releaseDir(VERSION).resolve("cast.yml")).exists();

@@ -6,14 +6,19 @@ import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.DeploymentView;
 import dev.cast.api.temporal.ProgressQueries;
 import dev.cast.api.temporal.TemporalEngine;
+import dev.cast.workflows.host.StagingReport;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.DeploymentState;
+import dev.cast.workflows.shared.HostProgress;
+import dev.cast.workflows.shared.HostState;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,21 +39,25 @@ public final class DeploymentStatus {
   private final Supplier<WorkflowClient> client;
   private final DeploymentDao deployments;
   private final BinaryOperator<String> workflowUrl;
+  private final StagingBoard staging;
 
   public DeploymentStatus(Supplier<WorkflowClient> client, DeploymentDao deployments) {
-    this(client, deployments, (workflowId, runId) -> null);
+    this(client, deployments, (workflowId, runId) -> null, new StagingBoard((source, bytes) -> {}));
   }
 
   /**
    * @param workflowUrl the Temporal UI page of a workflow id and run id, or null without a UI
+   * @param staging what hosts report of the releases they fetch, shown while they stage
    */
   public DeploymentStatus(
       Supplier<WorkflowClient> client,
       DeploymentDao deployments,
-      BinaryOperator<String> workflowUrl) {
+      BinaryOperator<String> workflowUrl,
+      StagingBoard staging) {
     this.client = client;
     this.deployments = deployments;
     this.workflowUrl = workflowUrl;
+    this.staging = staging;
   }
 
   /** A deployment as it stands now (404 DEPLOYMENT_NOT_FOUND). */
@@ -259,6 +268,21 @@ public final class DeploymentStatus {
         row.follows(),
         // A deployment a revert ended without another deployment names itself: show none.
         row.endedBy() == null || row.endedBy().equals(row.id()) ? null : row.endedBy(),
-        row.configIndex());
+        row.configIndex(),
+        progress.state().terminal() ? null : fetching(row, progress.hosts()));
+  }
+
+  /** How far each of {@code hosts} that is staging the release got, as its agent reports it. */
+  private Map<String, StagingReport> fetching(DeploymentRow row, List<HostProgress> hosts) {
+    long now = System.currentTimeMillis();
+    Map<String, StagingReport> fetches = new TreeMap<>();
+    for (HostProgress host : hosts) {
+      if (HostState.STAGING.label().equals(host.state())) {
+        staging
+            .fetching(host.host(), row.app(), row.version(), now)
+            .ifPresent(report -> fetches.put(host.host(), report));
+      }
+    }
+    return fetches.isEmpty() ? null : fetches;
   }
 }

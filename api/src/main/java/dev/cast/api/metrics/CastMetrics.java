@@ -37,6 +37,16 @@ public final class CastMetrics {
           .buckets(1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600)
           .register(registry);
 
+  private final Counter stagingBytes =
+      Counter.build()
+          .name("cast_staging_bytes_total")
+          .help(
+              "Bundle bytes hosts received while staging releases, by sender: peer (another host),"
+                  + " seed (the api's BitTorrent seeder), web-seed (the api's bundle URL as a web"
+                  + " seed), http (a plain download)")
+          .labelNames("source")
+          .register(registry);
+
   /**
    * @param dropwizard the application's metric registry, exported as it is
    */
@@ -59,6 +69,11 @@ public final class CastMetrics {
   public void finished(String kind, String app, String state, double seconds) {
     finished.labels(kind, app, state).inc();
     duration.labels(kind, state).observe(seconds);
+  }
+
+  /** Hosts received {@code bytes} more from {@code source} while staging. */
+  public void staged(String source, long bytes) {
+    stagingBytes.labels(source).inc(bytes);
   }
 
   public CollectorRegistry registry() {

@@ -1,7 +1,9 @@
 package dev.cast.api.model;
 
+import dev.cast.workflows.host.StagingReport;
 import dev.cast.workflows.shared.HostProgress;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A deployment or service operation as the api shows it.
@@ -17,6 +19,8 @@ import java.util.List;
  * @param endedBy for an INTERRUPTED deployment, the deployment that resumed or reverted it
  * @param configIndex the registry index its hosts rendered the release's config templates at (the
  *     highest, when they differ); null without templates. {@code GET .../config} shows the files
+ * @param staging how far each host that is fetching the release got (bytes, total, rate, and bytes
+ *     by sender), while the deployment runs; null when no host is fetching
  */
 public record DeploymentView(
     String id,
@@ -40,4 +44,5 @@ public record DeploymentView(
     String liveView,
     String follows,
     String endedBy,
-    Long configIndex) {}
+    Long configIndex,
+    Map<String, StagingReport> staging) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cast.bundle.BundleInfo;
 import dev.cast.bundle.BundleInspector;
 import dev.cast.bundle.BundlePacker;
+import dev.cast.cli.ApiClient;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -545,17 +547,21 @@ public final class ClientCommands {
 
   @Command(
       name = "kv",
-      description = "The registry's keys: get, put, del, ls.",
+      description =
+          "The registry's keys: get, put, del, ls, and watch (prints the value now and each new"
+              + " one as it is written, until Ctrl-C; with --recurse, every key under a prefix).",
       footer = {
         "",
         "Examples:",
         "  cast kv put config/hello/greeting Bonjour",
         "  cast kv get config/hello/greeting",
         "  cast kv ls config/hello/",
+        "  cast kv watch config/hello/greeting",
+        "  cast kv watch config/hello/ --recurse --once",
         "  cast kv del config/hello/ --recurse"
       })
   static final class Kv extends Base {
-    @Parameters(index = "0", paramLabel = "get|put|del|ls")
+    @Parameters(index = "0", paramLabel = "get|put|del|ls|watch")
     String verb;
 
     @Parameters(index = "1", paramLabel = "KEY")
@@ -564,8 +570,13 @@ public final class ClientCommands {
     @Parameters(index = "2", paramLabel = "VALUE", arity = "0..1")
     String value;
 
-    @Option(names = "--recurse", description = "del: the key and every key under it")
+    @Option(
+        names = "--recurse",
+        description = "del: the key and every key under it; watch: every key under the prefix")
     boolean recurse;
+
+    @Option(names = "--once", description = "watch: return after the first change")
+    boolean once;
 
     @Override
     public Integer call() {
@@ -573,13 +584,7 @@ public final class ClientCommands {
       switch (verb) {
         case "get" -> {
           JsonNode entries = api.get(at);
-          String raw =
-              entries.get(0).path("Value").isNull()
-                  ? ""
-                  : new String(
-                      Base64.getDecoder().decode(entries.get(0).path("Value").asText()),
-                      StandardCharsets.UTF_8);
-          return print(entries, raw);
+          return print(entries, value(entries.get(0)));
         }
         case "put" -> {
           if (value == null) {
@@ -600,10 +605,69 @@ public final class ClientCommands {
           keys.forEach(k -> lines.add(k.asText()));
           return print(keys, String.join("\n", lines));
         }
+        case "watch" -> {
+          return watch(at + (recurse ? "?recurse" : ""));
+        }
         default ->
             throw new CliFailure(
-                CliFailure.BAD_INPUT, "unknown kv verb \"" + verb + "\"; use get, put, del or ls");
+                CliFailure.BAD_INPUT,
+                "unknown kv verb \"" + verb + "\"; use get, put, del, ls or watch");
       }
+    }
+
+    /**
+     * Prints what {@code at} holds now, then each change as the registry's blocking reads report
+     * it: the key's new value ("(absent)" once deleted), or under a prefix each key written
+     * ("KEY=VALUE") or deleted ("KEY deleted"). With --once, returns after the first change.
+     */
+    private int watch(String at) {
+      Map<String, String> before = null;
+      long index = 0;
+      while (true) {
+        ApiClient.Watched answer = api.watch(at, index);
+        Map<String, String> now = new TreeMap<>();
+        if (answer.body().isArray()) {
+          for (JsonNode entry : answer.body()) {
+            now.put(entry.path("Key").asText(), value(entry));
+          }
+        }
+        if (before == null) {
+          if (recurse) {
+            now.forEach((k, v) -> out().println(k + "=" + v));
+          } else {
+            out().println(now.getOrDefault(key, "(absent)"));
+          }
+        } else if (!now.equals(before)) {
+          if (recurse) {
+            Map<String, String> was = before;
+            now.forEach(
+                (k, v) -> {
+                  if (!v.equals(was.get(k))) {
+                    out().println(k + "=" + v);
+                  }
+                });
+            was.keySet().stream()
+                .filter(k -> !now.containsKey(k))
+                .forEach(k -> out().println(k + " deleted"));
+          } else {
+            out().println(now.getOrDefault(key, "(absent)"));
+          }
+          if (once) {
+            out().flush();
+            return 0;
+          }
+        }
+        out().flush();
+        before = now;
+        index = answer.index();
+      }
+    }
+
+    private static String value(JsonNode entry) {
+      return entry.path("Value").isNull()
+          ? ""
+          : new String(
+              Base64.getDecoder().decode(entry.path("Value").asText()), StandardCharsets.UTF_8);
     }
   }
 

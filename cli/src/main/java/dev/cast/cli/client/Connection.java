@@ -179,6 +179,25 @@ public final class Connection {
         CliFailure.UNREACHABLE, "the api at " + api() + " did not answer: " + e.getMessage());
   }
 
+  /** How long one blocking registry read waits for a change before it is asked again. */
+  private static final java.time.Duration WATCH_WAIT = java.time.Duration.ofMinutes(5);
+
+  /**
+   * A blocking registry read at {@code path} past {@code index}; a key that does not exist is an
+   * answer (a null body), not a failure.
+   */
+  ApiClient.Watched watch(String path, long index) {
+    try {
+      ApiClient.Watched answer = client().watch(path, index, WATCH_WAIT);
+      if (answer.status() >= 400 && answer.status() != 404) {
+        throw refused(new ApiClient.Reply(answer.status(), answer.body(), null));
+      }
+      return answer;
+    } catch (IOException | InterruptedException e) {
+      throw failed(e);
+    }
+  }
+
   JsonNode get(String path) {
     return call(c -> c.get(path)).body();
   }

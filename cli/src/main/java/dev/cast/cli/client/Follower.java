@@ -3,6 +3,7 @@ package dev.cast.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,11 +40,12 @@ final class Follower {
         out.println(header);
         drawn = 1;
         for (JsonNode host : d.path("hosts")) {
+          JsonNode fetch = d.path("staging").path(host.path("host").asText());
           out.printf(
               "  %-20s %-12s %s%n",
               host.path("host").asText(),
               host.path("state").asText(),
-              host.path("message").asText(""));
+              fetch.isObject() ? bar(fetch) : host.path("message").asText(""));
           drawn++;
         }
       } else {
@@ -51,7 +53,14 @@ final class Follower {
           out.println(header);
         }
         for (JsonNode host : d.path("hosts")) {
-          String now = host.path("state").asText() + " " + host.path("message").asText("");
+          JsonNode fetch = d.path("staging").path(host.path("host").asText());
+          // A fetch is a change each tenth of the way; its bytes in between are not.
+          String now =
+              host.path("state").asText()
+                  + " "
+                  + (fetch.isObject()
+                      ? percent(fetch) / 10 * 10 + "% of " + mebibytes(total(fetch))
+                      : host.path("message").asText(""));
           if (!now.equals(seen.put(host.path("host").asText(), now))) {
             out.printf("  %s: %s%n", host.path("host").asText(), now.trim());
           }
@@ -76,6 +85,40 @@ final class Follower {
         return CliFailure.FAILED;
       }
     }
+  }
+
+  private static final int BAR = 24;
+
+  /** "[##########--------------] 42% 21.0/50.0 MiB 8.3 MiB/s torrent": a host's fetch. */
+  static String bar(JsonNode fetch) {
+    int percent = percent(fetch);
+    int filled = percent * BAR / 100;
+    return "["
+        + "#".repeat(filled)
+        + "-".repeat(BAR - filled)
+        + "] "
+        + String.format(Locale.ROOT, "%3d%%", percent)
+        + "  "
+        + String.format(Locale.ROOT, "%.1f", fetch.path("bytes").asLong() / 1048576.0)
+        + "/"
+        + mebibytes(total(fetch))
+        + "  "
+        + mebibytes(fetch.path("bytesPerSecond").asLong())
+        + "/s "
+        + fetch.path("source").asText("");
+  }
+
+  private static long total(JsonNode fetch) {
+    return Math.max(fetch.path("totalBytes").asLong(), fetch.path("bytes").asLong());
+  }
+
+  private static int percent(JsonNode fetch) {
+    long total = total(fetch);
+    return total <= 0 ? 0 : (int) (fetch.path("bytes").asLong() * 100 / total);
+  }
+
+  private static String mebibytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
   }
 
   /** "d-… deploy hello 2.0.0: canary 1/3, awaiting promote (cast promote d-…)". */

@@ -1,0 +1,45 @@
+package dev.cast.api.resources;
+
+import dev.cast.api.auth.AgentOnly;
+import dev.cast.api.core.Names;
+import dev.cast.api.core.StagingBoard;
+import dev.cast.api.db.HostDao;
+import dev.cast.api.errors.ApiException;
+import dev.cast.workflows.host.StagingReport;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/**
+ * Agents report the releases they are fetching here while they stage them: a deployment's view
+ * shows each host's progress, and the metrics count the bytes by sender.
+ */
+@Path("/v1/hosts/{name}/staging")
+public class StagingResource {
+  private final HostDao hosts;
+  private final StagingBoard board;
+
+  public StagingResource(HostDao hosts, StagingBoard board) {
+    this.hosts = hosts;
+    this.board = board;
+  }
+
+  /** The releases the host is fetching now, and those that just ended (once, with done). */
+  @PUT
+  @AgentOnly
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response report(@PathParam("name") String name, @NotNull List<StagingReport> reports) {
+    if (hosts.find(Names.host(name)).isEmpty()) {
+      throw ApiException.notFound(
+          "HOST_NOT_FOUND",
+          "no host named \"" + name + "\"; register it first (PUT /v1/hosts/" + name + ")");
+    }
+    board.report(name, reports, System.currentTimeMillis());
+    return Response.noContent().build();
+  }
+}

@@ -7,13 +7,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -169,10 +178,52 @@ class CliClientTest {
     assertThat(cast("kv", "put", "config/hello/greeting", "Bonjour").out().strip()).isEqualTo("ok");
     assertThat(cast("kv", "get", "config/hello/greeting").out().strip()).isEqualTo("Bonjour");
     assertThat(cast("kv", "ls", "config/hello/").out().strip()).isEqualTo("config/hello/greeting");
+    // A watch prints the value now, then the next one, woken by the write.
+    CompletableFuture<Run> watched =
+        CompletableFuture.supplyAsync(() -> cast("kv", "watch", "config/hello/greeting", "--once"));
+    CompletableFuture<Run> tree =
+        CompletableFuture.supplyAsync(
+            () -> cast("kv", "watch", "config/hello/", "--recurse", "--once"));
+    awaitWatchers(2);
+    assertThat(cast("kv", "put", "config/hello/greeting", "Salut").code()).isZero();
+    Run one = watched.orTimeout(30, TimeUnit.SECONDS).join();
+    assertThat(one.code()).as(one.err()).isZero();
+    assertThat(one.out()).isEqualTo("Bonjour\nSalut\n");
+    assertThat(tree.orTimeout(30, TimeUnit.SECONDS).join().out())
+        .isEqualTo("config/hello/greeting=Bonjour\nconfig/hello/greeting=Salut\n");
     assertThat(cast("kv", "del", "config/hello/", "--recurse").code()).isZero();
     Run gone = cast("kv", "get", "config/hello/greeting");
     assertThat(gone.code()).isEqualTo(2);
     assertThat(gone.err()).contains("404");
+  }
+
+  /** Waits until {@code n} registry reads block (the api's count of them, on its admin port). */
+  private static void awaitWatchers(int n) {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < end) {
+      try {
+        String metrics =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + APP.getAdminPort() + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        if (metrics
+            .lines()
+            .anyMatch(l -> l.equals("cast_registry_blocking_watchers " + n + ".0"))) {
+          return;
+        }
+        Thread.sleep(50);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError(n + " blocking reads were not seen waiting");
   }
 
   @Test

@@ -1,9 +1,9 @@
 package dev.cast.workflows.config;
 
+import dev.cast.workflows.rollout.BatchGates;
 import dev.cast.workflows.rollout.HostWatch;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.ProgressQuery;
-import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -18,20 +18,9 @@ import io.temporal.workflow.WorkflowMethod;
  * and ends {@code ROLLED_BACK}. Workflow id {@code config/<app>}.
  */
 @WorkflowInterface
-public interface ConfigRolloutWorkflow extends ProgressQuery, HostWatch {
+public interface ConfigRolloutWorkflow extends ProgressQuery, HostWatch, BatchGates {
   String TYPE = "ConfigRollout";
 
   @WorkflowMethod(name = TYPE)
   DeploymentProgress run(ConfigRolloutRequest request);
-
-  /** Lets the hosts after the canaries go on (manual promote). */
-  @SignalMethod(name = "promote")
-  void promote();
-
-  /** Holds the rollout before its next batch. */
-  @SignalMethod(name = "pause")
-  void pause();
-
-  @SignalMethod(name = "resume")
-  void resume();
 }

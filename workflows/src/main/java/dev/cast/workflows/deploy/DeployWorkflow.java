@@ -1,9 +1,9 @@
 package dev.cast.workflows.deploy;
 
+import dev.cast.workflows.rollout.BatchGates;
 import dev.cast.workflows.rollout.HostWatch;
 import dev.cast.workflows.shared.DeploymentProgress;
 import dev.cast.workflows.shared.ProgressQuery;
-import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -17,20 +17,9 @@ import io.temporal.workflow.WorkflowMethod;
  * one deploy per app at a time.
  */
 @WorkflowInterface
-public interface DeployWorkflow extends ProgressQuery, HostWatch {
+public interface DeployWorkflow extends ProgressQuery, HostWatch, BatchGates {
   String TYPE = "Deploy";
 
   @WorkflowMethod(name = TYPE)
   DeploymentProgress run(DeployRequest request);
-
-  /** Lets the hosts after the canaries go on (manual promote). */
-  @SignalMethod(name = "promote")
-  void promote();
-
-  /** Holds the rollout before its next batch. */
-  @SignalMethod(name = "pause")
-  void pause();
-
-  @SignalMethod(name = "resume")
-  void resume();
 }

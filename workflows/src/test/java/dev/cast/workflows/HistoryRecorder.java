@@ -70,7 +70,7 @@ class HistoryRecorder extends RolloutTestBase {
     when(a.pruneReleases(any())).thenReturn(null);
     env.start();
     stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"))
-        .run(new RollbackRequest("r-1", V2, List.of("a"), 10_000));
+        .run(new RollbackRequest("r-1", V2, List.of("a"), 10_000, 0, 0, null, 0, false));
     save("rollback/success.json", WorkflowIds.rollback("hello"));
   }
 
@@ -94,7 +94,9 @@ class HistoryRecorder extends RolloutTestBase {
     when(b.stageRelease(any())).thenReturn(new StagedRelease("2.1.0", "3.1.0", false));
     env.start();
     stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"))
-        .run(new RollbackRequest("r-1", V2, List.of("a", "b"), 10_000, 0, 0, Map.of("b", v21)));
+        .run(
+            new RollbackRequest(
+                "r-1", V2, List.of("a", "b"), 10_000, 0, 0, Map.of("b", v21), 0, false));
     save("rollback/per-host.json", WorkflowIds.rollback("hello"));
   }
 
@@ -185,7 +187,7 @@ class HistoryRecorder extends RolloutTestBase {
     host("c", "3.0.0");
     env.start();
     stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"))
-        .run(new RollbackRequest("r-1", V2, List.of("a", "b", "c"), 10_000, 0, 0, null, 2));
+        .run(new RollbackRequest("r-1", V2, List.of("a", "b", "c"), 10_000, 0, 0, null, 2, false));
     save("rollback/in-parts.json", WorkflowIds.rollback("hello"));
   }
 

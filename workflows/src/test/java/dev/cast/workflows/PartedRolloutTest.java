@@ -261,11 +261,11 @@ class PartedRolloutTest extends RolloutTestBase {
         stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"))
             .run(
                 new RollbackRequest(
-                    "r-1", V2, List.of("a", "b", "c"), 10_000, 0, 0, Map.of("b", v21), 1));
+                    "r-1", V2, List.of("a", "b", "c"), 10_000, 0, 0, Map.of("b", v21), 1, false));
 
     assertThat(done.state()).isEqualTo(DeploymentState.SUCCEEDED);
-    verify(b).activateRelease(new ActivateRequest("r-1", "hello", "2.1.0"));
-    verify(c).activateRelease(new ActivateRequest("r-1", "hello", "2.0.0"));
+    verify(b).activateRelease(new ActivateRequest("r-1", "hello", "2.1.0", false));
+    verify(c).activateRelease(new ActivateRequest("r-1", "hello", "2.0.0", false));
     // One batch of three hosts, switched side by side in three parts of one.
     assertThat(
             count(

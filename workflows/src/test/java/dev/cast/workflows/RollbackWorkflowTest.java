@@ -26,7 +26,7 @@ class RollbackWorkflowTest extends RolloutTestBase {
   private DeploymentProgress rollback(List<String> targets) {
     env.start();
     RollbackWorkflow workflow = stub(RollbackWorkflow.class, WorkflowIds.rollback("hello"));
-    return workflow.run(new RollbackRequest("r-1", V2, targets, 10_000));
+    return workflow.run(new RollbackRequest("r-1", V2, targets, 10_000, 0, 0, null, 0, false));
   }
 
   @Test
@@ -39,7 +39,7 @@ class RollbackWorkflowTest extends RolloutTestBase {
 
     assertThat(result.state()).isEqualTo(DeploymentState.SUCCEEDED);
     for (ReleaseActivities host : List.of(a, b)) {
-      verify(host).activateRelease(new ActivateRequest("r-1", "hello", "2.0.0"));
+      verify(host).activateRelease(new ActivateRequest("r-1", "hello", "2.0.0", false));
       verify(host, never()).runHook(any());
       verify(host, never()).pruneReleases(any());
     }
@@ -71,13 +71,14 @@ class RollbackWorkflowTest extends RolloutTestBase {
 
     DeploymentProgress result =
         workflow.run(
-            new RollbackRequest("r-1", V2, List.of("a", "b"), 10_000, 0, 0, Map.of("b", v21)));
+            new RollbackRequest(
+                "r-1", V2, List.of("a", "b"), 10_000, 0, 0, Map.of("b", v21), 0, false));
 
     assertThat(result.state()).isEqualTo(DeploymentState.SUCCEEDED);
     verify(a).stageRelease(V2.stageRequest());
     verify(b).stageRelease(v21.stageRequest());
-    verify(a).activateRelease(new ActivateRequest("r-1", "hello", "2.0.0"));
-    verify(b).activateRelease(new ActivateRequest("r-1", "hello", "2.1.0"));
+    verify(a).activateRelease(new ActivateRequest("r-1", "hello", "2.0.0", false));
+    verify(b).activateRelease(new ActivateRequest("r-1", "hello", "2.1.0", false));
     assertThat(result.hosts())
         .extracting(h -> h.message())
         .containsExactly("2.0.0 is serving", "2.1.0 is serving");

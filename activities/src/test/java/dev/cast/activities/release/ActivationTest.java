@@ -103,7 +103,8 @@ class ActivationTest extends HostTest {
                 .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
                 .build());
     Throwable thrown =
-        catchThrowable(() -> switching.activateRelease(new ActivateRequest("d-v2", "hello", "v2")));
+        catchThrowable(
+            () -> switching.activateRelease(new ActivateRequest("d-v2", "hello", "v2", false)));
     cancel.join();
 
     assertThat(thrown).as("the switch was abandoned").isNotNull();

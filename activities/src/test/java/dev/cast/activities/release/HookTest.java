@@ -114,7 +114,7 @@ class HookTest extends HostTest {
     host.stage("hello", "v1", yml, Map.of());
 
     var activation =
-        host.activities.switchRelease(new SwitchRequest("d-1", "hello", "v1", 30_000, true));
+        host.activities.switchRelease(new SwitchRequest("d-1", "hello", "v1", 30_000, true, false));
 
     int port = ActivationTest.port(activation, "http");
     assertThat(host.app("hello").releaseDir("v1").resolve("post.out")).hasContent("v1 " + port);
@@ -142,7 +142,7 @@ class HookTest extends HostTest {
         applicationFailure(
             () ->
                 host.activities.switchRelease(
-                    new SwitchRequest("d-1", "hello", "v1", 1_500, true)));
+                    new SwitchRequest("d-1", "hello", "v1", 1_500, true, false)));
 
     assertThat(failure.getType()).isEqualTo("SERVICE_UNHEALTHY");
     assertThat(host.app("hello").releaseDir("v1").resolve("post.out")).doesNotExist();

@@ -192,7 +192,7 @@ public final class TestHost implements AutoCloseable {
   }
 
   public Activation activate(String app, String version) {
-    return activities.activateRelease(new ActivateRequest("d-" + version, app, version));
+    return activities.activateRelease(new ActivateRequest("d-" + version, app, version, false));
   }
 
   public RunRecord runRecord(String app, String service) throws IOException {

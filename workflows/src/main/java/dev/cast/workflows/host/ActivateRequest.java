@@ -5,9 +5,4 @@ package dev.cast.workflows.host;
  *     them before (by default such a release gets back the files it had)
  */
 public record ActivateRequest(
-    String deploymentId, String app, String version, boolean rerenderConfig) {
-
-  public ActivateRequest(String deploymentId, String app, String version) {
-    this(deploymentId, app, version, false);
-  }
-}
+    String deploymentId, String app, String version, boolean rerenderConfig) {}

@@ -16,15 +16,6 @@ public record SwitchRequest(
     boolean runPostActivate,
     boolean rerenderConfig) {
 
-  public SwitchRequest(
-      String deploymentId,
-      String app,
-      String version,
-      long healthyDeadlineMillis,
-      boolean runPostActivate) {
-    this(deploymentId, app, version, healthyDeadlineMillis, runPostActivate, false);
-  }
-
   public ActivateRequest activation() {
     return new ActivateRequest(deploymentId, app, version, rerenderConfig);
   }

@@ -117,7 +117,7 @@ public final class LegacyPaths {
                 () ->
                     lifecycle.activateRelease(
                         new ActivateRequest(
-                            rollout.deploymentId(), release.app(), release.version())));
+                            rollout.deploymentId(), release.app(), release.version(), false)));
     rollout.progress().mark(host, HostState.ACTIVATING, "started, waiting for health checks");
     rollout
         .hostSteps()

@@ -31,24 +31,9 @@ public record RolloutPolicy(
     int maxUnavailable,
     boolean rerenderConfig) {
 
-  public RolloutPolicy(
-      long healthyDeadlineMillis,
-      long unreachableAfterMillis,
-      long progressDeadlineMillis,
-      boolean autoRevert,
-      int maxUnavailable) {
-    this(
-        healthyDeadlineMillis,
-        unreachableAfterMillis,
-        progressDeadlineMillis,
-        autoRevert,
-        maxUnavailable,
-        false);
-  }
-
   /** Every host must take part, failures revert, no progress deadline. */
   public static RolloutPolicy strict(long healthyDeadlineMillis, long unreachableAfterMillis) {
-    return new RolloutPolicy(healthyDeadlineMillis, unreachableAfterMillis, 0, true, 0);
+    return new RolloutPolicy(healthyDeadlineMillis, unreachableAfterMillis, 0, true, 0, false);
   }
 
   /** {@link #strict}, with config rendered again on every host that switches. */

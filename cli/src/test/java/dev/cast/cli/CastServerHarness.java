@@ -378,6 +378,21 @@ final class CastServerHarness {
   }
 
   /** Kills the services whose data lives under {@code dir} (stop their agent first). */
+  /** {@code GET /metrics} on the admin port, as Prometheus scrapes it. */
+  HttpResponse<String> scrapeMetrics() {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.getAdminPort() + "/metrics"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   static void killServicesUnder(Path dir) throws IOException, InterruptedException {
     String marker = dir.toString();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {

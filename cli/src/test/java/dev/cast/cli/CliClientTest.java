@@ -7,14 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -202,22 +196,13 @@ class CliClientTest {
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < end) {
       try {
-        String metrics =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + APP.getAdminPort() + "/metrics"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = CAST.scrapeMetrics().body();
         if (metrics
             .lines()
             .anyMatch(l -> l.equals("cast_registry_blocking_watchers " + n + ".0"))) {
           return;
         }
         Thread.sleep(50);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);

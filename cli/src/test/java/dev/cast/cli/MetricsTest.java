@@ -10,9 +10,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,13 +43,7 @@ class MetricsTest {
         "python3 with prometheus_client is needed (pip install prometheus-client)");
     CAST.deployExample();
 
-    HttpResponse<String> scrape =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + APP.getAdminPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> scrape = CAST.scrapeMetrics();
     assertThat(scrape.statusCode()).isEqualTo(200);
     assertThat(scrape.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     List<Sample> samples = parse(scrape.body());

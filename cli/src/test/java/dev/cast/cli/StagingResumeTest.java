@@ -9,10 +9,6 @@ import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,14 +143,7 @@ class StagingResumeTest {
 
   /** The sum of {@code cast_staging_bytes_total} over its sources, from the admin port. */
   private static long stagedBytesCounted() throws Exception {
-    HttpResponse<String> scraped =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + APP.getAdminPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    return scraped
+    return CAST.scrapeMetrics()
         .body()
         .lines()
         .filter(line -> line.startsWith("cast_staging_bytes_total{"))

@@ -145,11 +145,7 @@ public class HostsResource {
   @Path("/{name}/services")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response report(@PathParam("name") String name, @NotNull List<ServiceStatus> reports) {
-    if (hosts.find(Names.host(name)).isEmpty()) {
-      throw ApiException.notFound(
-          "HOST_NOT_FOUND",
-          "no host named \"" + name + "\"; register it first (PUT /v1/hosts/" + name + ")");
-    }
+    registered(hosts, name);
     statuses.replace(name, reports, System.currentTimeMillis());
     changed.run();
     return Response.noContent().build();
@@ -165,21 +161,25 @@ public class HostsResource {
   @Path("/{name}/apps")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response reportApps(@PathParam("name") String name, @NotNull List<AppReport> apps) {
-    HostRow host =
-        hosts
-            .find(Names.host(name))
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        "HOST_NOT_FOUND",
-                        "no host named \""
-                            + name
-                            + "\"; register it first (PUT /v1/hosts/"
-                            + name
-                            + ")"));
+    HostRow host = registered(hosts, name);
     reports.apps(name, host.address(), apps);
     changed.run();
     return Response.noContent().build();
+  }
+
+  /** The host an agent reports for (404 HOST_NOT_FOUND until it registered). */
+  static HostRow registered(HostDao hosts, String name) {
+    return hosts
+        .find(Names.host(name))
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "HOST_NOT_FOUND",
+                    "no host named \""
+                        + name
+                        + "\"; register it first (PUT /v1/hosts/"
+                        + name
+                        + ")"));
   }
 
   /** A host as the api shows it; {@code freeDiskBytes} is the one in its agent's facts. */

@@ -1,10 +1,8 @@
 package dev.cast.api.resources;
 
 import dev.cast.api.auth.AgentOnly;
-import dev.cast.api.core.Names;
 import dev.cast.api.core.StagingBoard;
 import dev.cast.api.db.HostDao;
-import dev.cast.api.errors.ApiException;
 import dev.cast.workflows.host.StagingReport;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -34,11 +32,7 @@ public class StagingResource {
   @AgentOnly
   @Consumes(MediaType.APPLICATION_JSON)
   public Response report(@PathParam("name") String name, @NotNull List<StagingReport> reports) {
-    if (hosts.find(Names.host(name)).isEmpty()) {
-      throw ApiException.notFound(
-          "HOST_NOT_FOUND",
-          "no host named \"" + name + "\"; register it first (PUT /v1/hosts/" + name + ")");
-    }
+    HostsResource.registered(hosts, name);
     board.report(name, reports, System.currentTimeMillis());
     return Response.noContent().build();
   }

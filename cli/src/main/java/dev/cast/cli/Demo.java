@@ -108,6 +108,7 @@ final class Demo implements Callable<Integer> {
     }
     say("the api is at %s/v1/apps; v2 and a broken v3 are packed in %s", base, out);
     say("every call needs a token; the admin token: export CAST_TOKEN=$(cat %s)", tokenFile);
+    say("the console: %s/ (log in with the token in %s)", base, tokenFile);
     say("Cast keeps running; press Ctrl-C to stop it (deployed services keep running).");
     return 0;
   }

@@ -56,6 +56,7 @@ export async function api(path, { method = 'GET', json, body, type, signal, raw 
   const response = await fetch(path, { method, headers, body, signal, cache: 'no-store' });
   if (!response.ok) {
     const error = new ApiError(response.status, await problemOf(response), path);
+    error.headers = response.headers; // e.g. a registry 404's X-Consul-Index
     if (response.status === 401) onUnauthorized(error);
     throw error;
   }

@@ -50,7 +50,8 @@ export function table(heads, rows, empty = 'Nothing yet.') {
 export function badge(state) {
   const s = String(state ?? '').toLowerCase();
   let tone = 'neutral';
-  if (/^(succeeded|healthy|passing|running|up|switched)$/.test(s)) tone = 'good';
+  if (state === 'RUNNING') tone = 'busy'; // a deployment under way (a service "running" is good)
+  else if (/^(succeeded|healthy|passing|running|up|switched)$/.test(s)) tone = 'good';
   else if (/(fail|critical|rolled_back|down|cancel|unreachable|interrupted)/.test(s)) tone = 'bad';
   else if (/(warn|paused|awaiting|reverting|drained|stopped|disabled)/.test(s)) tone = 'warn';
   else if (/(run|staging|staged|activating|pending|canary|rolling)/.test(s)) tone = 'busy';

@@ -50,7 +50,7 @@ async function kv(body, prefix, key, signal) {
       keys = await response.json();
     } catch (e) {
       if (e.status !== 404) throw e;
-      index = Number(e.problem?.index ?? 0);
+      index = Number(e.headers?.get('X-Consul-Index') ?? 0);
       if (!index) await new Promise((r) => setTimeout(r, 2000));
     }
     fill(

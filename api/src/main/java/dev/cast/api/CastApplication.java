@@ -11,6 +11,8 @@ import dev.cast.api.auth.AgentTokens;
 import dev.cast.api.auth.HostTokens;
 import dev.cast.api.auth.Tokens;
 import dev.cast.api.auth.Trust;
+import dev.cast.api.console.ConsoleAssets;
+import dev.cast.api.console.ConsoleServlet;
 import dev.cast.api.core.AppCatalog;
 import dev.cast.api.core.CatalogActivitiesImpl;
 import dev.cast.api.core.ConfigWatch;
@@ -61,6 +63,7 @@ import dev.cast.api.temporal.TemporalEngine;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
@@ -115,6 +118,11 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     if (config.getServerFactory() instanceof DefaultServerFactory server) {
       // Our own mappers render every error as application/problem+json.
       server.setRegisterDefaultExceptionMappers(false);
+    }
+    if (config.getServerFactory() instanceof AbstractServerFactory server) {
+      // A followed log is written a line at a time: without a sync flush, gzip (which a browser
+      // always asks for) would hold the lines back until its buffer fills.
+      server.getGzipFilterFactory().setSyncFlush(true);
     }
     // Errors Jetty answers itself (414, an ambiguous URI, a bad header) are problem+json too.
     env.lifecycle()
@@ -286,6 +294,10 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
                 Duration.ofMillis(config.getAgents().getDownAfter().toMilliseconds()),
                 registryCatalog::refresh));
     ProblemMappers.all().forEach(env.jersey()::register);
+    // The web console: its page at / and its files under /console/, public and outside Jersey.
+    env.servlets()
+        .addServlet("console", new ConsoleServlet(ConsoleAssets.packaged()))
+        .addMapping("", ConsoleServlet.PREFIX + "/*");
     // No response buffering in Jersey: a followed log must reach the client line by line.
     env.jersey().property("jersey.config.server.contentLength.buffer", 0);
     env.healthChecks()

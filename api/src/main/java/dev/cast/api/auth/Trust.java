@@ -8,6 +8,7 @@ import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.TokenDao;
 import dev.cast.api.resources.AuditResource;
 import dev.cast.api.resources.TokensResource;
+import dev.cast.api.resources.WhoAmIResource;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires who may do what: the token store (with the first admin token), the bundle capabilities, the
- * auth filter, the audit log with its retention, and the tokens and audit endpoints.
+ * auth filter, the audit log with its retention, and the tokens, whoami and audit endpoints.
  */
 public record Trust(Tokens tokens, BundleCaps caps) {
   private static final Logger log = LoggerFactory.getLogger(Trust.class);
@@ -56,6 +57,7 @@ public record Trust(Tokens tokens, BundleCaps caps) {
     AuditDao audit = new AuditDao(jdbi);
     env.jersey().register(new AuditLog(audit, json));
     env.jersey().register(new TokensResource(tokens));
+    env.jersey().register(new WhoAmIResource());
     env.jersey().register(new AuditResource(audit, json));
     long retention = config.getAuth().getAuditRetention().toMilliseconds();
     env.lifecycle().manage(new AuditPruner(audit, retention));

@@ -1,7 +1,7 @@
 // Deployments: a list across apps with filters, and a live page for one deployment with the
 // buttons its token's role allows.
 import { api, can, seg } from '../api.js';
-import { badge, button, fill, h, link, table, when } from '../dom.js';
+import { badge, button, bytes, fill, h, link, table, when } from '../dom.js';
 import { every } from '../live.js';
 
 const STATES = ['RUNNING', 'SUCCEEDED', 'ROLLED_BACK', 'FAILED', 'CANCELLED', 'INTERRUPTED'];
@@ -173,7 +173,7 @@ async function detail(main, id, signal) {
       hosts,
       table(
         ['Host', 'State', 'Message'],
-        (d.hosts ?? []).map((x) => [x.host, badge(x.state), x.message ?? '']),
+        (d.hosts ?? []).map((x) => [x.host, badge(x.state), fetching(d.staging?.[x.host]) ?? x.message ?? '']),
         'No host yet.',
       ),
     );
@@ -209,4 +209,16 @@ async function detail(main, id, signal) {
   };
   // While it runs, read it every second; a finished deployment does not change.
   await every(1000, signal, read);
+}
+
+/** A host's fetch of the release as its agent reports it: a bar, bytes, rate and source. */
+function fetching(f) {
+  if (!f) return null;
+  const total = Math.max(f.totalBytes ?? 0, f.bytes ?? 0);
+  return h(
+    'span',
+    { class: 'fetch' },
+    h('progress', { max: String(total || 1), value: String(f.bytes ?? 0) }),
+    ` ${bytes(f.bytes)} of ${bytes(total)} · ${bytes(f.bytesPerSecond)}/s · ${f.source ?? ''}`,
+  );
 }

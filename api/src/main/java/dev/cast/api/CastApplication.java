@@ -53,6 +53,7 @@ import dev.cast.api.resources.ConfigWatchResource;
 import dev.cast.api.resources.DeploymentsResource;
 import dev.cast.api.resources.DistributionResource;
 import dev.cast.api.resources.HostsResource;
+import dev.cast.api.resources.OpenApiResource;
 import dev.cast.api.resources.ServicesResource;
 import dev.cast.api.temporal.ControlWorker;
 import dev.cast.api.temporal.TemporalEngine;
@@ -69,7 +70,9 @@ import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
@@ -113,6 +116,11 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     if (config.getServerFactory() instanceof DefaultServerFactory server) {
       // Our own mappers render every error as application/problem+json.
       server.setRegisterDefaultExceptionMappers(false);
+      // TRACE and QUERY reach Jersey too, which has no resource method for them: a 405 naming the
+      // methods the path has (Allow, RFC 9110), where Dropwizard's filter answers a bare 405.
+      Set<String> methods = new HashSet<>(server.getAllowedMethods());
+      methods.addAll(Set.of("TRACE", "QUERY"));
+      server.setAllowedMethods(methods);
     }
     // Errors Jetty answers itself (414, an ambiguous URI, a bad header) are problem+json too.
     env.lifecycle()
@@ -122,6 +130,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
               public void lifeCycleStarting(LifeCycle event) {
                 if (event instanceof Server server) {
                   server.setErrorHandler(new ProblemErrorHandler());
+                  env.getApplicationContext().setErrorHandler(new ProblemErrorHandler());
                 }
               }
             });
@@ -272,6 +281,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     env.jersey()
         .register(new DeploymentsResource(deployments, new DeploymentConfigs(status, configDao)));
     env.jersey().register(new DistributionResource(distribution));
+    env.jersey().register(new OpenApiResource(env.jersey().getResourceConfig(), version()));
     env.jersey()
         .register(
             new HostsResource(
@@ -284,6 +294,9 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     ProblemMappers.all().forEach(env.jersey()::register);
     // No response buffering in Jersey: a followed log must reach the client line by line.
     env.jersey().property("jersey.config.server.contentLength.buffer", 0);
+    // An error status without a body (the registry's 404, as Consul's) stays without one, rather
+    // than going through the container's error page.
+    env.jersey().property("jersey.config.servlet.response.setStatusOverSendError", true);
     env.healthChecks()
         .register(
             "catalog",
@@ -319,6 +332,12 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
 
   /** Hook for subclasses: the server is up and listens on {@code port}. */
   protected void started(C config, Environment env, Runtime runtime, int port) {}
+
+  /** The version this build says it is, for the contract's {@code info}. */
+  private static String version() {
+    String version = CastApplication.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
 
   public Runtime runtime() {
     return runtime;

@@ -321,7 +321,8 @@ public class AppsResource {
       operationId = "getTorrent",
       summary = "Fetch a release's .torrent",
       description =
-          "A v1 torrent whose tracker and web seed are at the address this request reached the api at.",
+          "A v1 torrent whose tracker and web seed are at the address this request reached the api at;"
+              + " the release's JSON has its infoHash and magnet too.",
       parameters =
           @Parameter(
               name = "cap",
@@ -442,7 +443,10 @@ public class AppsResource {
       operationId = "rollback",
       summary = "Roll an app back",
       description =
-          "By default every host running the app goes back to its own previous release, all at once.",
+          "By default every host running the app goes back to its own previous release (as its agent"
+              + " reports it; a failed deploy never leaves its release as previous), all at once. 409"
+              + " NOTHING_TO_ROLL_BACK when every host runs the target, NO_PREVIOUS_RELEASE when a host has"
+              + " none.",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               content =

@@ -44,7 +44,10 @@ public class DeploymentsResource {
   @Operation(
       operationId = "getDeployment",
       summary = "Get a deployment",
-      description = "Live from its workflow while it runs, from the catalog after.")
+      description =
+          "Live from its workflow while it runs, from the catalog after: state, cause, each host's"
+              + " state, phase and batch, who and why, the workflow (and its Temporal UI page when Cast knows"
+              + " one), follows and endedBy for a resumed or reverted one.")
   @GET
   @Path("/{id}")
   public DeploymentView get(
@@ -78,7 +81,8 @@ public class DeploymentsResource {
       operationId = "steerDeployment",
       summary = "Promote, pause or cancel a deployment",
       description =
-          "promote the canary, pause between batches, or cancel (which reverts every switched host).",
+          "The gates of a running deploy or config rollout: promote the canary, pause between batches, or"
+              + " cancel, which reverts every switched host and ends it CANCELLED.",
       responses = {
         @ApiResponse(
             responseCode = "202",
@@ -121,7 +125,9 @@ public class DeploymentsResource {
       operationId = "resumeDeployment",
       summary = "Resume a paused or INTERRUPTED deployment",
       description =
-          "A paused deploy goes on; an INTERRUPTED one starts again as a new deployment, which Location names.",
+          "A paused deploy goes on. An INTERRUPTED one starts again (release, hosts, strategy, health"
+              + " deadline) as a new deployment that follows it, which Location names; hosts it had switched"
+              + " keep their services and only pass their checks again, and the old one gets endedBy.",
       responses = {
         @ApiResponse(
             responseCode = "202",
@@ -162,7 +168,10 @@ public class DeploymentsResource {
   @Operation(
       operationId = "revertDeployment",
       summary = "Revert an INTERRUPTED deployment",
-      description = "Rolls the hosts it switched back; with none switched it just ends it.",
+      description =
+          "Only an INTERRUPTED deploy or rollback: rolls the hosts it switched back to their previous"
+              + " release (a rollback that follows it, which Location names); with none switched it just ends"
+              + " it. 409 NOT_INTERRUPTED, ALREADY_ENDED, or SUPERSEDED once a newer deployment started.",
       responses = {
         @ApiResponse(
             responseCode = "202",

@@ -76,7 +76,8 @@ public class HostsResource {
       operationId = "listHosts",
       summary = "List hosts",
       description =
-          "up, or down after agents.downAfter without a heartbeat; labels, facts, free disk.")
+          "up, or down after agents.downAfter (30 s) without a heartbeat; labels, facts, and the free"
+              + " space of the agent's data dir as of its last heartbeat.")
   @GET
   public List<HostView> list() {
     long now = System.currentTimeMillis();

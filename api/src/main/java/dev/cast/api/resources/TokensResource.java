@@ -53,7 +53,9 @@ public class TokensResource {
   @Operation(
       operationId = "createToken",
       summary = "Make a token",
-      description = "Its secret is in this answer and nowhere else.",
+      description =
+          "Its secret is in this answer and nowhere else. apps limits it to apps (names or globs), kv"
+              + " to registry key prefixes (read or write; such a token reaches the registry only).",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,

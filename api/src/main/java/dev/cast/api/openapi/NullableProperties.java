@@ -8,9 +8,12 @@ import io.swagger.v3.core.converter.ModelConverterContext;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.media.Schema;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The api's JSON writes null for an absent value of a DTO (a deployment's {@code cause}, a host's
@@ -19,6 +22,9 @@ import java.util.Map;
  */
 final class NullableProperties implements ModelConverter {
   private static boolean installed;
+
+  /** The schemas this converter made nullable (by identity). */
+  private final Set<Schema<?>> madeNullable = Collections.newSetFromMap(new IdentityHashMap<>());
 
   static synchronized void install() {
     if (!installed) {
@@ -42,6 +48,15 @@ final class NullableProperties implements ModelConverter {
     if (java.isPrimitive()) {
       return schema;
     }
+    if (java.isContainerType()) {
+      // A list's items and a map's values are never null: the api writes none, and takes none.
+      if (schema.getItems() != null) {
+        schema.setItems(notNull(schema.getItems()));
+      }
+      if (schema.getAdditionalProperties() instanceof Schema<?> values) {
+        schema.setAdditionalProperties(notNull(values));
+      }
+    }
     String ref = schema.get$ref();
     if (ref == null && schema.getName() != null && schema.getProperties() != null) {
       // A model: the property refers to it, and the model itself stays as it is.
@@ -50,10 +65,27 @@ final class NullableProperties implements ModelConverter {
     if (ref != null) {
       Schema either = new Schema<>();
       either.setAnyOf(new ArrayList<>(List.of(new Schema<>().$ref(ref), nullSchema())));
+      madeNullable.add(either);
       return either;
     }
     if (schema.getTypes() != null && !schema.getTypes().isEmpty()) {
       schema.addType("null");
+      madeNullable.add(schema);
+    }
+    return schema;
+  }
+
+  /** Undoes what this converter did; a null an annotation allows stays. */
+  @SuppressWarnings("rawtypes")
+  private Schema notNull(Schema<?> schema) {
+    if (!madeNullable.contains(schema)) {
+      return schema;
+    }
+    if (schema.getAnyOf() != null && schema.getAnyOf().size() == 2) {
+      return schema.getAnyOf().get(0);
+    }
+    if (schema.getTypes() != null && schema.getTypes().size() > 1) {
+      schema.getTypes().remove("null");
     }
     return schema;
   }

@@ -58,19 +58,19 @@ public class CatalogResource {
             name = "dc",
             in = ParameterIn.QUERY,
             description = "Only dc1 (Cast has one datacenter)",
-            schema = @Schema(type = "string", allowableValues = "dc1")),
+            schema = @Schema(types = "string", allowableValues = "dc1")),
         @Parameter(
             name = "index",
             in = ParameterIn.QUERY,
             description =
                 "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
         @Parameter(
             name = "wait",
             in = ParameterIn.QUERY,
             description = "The longest a blocking read waits (default 5m, at most 10m)",
             example = "30s",
-            schema = @Schema(type = "string", pattern = Patterns.GO_DURATION))
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(
@@ -80,16 +80,16 @@ public class CatalogResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",
                       schema =
                           @Schema(
-                              type = "object",
+                              types = "object",
                               example = "{\"hello-web\": [\"web\", \"version=1.0.0\"]}"),
                       additionalPropertiesArraySchema =
-                          @ArraySchema(schema = @Schema(type = "string")))))
+                          @ArraySchema(schema = @Schema(types = "string")))))
   @GET
   @Path("/services")
   public CompletionStage<Response> services(@Context UriInfo uri) {
@@ -118,24 +118,24 @@ public class CatalogResource {
             name = "tag",
             in = ParameterIn.QUERY,
             description = "Only instances with this tag (all of them, repeated)",
-            schema = @Schema(type = "string")),
+            schema = @Schema(types = "string")),
         @Parameter(
             name = "dc",
             in = ParameterIn.QUERY,
             description = "Only dc1 (Cast has one datacenter)",
-            schema = @Schema(type = "string", allowableValues = "dc1")),
+            schema = @Schema(types = "string", allowableValues = "dc1")),
         @Parameter(
             name = "index",
             in = ParameterIn.QUERY,
             description =
                 "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
         @Parameter(
             name = "wait",
             in = ParameterIn.QUERY,
             description = "The longest a blocking read waits (default 5m, at most 10m)",
             example = "30s",
-            schema = @Schema(type = "string", pattern = Patterns.GO_DURATION))
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(
@@ -145,7 +145,7 @@ public class CatalogResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",
@@ -189,19 +189,19 @@ public class CatalogResource {
             name = "dc",
             in = ParameterIn.QUERY,
             description = "Only dc1 (Cast has one datacenter)",
-            schema = @Schema(type = "string", allowableValues = "dc1")),
+            schema = @Schema(types = "string", allowableValues = "dc1")),
         @Parameter(
             name = "index",
             in = ParameterIn.QUERY,
             description =
                 "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
         @Parameter(
             name = "wait",
             in = ParameterIn.QUERY,
             description = "The longest a blocking read waits (default 5m, at most 10m)",
             example = "30s",
-            schema = @Schema(type = "string", pattern = Patterns.GO_DURATION))
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(
@@ -211,7 +211,7 @@ public class CatalogResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",
@@ -234,7 +234,7 @@ public class CatalogResource {
               name = "dc",
               in = ParameterIn.QUERY,
               description = "Only dc1 (Cast has one datacenter)",
-              schema = @Schema(type = "string", allowableValues = "dc1")),
+              schema = @Schema(types = "string", allowableValues = "dc1")),
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,
@@ -251,7 +251,7 @@ public class CatalogResource {
               responseCode = "200",
               description = "Registered",
               content =
-                  @Content(mediaType = "application/json", schema = @Schema(type = "boolean"))))
+                  @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))))
   @PUT
   @Path("/register")
   public Response register(@Context UriInfo uri, String body) {
@@ -269,7 +269,7 @@ public class CatalogResource {
               name = "dc",
               in = ParameterIn.QUERY,
               description = "Only dc1 (Cast has one datacenter)",
-              schema = @Schema(type = "string", allowableValues = "dc1")),
+              schema = @Schema(types = "string", allowableValues = "dc1")),
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,
@@ -284,7 +284,8 @@ public class CatalogResource {
         @ApiResponse(
             responseCode = "200",
             description = "Deregistered",
-            content = @Content(mediaType = "application/json", schema = @Schema(type = "boolean"))),
+            content =
+                @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))),
         @ApiResponse(
             responseCode = "409",
             ref = Contract.CONFLICT,

@@ -18,6 +18,12 @@ final class ConsulShapes {
 
   private ConsulShapes() {}
 
+  /** A string where Consul's decoder also takes null (read as ""). */
+  @Schema(
+      name = "NullableText",
+      types = {"string", "null"})
+  static final class NullableText {}
+
   @Schema(name = "KvEntry", description = "A key as Consul writes it; Value is base64")
   record KvEntry(
       @JsonProperty("LockIndex") long lockIndex,
@@ -123,10 +129,12 @@ final class ConsulShapes {
           String id,
       @JsonProperty("Name") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = NAME)
           String name,
-      @JsonProperty("Tags") List<String> tags,
+      @JsonProperty("Tags") @ArraySchema(schema = @Schema(types = {"string", "null"}))
+          List<String> tags,
       @JsonProperty("Address") String address,
       @JsonProperty("Port") @Schema(minimum = "0", maximum = "65535") Integer port,
-      @JsonProperty("Meta") Map<String, String> meta) {}
+      @JsonProperty("Meta") @Schema(additionalPropertiesSchema = NullableText.class)
+          Map<String, String> meta) {}
 
   @Schema(
       name = "CatalogServiceSpec",
@@ -138,10 +146,12 @@ final class ConsulShapes {
           String id,
       @JsonProperty("Service") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = NAME)
           String service,
-      @JsonProperty("Tags") List<String> tags,
+      @JsonProperty("Tags") @ArraySchema(schema = @Schema(types = {"string", "null"}))
+          List<String> tags,
       @JsonProperty("Address") String address,
       @JsonProperty("Port") @Schema(minimum = "0", maximum = "65535") Integer port,
-      @JsonProperty("Meta") Map<String, String> meta) {}
+      @JsonProperty("Meta") @Schema(additionalPropertiesSchema = NullableText.class)
+          Map<String, String> meta) {}
 
   @Schema(
       name = "CatalogRegistration",

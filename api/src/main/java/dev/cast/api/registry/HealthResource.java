@@ -47,29 +47,29 @@ public class HealthResource {
             name = "passing",
             in = ParameterIn.QUERY,
             description = "Only instances whose every check passes",
-            schema = @Schema(type = "string", pattern = Patterns.CONSUL_FLAG)),
+            schema = @Schema(types = "string", pattern = Patterns.CONSUL_FLAG)),
         @Parameter(
             name = "tag",
             in = ParameterIn.QUERY,
             description = "Only instances with this tag (all of them, repeated)",
-            schema = @Schema(type = "string")),
+            schema = @Schema(types = "string")),
         @Parameter(
             name = "dc",
             in = ParameterIn.QUERY,
             description = "Only dc1 (Cast has one datacenter)",
-            schema = @Schema(type = "string", allowableValues = "dc1")),
+            schema = @Schema(types = "string", allowableValues = "dc1")),
         @Parameter(
             name = "index",
             in = ParameterIn.QUERY,
             description =
                 "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
         @Parameter(
             name = "wait",
             in = ParameterIn.QUERY,
             description = "The longest a blocking read waits (default 5m, at most 10m)",
             example = "30s",
-            schema = @Schema(type = "string", pattern = Patterns.GO_DURATION))
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(
@@ -79,7 +79,7 @@ public class HealthResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",

@@ -75,7 +75,7 @@ public final class KvResource {
             description = "Every key under this prefix (present: on, any value, as Consul)",
             schema =
                 @Schema(
-                    type = "string",
+                    types = "string",
                     description = "present: on, whatever its value (as Consul)")),
         @Parameter(
             name = "keys",
@@ -83,34 +83,34 @@ public final class KvResource {
             description = "Only the names of the keys under this prefix",
             schema =
                 @Schema(
-                    type = "string",
+                    types = "string",
                     description = "present: on, whatever its value (as Consul)")),
         @Parameter(
             name = "separator",
             in = ParameterIn.QUERY,
             description = "With keys: list names up to this separator",
             example = "/",
-            schema = @Schema(type = "string")),
+            schema = @Schema(types = "string")),
         @Parameter(
             name = "raw",
             in = ParameterIn.QUERY,
             description = "The value itself, not its entry",
             schema =
                 @Schema(
-                    type = "string",
+                    types = "string",
                     description = "present: on, whatever its value (as Consul)")),
         @Parameter(
             name = "index",
             in = ParameterIn.QUERY,
             description =
                 "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
         @Parameter(
             name = "wait",
             in = ParameterIn.QUERY,
             description = "The longest a blocking read waits (default 5m, at most 10m)",
             example = "30s",
-            schema = @Schema(type = "string", pattern = Patterns.GO_DURATION))
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses = {
         @ApiResponse(
@@ -120,7 +120,7 @@ public final class KvResource {
                 @Header(
                     name = "X-Consul-Index",
                     description = "The index to block on next",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content = {
               @Content(
                   mediaType = "application/json",
@@ -130,10 +130,10 @@ public final class KvResource {
                               @Schema(
                                   oneOf = {ConsulShapes.KvEntry.class, String.class},
                                   description = "An entry; with ?keys, a key's name"))),
-              @Content(mediaType = "text/plain", schema = @Schema(type = "string")),
+              @Content(mediaType = "text/plain", schema = @Schema(types = "string")),
               @Content(
                   mediaType = "application/octet-stream",
-                  schema = @Schema(type = "string", format = "binary"))
+                  schema = @Schema(types = "string", format = "binary"))
             }),
         @ApiResponse(
             responseCode = "404",
@@ -142,7 +142,7 @@ public final class KvResource {
                 @Header(
                     name = "X-Consul-Index",
                     description = "The index to block on next",
-                    schema = @Schema(type = "string")))
+                    schema = @Schema(types = "string")))
       })
   @GET
   @Path("/{key: .*}")
@@ -206,30 +206,30 @@ public final class KvResource {
             name = "flags",
             in = ParameterIn.QUERY,
             description = "An unsigned 64-bit number kept with the key",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX)),
         @Parameter(
             name = "cas",
             in = ParameterIn.QUERY,
             description =
                 "Write only if the key's ModifyIndex is this (0: only if it does not exist)",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX)),
         @Parameter(
             name = "acquire",
             in = ParameterIn.QUERY,
             description = "Lock the key with this session",
-            schema = @Schema(type = "string")),
+            schema = @Schema(types = "string")),
         @Parameter(
             name = "release",
             in = ParameterIn.QUERY,
             description = "Unlock the key held by this session",
-            schema = @Schema(type = "string"))
+            schema = @Schema(types = "string"))
       },
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               content =
                   @Content(
                       mediaType = "*/*",
-                      schema = @Schema(type = "string", format = "binary"),
+                      schema = @Schema(types = "string", format = "binary"),
                       examples = @ExampleObject(value = "Hello from the registry"))),
       responses = {
         @ApiResponse(
@@ -239,8 +239,9 @@ public final class KvResource {
                 @Header(
                     name = "X-Consul-Index",
                     description = "The index to block on next",
-                    schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(type = "boolean"))),
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))),
         @ApiResponse(responseCode = "413", ref = Contract.TOO_LARGE)
       })
   @PUT
@@ -308,13 +309,13 @@ public final class KvResource {
             description = "Every key under this prefix",
             schema =
                 @Schema(
-                    type = "string",
+                    types = "string",
                     description = "present: on, whatever its value (as Consul)")),
         @Parameter(
             name = "cas",
             in = ParameterIn.QUERY,
             description = "Delete only if the key's ModifyIndex is this",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX))
+            schema = @Schema(types = "string", pattern = Patterns.INDEX))
       },
       responses =
           @ApiResponse(
@@ -324,9 +325,9 @@ public final class KvResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
-                  @Content(mediaType = "application/json", schema = @Schema(type = "boolean"))))
+                  @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))))
   @DELETE
   @Path("/{key: .*}")
   public CompletionStage<Response> delete(

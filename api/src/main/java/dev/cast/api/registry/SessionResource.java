@@ -97,7 +97,7 @@ public final class SessionResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",
@@ -188,9 +188,9 @@ public final class SessionResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
-                  @Content(mediaType = "application/json", schema = @Schema(type = "boolean"))))
+                  @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))))
   @PUT
   @Path("/destroy/{id}")
   public CompletionStage<Response> destroy(
@@ -219,7 +219,7 @@ public final class SessionResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",
@@ -261,13 +261,13 @@ public final class SessionResource {
             in = ParameterIn.QUERY,
             description =
                 "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
         @Parameter(
             name = "wait",
             in = ParameterIn.QUERY,
             description = "The longest a blocking read waits (default 5m, at most 10m)",
             example = "30s",
-            schema = @Schema(type = "string", pattern = Patterns.GO_DURATION))
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(
@@ -277,7 +277,7 @@ public final class SessionResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",
@@ -315,13 +315,13 @@ public final class SessionResource {
             in = ParameterIn.QUERY,
             description =
                 "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
         @Parameter(
             name = "wait",
             in = ParameterIn.QUERY,
             description = "The longest a blocking read waits (default 5m, at most 10m)",
             example = "30s",
-            schema = @Schema(type = "string", pattern = Patterns.GO_DURATION))
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(
@@ -331,7 +331,7 @@ public final class SessionResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",
@@ -353,13 +353,13 @@ public final class SessionResource {
             in = ParameterIn.QUERY,
             description =
                 "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(type = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
         @Parameter(
             name = "wait",
             in = ParameterIn.QUERY,
             description = "The longest a blocking read waits (default 5m, at most 10m)",
             example = "30s",
-            schema = @Schema(type = "string", pattern = Patterns.GO_DURATION))
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(
@@ -369,7 +369,7 @@ public final class SessionResource {
                   @Header(
                       name = "X-Consul-Index",
                       description = "The index to block on next",
-                      schema = @Schema(type = "string")),
+                      schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",

@@ -83,7 +83,7 @@ public final class TxnResource {
                 @Header(
                     name = "X-Consul-Index",
                     description = "The index to block on next",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/json",

@@ -119,10 +119,10 @@ public class AppsResource {
               content = {
                 @Content(
                     mediaType = "application/gzip",
-                    schema = @Schema(type = "string", format = "binary")),
+                    schema = @Schema(types = "string", format = "binary")),
                 @Content(
                     mediaType = "application/octet-stream",
-                    schema = @Schema(type = "string", format = "binary"))
+                    schema = @Schema(types = "string", format = "binary"))
               }),
       responses = {
         @ApiResponse(
@@ -132,7 +132,7 @@ public class AppsResource {
                 @Header(
                     name = "Location",
                     description = "The release",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/json",
@@ -234,7 +234,7 @@ public class AppsResource {
               name = "cap",
               in = ParameterIn.QUERY,
               description = "The release's signed capability, instead of a token",
-              schema = @Schema(type = "string")),
+              schema = @Schema(types = "string")),
       responses = {
         @ApiResponse(
             responseCode = "200",
@@ -242,19 +242,19 @@ public class AppsResource {
             content =
                 @Content(
                     mediaType = "application/gzip",
-                    schema = @Schema(type = "string", format = "binary"))),
+                    schema = @Schema(types = "string", format = "binary"))),
         @ApiResponse(
             responseCode = "206",
             description = "The range asked for",
-            headers = @Header(name = "Content-Range", schema = @Schema(type = "string")),
+            headers = @Header(name = "Content-Range", schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/gzip",
-                    schema = @Schema(type = "string", format = "binary"))),
+                    schema = @Schema(types = "string", format = "binary"))),
         @ApiResponse(
             responseCode = "416",
             description = "The range lies outside the bundle",
-            headers = @Header(name = "Content-Range", schema = @Schema(type = "string")),
+            headers = @Header(name = "Content-Range", schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/problem+json",
@@ -328,7 +328,7 @@ public class AppsResource {
               name = "cap",
               in = ParameterIn.QUERY,
               description = "The release's signed capability, instead of a token",
-              schema = @Schema(type = "string")),
+              schema = @Schema(types = "string")),
       responses =
           @ApiResponse(
               responseCode = "200",
@@ -336,7 +336,7 @@ public class AppsResource {
               content =
                   @Content(
                       mediaType = "application/x-bittorrent",
-                      schema = @Schema(type = "string", format = "binary"))))
+                      schema = @Schema(types = "string", format = "binary"))))
   @GET
   @BundleAccess
   @Path("/{app}/releases/{version}/torrent")
@@ -397,7 +397,7 @@ public class AppsResource {
                 @Header(
                     name = "Location",
                     description = "The deployment",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/json",
@@ -464,7 +464,7 @@ public class AppsResource {
                 @Header(
                     name = "Location",
                     description = "The deployment",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/json",
@@ -513,7 +513,7 @@ public class AppsResource {
                 @Header(
                     name = "Location",
                     description = "The deployment",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/json",

@@ -91,7 +91,7 @@ public class DeploymentsResource {
                 @Header(
                     name = "Location",
                     description = "The deployment",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/json",
@@ -136,7 +136,7 @@ public class DeploymentsResource {
                 @Header(
                     name = "Location",
                     description = "The deployment",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/json",
@@ -180,7 +180,7 @@ public class DeploymentsResource {
                 @Header(
                     name = "Location",
                     description = "The deployment",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/json",

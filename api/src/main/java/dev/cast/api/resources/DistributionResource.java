@@ -43,7 +43,7 @@ public final class DistributionResource {
               content =
                   @Content(
                       mediaType = "text/plain",
-                      schema = @Schema(type = "string", format = "binary"))))
+                      schema = @Schema(types = "string", format = "binary"))))
   @GET
   @Public(
       "the tracker: BitTorrent clients (libtorrent, Transmission) announce without a token; it"
@@ -68,7 +68,7 @@ public final class DistributionResource {
               content =
                   @Content(
                       mediaType = "text/plain",
-                      schema = @Schema(type = "string", format = "binary"))))
+                      schema = @Schema(types = "string", format = "binary"))))
   @GET
   @Public("the tracker's scrape, as announce: Cast's own info-hashes only")
   @Path("scrape")
@@ -87,7 +87,7 @@ public final class DistributionResource {
               responseCode = "200",
               description = "Counters",
               content =
-                  @Content(mediaType = "application/json", schema = @Schema(type = "object"))))
+                  @Content(mediaType = "application/json", schema = @Schema(types = "object"))))
   @GET
   @Path("v1/distribution")
   @Produces(MediaType.APPLICATION_JSON)

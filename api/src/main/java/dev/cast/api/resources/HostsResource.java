@@ -182,7 +182,7 @@ public class HostsResource {
                 @Header(
                     name = "Cast-Host-Token",
                     description = "The new host's own token, on its first registration",
-                    schema = @Schema(type = "string"))),
+                    schema = @Schema(types = "string"))),
         @ApiResponse(
             responseCode = "409",
             ref = Contract.CONFLICT,

@@ -50,7 +50,7 @@ public final class OpenApiResource {
               content =
                   @Content(
                       mediaType = MediaType.APPLICATION_JSON,
-                      schema = @Schema(type = "object"))))
+                      schema = @Schema(types = "object"))))
   public String json() {
     return contract().json();
   }
@@ -67,7 +67,7 @@ public final class OpenApiResource {
               responseCode = "200",
               description = "The OpenAPI 3.1 document",
               content =
-                  @Content(mediaType = "application/yaml", schema = @Schema(type = "string"))))
+                  @Content(mediaType = "application/yaml", schema = @Schema(types = "object"))))
   public String yaml() {
     return contract().yaml();
   }

@@ -88,7 +88,7 @@ public class ServicesResource {
                 @Header(
                     name = "Location",
                     description = "The deployment",
-                    schema = @Schema(type = "string")),
+                    schema = @Schema(types = "string")),
             content =
                 @Content(
                     mediaType = "application/json",
@@ -172,7 +172,7 @@ public class ServicesResource {
           @ApiResponse(
               responseCode = "200",
               description = "The log, a line each",
-              content = @Content(mediaType = "text/plain", schema = @Schema(type = "string"))))
+              content = @Content(mediaType = "text/plain", schema = @Schema(types = "string"))))
   @GET
   @Requires(Role.DEPLOYER)
   @Path("/logs")

@@ -71,7 +71,7 @@ public class TokensResource {
           @ApiResponse(
               responseCode = "201",
               description = "Made, with its secret",
-              headers = @Header(name = "Location", schema = @Schema(type = "string")),
+              headers = @Header(name = "Location", schema = @Schema(types = "string")),
               content =
                   @Content(
                       mediaType = "application/json",

@@ -57,8 +57,11 @@ public class CatalogResource {
         @Parameter(
             name = "dc",
             in = ParameterIn.QUERY,
-            description = "Only dc1 (Cast has one datacenter)",
-            schema = @Schema(types = "string", allowableValues = "dc1")),
+            description = "dc1, or empty: Cast has that one datacenter",
+            schema =
+                @Schema(
+                    types = "string",
+                    allowableValues = {"", "dc1"})),
         @Parameter(
             name = "index",
             in = ParameterIn.QUERY,
@@ -122,8 +125,11 @@ public class CatalogResource {
         @Parameter(
             name = "dc",
             in = ParameterIn.QUERY,
-            description = "Only dc1 (Cast has one datacenter)",
-            schema = @Schema(types = "string", allowableValues = "dc1")),
+            description = "dc1, or empty: Cast has that one datacenter",
+            schema =
+                @Schema(
+                    types = "string",
+                    allowableValues = {"", "dc1"})),
         @Parameter(
             name = "index",
             in = ParameterIn.QUERY,
@@ -188,8 +194,11 @@ public class CatalogResource {
         @Parameter(
             name = "dc",
             in = ParameterIn.QUERY,
-            description = "Only dc1 (Cast has one datacenter)",
-            schema = @Schema(types = "string", allowableValues = "dc1")),
+            description = "dc1, or empty: Cast has that one datacenter",
+            schema =
+                @Schema(
+                    types = "string",
+                    allowableValues = {"", "dc1"})),
         @Parameter(
             name = "index",
             in = ParameterIn.QUERY,
@@ -233,8 +242,11 @@ public class CatalogResource {
           @Parameter(
               name = "dc",
               in = ParameterIn.QUERY,
-              description = "Only dc1 (Cast has one datacenter)",
-              schema = @Schema(types = "string", allowableValues = "dc1")),
+              description = "dc1, or empty: Cast has that one datacenter",
+              schema =
+                  @Schema(
+                      types = "string",
+                      allowableValues = {"", "dc1"})),
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,
@@ -268,8 +280,11 @@ public class CatalogResource {
           @Parameter(
               name = "dc",
               in = ParameterIn.QUERY,
-              description = "Only dc1 (Cast has one datacenter)",
-              schema = @Schema(types = "string", allowableValues = "dc1")),
+              description = "dc1, or empty: Cast has that one datacenter",
+              schema =
+                  @Schema(
+                      types = "string",
+                      allowableValues = {"", "dc1"})),
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,

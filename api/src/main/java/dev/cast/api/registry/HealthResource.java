@@ -56,8 +56,11 @@ public class HealthResource {
         @Parameter(
             name = "dc",
             in = ParameterIn.QUERY,
-            description = "Only dc1 (Cast has one datacenter)",
-            schema = @Schema(types = "string", allowableValues = "dc1")),
+            description = "dc1, or empty: Cast has that one datacenter",
+            schema =
+                @Schema(
+                    types = "string",
+                    allowableValues = {"", "dc1"})),
         @Parameter(
             name = "index",
             in = ParameterIn.QUERY,

@@ -343,18 +343,13 @@ public final class KvResource {
     boolean recurse = query.containsKey("recurse");
     String key = Keys.check(rawKey, !recurse);
     Keys.mayWrite(Keys.caller(security), key);
+    // A malformed cas is refused even where recurse outranks it (Consul would ignore it).
+    Long cas = query.containsKey("cas") ? parseUnsigned("CAS index", query.getFirst("cas")) : null;
     KvOp op;
     if (recurse) {
       op = new KvOp(Verb.DELETE_TREE, key, null, null, null, null);
-    } else if (query.containsKey("cas")) {
-      op =
-          new KvOp(
-              Verb.DELETE_CAS,
-              key,
-              null,
-              null,
-              parseUnsigned("CAS index", query.getFirst("cas")),
-              null);
+    } else if (cas != null) {
+      op = new KvOp(Verb.DELETE_CAS, key, null, null, cas, null);
     } else {
       op = new KvOp(Verb.DELETE, key, null, null, null, null);
     }

@@ -141,6 +141,10 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    // "enabled": 0 where a boolean is expected is refused too, not read as false.
+    json.coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
     ExposureWarnings.log(config);
     Path dataDir = Path.of(config.getDataDir()).toAbsolutePath();
     this.dataDir = dataDir;

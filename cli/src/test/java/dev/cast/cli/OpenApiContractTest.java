@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cast.testkit.TempDirs;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -120,7 +121,12 @@ class OpenApiContractTest {
             + " is needed (pip install schemathesis=="
             + SCHEMATHESIS
             + ")");
+    // Something to find: the examples name the app hello, whose 1.0.0 is pushed (not deployed:
+    // a running service's followed log would hold a request open for as long as it is asked).
     CAST.awaitHost();
+    java.nio.file.Path bundle = TempDirs.create("cast-contract-").resolve("hello-1.0.0.tar.gz");
+    Main.Bundles.pack(java.nio.file.Path.of("../examples/hello"), null, "1.0.0", bundle);
+    assertThat(CAST.api().pushBundle("hello", bundle).status()).isEqualTo(201);
     String revocable =
         CAST.api()
             .postJson("/v1/tokens", Map.of("name", "fuzzed", "role", "viewer"))

@@ -11,7 +11,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *     absent: 2s and 10s
  */
 @Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
-public record WatchBody(Boolean enabled, @JsonProperty("wait") Wait waiting) {
+public record WatchBody(
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Boolean enabled,
+    @JsonProperty("wait") Wait waiting) {
 
   /**
    * As consul-template's {@code wait}: the rollout starts once no change came for {@code min}, or

@@ -47,6 +47,9 @@ import java.util.Set;
 @Tag(name = "services", description = "A service of an app: operations, state, logs")
 @Produces(MediaType.APPLICATION_JSON)
 public class ServicesResource {
+  /** The most lines a log request reads back from the end. */
+  private static final int MAX_TAIL = 100_000;
+
   private static final Set<String> ACTIONS =
       Set.of("start", "stop", "restart", "enable", "disable");
 
@@ -201,10 +204,21 @@ public class ServicesResource {
           @QueryParam("tail")
           @DefaultValue("100")
           int tail,
-      @Parameter(description = "Keep streaming new lines")
+      @Parameter(description = "Keep streaming new lines", schema = @Schema(types = "boolean"))
           @QueryParam("follow")
           @DefaultValue("false")
-          boolean follow) {
+          String followed) {
+    if (tail < 0 || tail > MAX_TAIL) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", "query parameter \"tail\": " + tail + " is outside 0 to " + MAX_TAIL);
+    }
+    // Strictly true or false: JAX-RS would read anything else ("yes", "null") as false.
+    if (!followed.equals("true") && !followed.equals("false")) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST",
+          "query parameter \"follow\": \"" + followed + "\" is not true or false");
+    }
+    boolean follow = followed.equals("true");
     releases.requireApp(app);
     List<ServiceStatusRow> rows = statuses.forService(app, service);
     if (rows.isEmpty()) {

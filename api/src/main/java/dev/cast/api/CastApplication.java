@@ -56,6 +56,7 @@ import dev.cast.api.resources.ConfigWatchResource;
 import dev.cast.api.resources.DeploymentsResource;
 import dev.cast.api.resources.DistributionResource;
 import dev.cast.api.resources.HostsResource;
+import dev.cast.api.resources.OpenApiResource;
 import dev.cast.api.resources.ServicesResource;
 import dev.cast.api.resources.StagingResource;
 import dev.cast.api.temporal.ControlWorker;
@@ -74,7 +75,9 @@ import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
@@ -118,6 +121,11 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     if (config.getServerFactory() instanceof DefaultServerFactory server) {
       // Our own mappers render every error as application/problem+json.
       server.setRegisterDefaultExceptionMappers(false);
+      // TRACE and QUERY reach Jersey too, which has no resource method for them: a 405 naming the
+      // methods the path has (Allow, RFC 9110), where Dropwizard's filter answers a bare 405.
+      Set<String> methods = new HashSet<>(server.getAllowedMethods());
+      methods.addAll(Set.of("TRACE", "QUERY"));
+      server.setAllowedMethods(methods);
     }
     if (config.getServerFactory() instanceof AbstractServerFactory server) {
       // A followed log is written a line at a time: without a sync flush, gzip (which a browser
@@ -132,6 +140,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
               public void lifeCycleStarting(LifeCycle event) {
                 if (event instanceof Server server) {
                   server.setErrorHandler(new ProblemErrorHandler());
+                  env.getApplicationContext().setErrorHandler(new ProblemErrorHandler());
                 }
               }
             });
@@ -142,6 +151,10 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    // "enabled": 0 where a boolean is expected is refused too, not read as false.
+    json.coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
     ExposureWarnings.log(config);
     Path dataDir = Path.of(config.getDataDir()).toAbsolutePath();
     this.dataDir = dataDir;
@@ -284,6 +297,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     env.jersey()
         .register(new DeploymentsResource(deployments, new DeploymentConfigs(status, configDao)));
     env.jersey().register(new DistributionResource(distribution));
+    env.jersey().register(new OpenApiResource(env.jersey().getResourceConfig(), version()));
     env.jersey()
         .register(
             new HostsResource(
@@ -300,6 +314,9 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         .addMapping("", ConsoleServlet.PREFIX + "/*");
     // No response buffering in Jersey: a followed log must reach the client line by line.
     env.jersey().property("jersey.config.server.contentLength.buffer", 0);
+    // An error status without a body (the registry's 404, as Consul's) stays without one, rather
+    // than going through the container's error page.
+    env.jersey().property("jersey.config.servlet.response.setStatusOverSendError", true);
     env.healthChecks()
         .register(
             "catalog",
@@ -335,6 +352,12 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
 
   /** Hook for subclasses: the server is up and listens on {@code port}. */
   protected void started(C config, Environment env, Runtime runtime, int port) {}
+
+  /** The version this build says it is, for the contract's {@code info}. */
+  private static String version() {
+    String version = CastApplication.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
 
   public Runtime runtime() {
     return runtime;

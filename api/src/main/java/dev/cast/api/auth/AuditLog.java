@@ -71,8 +71,10 @@ public final class AuditLog implements ContainerResponseFilter, ReaderIntercepto
     // The registry's data (keys, transactions, sessions) is written by apps at their own pace, as
     // Consul's clients do: an audit row each would cost a sync per write. Registrations and
     // tokens are audited.
+    // No resource class when no resource method matched (a 404, a 405 for a method it lacks).
+    Class<?> resourceClass = resource == null ? null : resource.getResourceClass();
     RegistryApi registry =
-        resource == null ? null : resource.getResourceClass().getAnnotation(RegistryApi.class);
+        resourceClass == null ? null : resourceClass.getAnnotation(RegistryApi.class);
     if (registry != null && registry.keys()) {
       return;
     }

@@ -1,13 +1,26 @@
 package dev.cast.api.errors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** An RFC 9457 problem document. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(
+    name = "Problem",
+    description = "An error (RFC 9457): detail names the field or file at fault and the fix")
 public record Problem(
-    String type, String title, int status, String detail, String instance, String deploymentId) {
+    @Schema(
+            description = "https://cast.dev/problems/ and the problem's name",
+            example = "https://cast.dev/problems/INVALID_REQUEST")
+        String type,
+    @Schema(example = "Bad request") String title,
+    @Schema(example = "400") int status,
+    @Schema(example = "field \"version\": missing") String detail,
+    @Schema(description = "The path the request named", example = "/v1/apps/hello/deployments")
+        String instance,
+    @Schema(description = "The deployment concerned, when there is one") String deploymentId) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
   private static final String TYPE_BASE = "https://cast.dev/problems/";

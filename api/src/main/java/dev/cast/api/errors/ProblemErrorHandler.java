@@ -19,6 +19,12 @@ import org.eclipse.jetty.util.Callback;
 public final class ProblemErrorHandler extends ErrorHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Whatever the method: Jetty's own writes a body for GET, POST and HEAD only. */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(
       Request request,

@@ -9,6 +9,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
+import org.glassfish.jersey.server.ParamException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,11 +104,34 @@ public final class ProblemMappers {
   static final class Web extends Base<WebApplicationException> {
     @Override
     public Response toResponse(WebApplicationException e) {
+      if (e instanceof ParamException.QueryParamException query) {
+        // JAX-RS answers 404 for a query parameter that does not convert: the request is at fault.
+        return render(
+            Problem.of(
+                400,
+                "INVALID_REQUEST",
+                "Bad request",
+                "query parameter \"" + query.getParameterName() + "\": " + reason(query)));
+      }
       Response original = e.getResponse();
       int status = original.getStatus();
       String title = original.getStatusInfo().getReasonPhrase();
-      return render(Problem.of(status, "HTTP_" + status, title, e.getMessage()));
+      Response.ResponseBuilder response =
+          builder(Problem.of(status, "HTTP_" + status, title, e.getMessage()));
+      // A 405 says which methods the resource has (RFC 9110), a 401 how to authenticate.
+      for (String header : List.of(HttpHeaders.ALLOW, HttpHeaders.WWW_AUTHENTICATE)) {
+        original
+            .getHeaders()
+            .getOrDefault(header, List.of())
+            .forEach(v -> response.header(header, v));
+      }
+      return response.build();
     }
+  }
+
+  private static String reason(ParamException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    return cause.getMessage() == null ? "not a valid value" : cause.getMessage();
   }
 
   static final class TemporalDown extends Base<WorkflowServiceException> {

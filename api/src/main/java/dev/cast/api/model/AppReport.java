@@ -1,5 +1,6 @@
 package dev.cast.api.model;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -7,9 +8,11 @@ import java.util.List;
  * {@code current} and {@code previous} links point at, the releases unpacked on it, and the ports
  * of the current release's services.
  */
+@Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
 public record AppReport(
     String app, String current, String previous, List<String> releases, List<Port> endpoints) {
 
   /** A named port of a service of the current release. */
+  @Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
   public record Port(String service, String portName, int port) {}
 }

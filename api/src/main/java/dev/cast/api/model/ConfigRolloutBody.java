@@ -1,5 +1,6 @@
 package dev.cast.api.model;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param strategy batches, canary and gates for hosts whose change calls for a rollout; absent
  *     means one host at a time
  */
+@Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
 public record ConfigRolloutBody(
     List<String> hosts,
     Map<String, String> selector,

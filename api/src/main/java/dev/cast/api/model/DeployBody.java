@@ -1,5 +1,7 @@
 package dev.cast.api.model;
 
+import dev.cast.api.openapi.Patterns;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
@@ -12,8 +14,13 @@ import java.util.Map;
  * @param reason why, for the record
  * @param strategy batches, canary and gates; absent means one host at a time
  */
+@Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
 public record DeployBody(
-    String version,
+    @Schema(
+            requiredMode = Schema.RequiredMode.REQUIRED,
+            pattern = Patterns.VERSION,
+            example = "2.0.0")
+        String version,
     List<String> hosts,
     Map<String, String> selector,
     String healthyDeadline,

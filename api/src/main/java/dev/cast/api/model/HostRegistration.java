@@ -1,5 +1,6 @@
 package dev.cast.api.model;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotEmpty;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import java.util.Map;
  * @param labels the host's labels, e.g. {@code role: web}
  * @param facts what the agent found: os, arch, cpus, memoryBytes, freeDiskBytes, agentVersion
  */
+@Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
 public record HostRegistration(
     @NotEmpty String address,
     String agentVersion,

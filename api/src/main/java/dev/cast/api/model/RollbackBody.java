@@ -1,5 +1,6 @@
 package dev.cast.api.model;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
  *     absent or false puts back the files each host had for the release (as rendered at its
  *     deployment or its last config rollout)
  */
+@Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
 public record RollbackBody(
     String version,
     List<String> hosts,

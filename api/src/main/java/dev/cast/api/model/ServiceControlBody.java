@@ -1,5 +1,6 @@
 package dev.cast.api.model;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -9,5 +10,6 @@ import java.util.List;
  * @param maxParallel hosts acted on at once; default 1 (a rolling operation)
  * @param healthyDeadline e.g. {@code 30s}
  */
+@Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
 public record ServiceControlBody(
     List<String> hosts, Integer maxParallel, String healthyDeadline, String reason) {}

@@ -1,6 +1,7 @@
 package dev.cast.api.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * {@code strategy} of a deploy request.
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param maxUnavailable unreachable hosts the deploy goes on without: a count ({@code 1}) or a
  *     share of the targets ({@code "25%"}); default 0
  */
+@Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
 public record StrategyBody(
     Integer maxParallel,
     Integer canary,

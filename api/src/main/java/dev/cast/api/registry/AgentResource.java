@@ -3,6 +3,14 @@ package dev.cast.api.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.openapi.Patterns;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,6 +27,7 @@ import jakarta.ws.rs.core.UriInfo;
  */
 @RegistryApi
 @Path("/v1/agent/service")
+@Tag(name = "registry")
 @Produces(MediaType.APPLICATION_JSON)
 public class AgentResource {
   private final Catalog catalog;
@@ -30,6 +39,22 @@ public class AgentResource {
   }
 
   /** {@code {ID, Name, Tags, Address, Port, Meta}}; an existing ID is replaced. */
+  @Operation(
+      operationId = "agentRegister",
+      summary = "Register a service on the api's own node",
+      description = "An existing ID is replaced.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ConsulShapes.ServiceRegistration.class),
+                      examples =
+                          @ExampleObject(
+                              value =
+                                  "{\"ID\": \"pg-main\", \"Name\": \"pg-main\", \"Address\": \"10.0.0.7\", \"Port\": 5432}"))),
+      responses = @ApiResponse(responseCode = "200", description = "Registered"))
   @PUT
   @Path("/register")
   public Response register(@Context UriInfo uri, String body) {
@@ -39,9 +64,19 @@ public class AgentResource {
     return Response.ok().build();
   }
 
+  @Operation(
+      operationId = "agentDeregister",
+      summary = "Deregister a service of the api's own node",
+      responses = @ApiResponse(responseCode = "200", description = "Deregistered"))
   @PUT
   @Path("/deregister/{id}")
-  public Response deregister(@PathParam("id") String id) {
+  public Response deregister(
+      @Parameter(
+              description = "The service's ID",
+              example = "pg-main",
+              schema = @Schema(pattern = Patterns.SEGMENT))
+          @PathParam("id")
+          String id) {
     if (!catalog.deregister(Catalog.AGENT_NODE, Registrations.serviceId(id))) {
       throw ApiException.notFound(
           "SERVICE_NOT_FOUND",

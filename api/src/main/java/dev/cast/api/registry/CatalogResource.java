@@ -3,6 +3,18 @@ package dev.cast.api.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.Patterns;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -26,6 +38,7 @@ import java.util.concurrent.CompletionStage;
  */
 @RegistryApi
 @Path("/v1/catalog")
+@Tag(name = "registry")
 @Produces(MediaType.APPLICATION_JSON)
 public class CatalogResource {
   private final Catalog catalog;
@@ -37,6 +50,49 @@ public class CatalogResource {
   }
 
   /** Every service's name and the tags its instances have. */
+  @Operation(
+      operationId = "catalogServices",
+      summary = "Every service and its tags",
+      parameters = {
+        @Parameter(
+            name = "dc",
+            in = ParameterIn.QUERY,
+            description = "dc1, or empty: Cast has that one datacenter",
+            schema =
+                @Schema(
+                    types = "string",
+                    allowableValues = {"", "dc1"})),
+        @Parameter(
+            name = "index",
+            in = ParameterIn.QUERY,
+            description =
+                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+        @Parameter(
+            name = "wait",
+            in = ParameterIn.QUERY,
+            description = "The longest a blocking read waits (default 5m, at most 10m)",
+            example = "30s",
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Service names and their tags",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema =
+                          @Schema(
+                              types = "object",
+                              example = "{\"hello-web\": [\"web\", \"version=1.0.0\"]}"),
+                      additionalPropertiesArraySchema =
+                          @ArraySchema(schema = @Schema(types = "string")))))
   @GET
   @Path("/services")
   public CompletionStage<Response> services(@Context UriInfo uri) {
@@ -57,9 +113,62 @@ public class CatalogResource {
   }
 
   /** A service's instances, in Consul's CatalogService shape; {@code ?tag=} keeps those tagged. */
+  @Operation(
+      operationId = "catalogService",
+      summary = "A service's instances",
+      parameters = {
+        @Parameter(
+            name = "tag",
+            in = ParameterIn.QUERY,
+            description = "Only instances with this tag (all of them, repeated)",
+            schema = @Schema(types = "string")),
+        @Parameter(
+            name = "dc",
+            in = ParameterIn.QUERY,
+            description = "dc1, or empty: Cast has that one datacenter",
+            schema =
+                @Schema(
+                    types = "string",
+                    allowableValues = {"", "dc1"})),
+        @Parameter(
+            name = "index",
+            in = ParameterIn.QUERY,
+            description =
+                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+        @Parameter(
+            name = "wait",
+            in = ParameterIn.QUERY,
+            description = "The longest a blocking read waits (default 5m, at most 10m)",
+            example = "30s",
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Its instances (none: an empty list)",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      array =
+                          @ArraySchema(
+                              schema =
+                                  @Schema(implementation = CatalogJson.CatalogService.class)))))
   @GET
   @Path("/service/{name}")
-  public CompletionStage<Response> service(@PathParam("name") String name, @Context UriInfo uri) {
+  public CompletionStage<Response> service(
+      @Parameter(
+              description = "A service: <app>-<service> for Cast's",
+              example = "hello-web",
+              schema = @Schema(pattern = Patterns.SEGMENT))
+          @PathParam("name")
+          String name,
+      @Context UriInfo uri) {
     List<String> tags = Consul.tags(uri.getQueryParameters());
     return CatalogReads.of(catalog, uri, s -> s.serviceIndex(name))
         .thenApply(
@@ -77,6 +186,46 @@ public class CatalogResource {
   }
 
   /** Every node: Cast's hosts and the nodes of services registered from outside. */
+  @Operation(
+      operationId = "catalogNodes",
+      summary = "Every node",
+      description = "Cast's hosts and the nodes of services registered from outside.",
+      parameters = {
+        @Parameter(
+            name = "dc",
+            in = ParameterIn.QUERY,
+            description = "dc1, or empty: Cast has that one datacenter",
+            schema =
+                @Schema(
+                    types = "string",
+                    allowableValues = {"", "dc1"})),
+        @Parameter(
+            name = "index",
+            in = ParameterIn.QUERY,
+            description =
+                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+        @Parameter(
+            name = "wait",
+            in = ParameterIn.QUERY,
+            description = "The longest a blocking read waits (default 5m, at most 10m)",
+            example = "30s",
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The nodes",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      array =
+                          @ArraySchema(schema = @Schema(implementation = CatalogJson.Node.class)))))
   @GET
   @Path("/nodes")
   public CompletionStage<Response> nodes(@Context UriInfo uri) {
@@ -86,6 +235,35 @@ public class CatalogResource {
   }
 
   /** Registers a service Cast did not deploy: {@code {Node, Address, Service: {...}}}. */
+  @Operation(
+      operationId = "catalogRegister",
+      summary = "Register a service Cast did not deploy",
+      parameters =
+          @Parameter(
+              name = "dc",
+              in = ParameterIn.QUERY,
+              description = "dc1, or empty: Cast has that one datacenter",
+              schema =
+                  @Schema(
+                      types = "string",
+                      allowableValues = {"", "dc1"})),
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ConsulShapes.CatalogRegistration.class),
+                      examples =
+                          @ExampleObject(
+                              value =
+                                  "{\"Node\": \"db-1\", \"Address\": \"10.0.0.7\", \"Service\": {\"Service\": \"pg-main\", \"Port\": 5432}}"))),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Registered",
+              content =
+                  @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))))
   @PUT
   @Path("/register")
   public Response register(@Context UriInfo uri, String body) {
@@ -95,6 +273,39 @@ public class CatalogResource {
   }
 
   /** Removes a service registered from outside ({@code {Node, ServiceID}}) or its whole node. */
+  @Operation(
+      operationId = "catalogDeregister",
+      summary = "Deregister a service or node registered from outside",
+      parameters =
+          @Parameter(
+              name = "dc",
+              in = ParameterIn.QUERY,
+              description = "dc1, or empty: Cast has that one datacenter",
+              schema =
+                  @Schema(
+                      types = "string",
+                      allowableValues = {"", "dc1"})),
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ConsulShapes.CatalogDeregistration.class),
+                      examples =
+                          @ExampleObject(
+                              value = "{\"Node\": \"db-1\", \"ServiceID\": \"pg-main\"}"))),
+      responses = {
+        @ApiResponse(
+            responseCode = "200",
+            description = "Deregistered",
+            content =
+                @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description = "The node is a Cast host")
+      })
   @PUT
   @Path("/deregister")
   public Response deregister(@Context UriInfo uri, String body) {

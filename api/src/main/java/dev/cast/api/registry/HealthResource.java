@@ -1,6 +1,16 @@
 package dev.cast.api.registry;
 
 import dev.cast.api.auth.RegistryApi;
+import dev.cast.api.openapi.Patterns;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 /** Consul's health view: a service's instances with their node and checks (reads may block). */
 @RegistryApi
 @Path("/v1/health")
+@Tag(name = "registry")
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthResource {
   private final Catalog catalog;
@@ -28,9 +39,66 @@ public class HealthResource {
    * A service's instances in Consul's ServiceEntry shape; {@code ?passing} keeps those whose every
    * check passes, {@code ?tag=} those with the tag (all of them, when repeated).
    */
+  @Operation(
+      operationId = "healthService",
+      summary = "A service's instances with their checks",
+      parameters = {
+        @Parameter(
+            name = "passing",
+            in = ParameterIn.QUERY,
+            description = "Only instances whose every check passes",
+            schema = @Schema(types = "string", pattern = Patterns.CONSUL_FLAG)),
+        @Parameter(
+            name = "tag",
+            in = ParameterIn.QUERY,
+            description = "Only instances with this tag (all of them, repeated)",
+            schema = @Schema(types = "string")),
+        @Parameter(
+            name = "dc",
+            in = ParameterIn.QUERY,
+            description = "dc1, or empty: Cast has that one datacenter",
+            schema =
+                @Schema(
+                    types = "string",
+                    allowableValues = {"", "dc1"})),
+        @Parameter(
+            name = "index",
+            in = ParameterIn.QUERY,
+            description =
+                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+        @Parameter(
+            name = "wait",
+            in = ParameterIn.QUERY,
+            description = "The longest a blocking read waits (default 5m, at most 10m)",
+            example = "30s",
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Its instances (none: an empty list)",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      array =
+                          @ArraySchema(
+                              schema = @Schema(implementation = CatalogJson.ServiceEntry.class)))))
   @GET
   @Path("/service/{name}")
-  public CompletionStage<Response> service(@PathParam("name") String name, @Context UriInfo uri) {
+  public CompletionStage<Response> service(
+      @Parameter(
+              description = "A service: <app>-<service> for Cast's",
+              example = "hello-web",
+              schema = @Schema(pattern = Patterns.SEGMENT))
+          @PathParam("name")
+          String name,
+      @Context UriInfo uri) {
     boolean passing = Consul.flag(uri.getQueryParameters(), "passing");
     List<String> tags = Consul.tags(uri.getQueryParameters());
     return CatalogReads.of(catalog, uri, s -> s.serviceIndex(name))

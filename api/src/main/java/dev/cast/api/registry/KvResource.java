@@ -6,7 +6,19 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import dev.cast.api.auth.Caller;
 import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.Patterns;
 import dev.cast.api.registry.KvOp.Verb;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -37,6 +49,7 @@ import java.util.concurrent.CompletionStage;
  * X-Consul-Index}.
  */
 @Path("/v1/kv")
+@Tag(name = "registry", description = "Consul's API: keys, transactions, sessions, catalog, health")
 @RegistryApi(keys = true)
 @Produces(MediaType.APPLICATION_JSON)
 public final class KvResource {
@@ -50,10 +63,98 @@ public final class KvResource {
     this.maxValue = maxValue;
   }
 
+  @Operation(
+      operationId = "kvGet",
+      summary = "Read a key, or keys under a prefix",
+      description =
+          "A key's entry; ?recurse every entry under the prefix, ?keys their names, ?raw the value itself. Reads may block (?index=&wait=).",
+      parameters = {
+        @Parameter(
+            name = "recurse",
+            in = ParameterIn.QUERY,
+            description = "Every key under this prefix (present: on, any value, as Consul)",
+            schema =
+                @Schema(
+                    types = "string",
+                    description = "present: on, whatever its value (as Consul)")),
+        @Parameter(
+            name = "keys",
+            in = ParameterIn.QUERY,
+            description = "Only the names of the keys under this prefix",
+            schema =
+                @Schema(
+                    types = "string",
+                    description = "present: on, whatever its value (as Consul)")),
+        @Parameter(
+            name = "separator",
+            in = ParameterIn.QUERY,
+            description = "With keys: list names up to this separator",
+            example = "/",
+            schema = @Schema(types = "string")),
+        @Parameter(
+            name = "raw",
+            in = ParameterIn.QUERY,
+            description = "The value itself, not its entry",
+            schema =
+                @Schema(
+                    types = "string",
+                    description = "present: on, whatever its value (as Consul)")),
+        @Parameter(
+            name = "index",
+            in = ParameterIn.QUERY,
+            description =
+                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+        @Parameter(
+            name = "wait",
+            in = ParameterIn.QUERY,
+            description = "The longest a blocking read waits (default 5m, at most 10m)",
+            example = "30s",
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
+      },
+      responses = {
+        @ApiResponse(
+            responseCode = "200",
+            description = "The entries (with keys: their names; with raw: the value)",
+            headers =
+                @Header(
+                    name = "X-Consul-Index",
+                    description = "The index to block on next",
+                    schema = @Schema(types = "string")),
+            content = {
+              @Content(
+                  mediaType = "application/json",
+                  array =
+                      @ArraySchema(
+                          schema =
+                              @Schema(
+                                  oneOf = {ConsulShapes.KvEntry.class, String.class},
+                                  description = "An entry; with ?keys, a key's name"))),
+              @Content(mediaType = "text/plain", schema = @Schema(types = "string")),
+              @Content(
+                  mediaType = "application/octet-stream",
+                  schema = @Schema(types = "string", format = "binary"))
+            }),
+        @ApiResponse(
+            responseCode = "404",
+            description = "Nothing there: Consul's 404, without a body",
+            headers =
+                @Header(
+                    name = "X-Consul-Index",
+                    description = "The index to block on next",
+                    schema = @Schema(types = "string")))
+      })
   @GET
   @Path("/{key: .*}")
   public CompletionStage<Response> get(
-      @PathParam("key") String rawKey, @Context UriInfo uri, @Context SecurityContext security) {
+      @Parameter(
+              description = "The key (several segments as they are: config/hello/greeting)",
+              example = "greeting",
+              schema = @Schema(pattern = Patterns.KEY))
+          @PathParam("key")
+          String rawKey,
+      @Context UriInfo uri,
+      @Context SecurityContext security) {
     MultivaluedMap<String, String> query = uri.getQueryParameters();
     String key = Keys.check(rawKey, false);
     Blocks blocks = Blocks.of(query);
@@ -95,11 +196,64 @@ public final class KvResource {
             });
   }
 
+  @Operation(
+      operationId = "kvPut",
+      summary = "Write a key",
+      description =
+          "The body is the value (at most registry.maxValueSize). true when written; false when a cas, acquire or release did not apply.",
+      parameters = {
+        @Parameter(
+            name = "flags",
+            in = ParameterIn.QUERY,
+            description = "An unsigned 64-bit number kept with the key",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX)),
+        @Parameter(
+            name = "cas",
+            in = ParameterIn.QUERY,
+            description =
+                "Write only if the key's ModifyIndex is this (0: only if it does not exist)",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX)),
+        @Parameter(
+            name = "acquire",
+            in = ParameterIn.QUERY,
+            description = "Lock the key with this session",
+            schema = @Schema(types = "string")),
+        @Parameter(
+            name = "release",
+            in = ParameterIn.QUERY,
+            description = "Unlock the key held by this session",
+            schema = @Schema(types = "string"))
+      },
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = "*/*",
+                      schema = @Schema(types = "string", format = "binary"),
+                      examples = @ExampleObject(value = "Hello from the registry"))),
+      responses = {
+        @ApiResponse(
+            responseCode = "200",
+            description = "Whether it was written",
+            headers =
+                @Header(
+                    name = "X-Consul-Index",
+                    description = "The index to block on next",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))),
+        @ApiResponse(responseCode = "413", ref = Contract.TOO_LARGE)
+      })
   @PUT
   @Path("/{key: .*}")
   @Consumes(MediaType.WILDCARD)
   public CompletionStage<Response> put(
-      @PathParam("key") String rawKey,
+      @Parameter(
+              description = "The key (several segments as they are: config/hello/greeting)",
+              example = "greeting",
+              schema = @Schema(pattern = Patterns.KEY))
+          @PathParam("key")
+          String rawKey,
       @Context UriInfo uri,
       @Context SecurityContext security,
       InputStream body)
@@ -145,26 +299,57 @@ public final class KvResource {
             });
   }
 
+  @Operation(
+      operationId = "kvDelete",
+      summary = "Delete a key, or every key under a prefix",
+      parameters = {
+        @Parameter(
+            name = "recurse",
+            in = ParameterIn.QUERY,
+            description = "Every key under this prefix",
+            schema =
+                @Schema(
+                    types = "string",
+                    description = "present: on, whatever its value (as Consul)")),
+        @Parameter(
+            name = "cas",
+            in = ParameterIn.QUERY,
+            description = "Delete only if the key's ModifyIndex is this",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Whether it was deleted",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))))
   @DELETE
   @Path("/{key: .*}")
   public CompletionStage<Response> delete(
-      @PathParam("key") String rawKey, @Context UriInfo uri, @Context SecurityContext security) {
+      @Parameter(
+              description = "The key (several segments as they are: config/hello/greeting)",
+              example = "greeting",
+              schema = @Schema(pattern = Patterns.KEY))
+          @PathParam("key")
+          String rawKey,
+      @Context UriInfo uri,
+      @Context SecurityContext security) {
     MultivaluedMap<String, String> query = uri.getQueryParameters();
     boolean recurse = query.containsKey("recurse");
     String key = Keys.check(rawKey, !recurse);
     Keys.mayWrite(Keys.caller(security), key);
+    // A malformed cas is refused even where recurse outranks it (Consul would ignore it).
+    Long cas = query.containsKey("cas") ? parseUnsigned("CAS index", query.getFirst("cas")) : null;
     KvOp op;
     if (recurse) {
       op = new KvOp(Verb.DELETE_TREE, key, null, null, null, null);
-    } else if (query.containsKey("cas")) {
-      op =
-          new KvOp(
-              Verb.DELETE_CAS,
-              key,
-              null,
-              null,
-              parseUnsigned("CAS index", query.getFirst("cas")),
-              null);
+    } else if (cas != null) {
+      op = new KvOp(Verb.DELETE_CAS, key, null, null, cas, null);
     } else {
       op = new KvOp(Verb.DELETE, key, null, null, null, null);
     }

@@ -154,7 +154,9 @@ final class Registrations {
         Set.of("Datacenter", "Partition", "Namespace", "PeerName"));
     datacenter(body.get("Datacenter"));
     String node = name(body, "Node", "Node");
+    string(body.get("CheckID"), "CheckID");
     JsonNode serviceId = body.get("ServiceID");
+    string(serviceId, "ServiceID");
     if (serviceId == null || serviceId.isNull() || serviceId.asText().isEmpty()) {
       JsonNode checkId = body.get("CheckID");
       boolean checkOnly = checkId != null && !checkId.isNull() && !checkId.asText().isEmpty();
@@ -242,6 +244,9 @@ final class Registrations {
   }
 
   private static String id(JsonNode id, String what, String fallback) {
+    if (id != null && !id.isNull() && !id.isTextual()) {
+      throw bad(what + " must be a string, not " + shown(id));
+    }
     if (id == null || id.isNull() || id.asText().isEmpty()) {
       if (fallback == null) {
         throw bad(what + " is missing");

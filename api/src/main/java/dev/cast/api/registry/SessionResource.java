@@ -7,6 +7,17 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import dev.cast.api.auth.Caller;
 import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.openapi.Patterns;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -34,6 +45,7 @@ import java.util.function.Predicate;
  * to a Cast host ({@code Node}), and ends when that host goes down.
  */
 @Path("/v1/session")
+@Tag(name = "registry")
 @RegistryApi(keys = true)
 @Produces(MediaType.APPLICATION_JSON)
 public final class SessionResource {
@@ -64,6 +76,32 @@ public final class SessionResource {
     this.knownHost = knownHost;
   }
 
+  @Operation(
+      operationId = "sessionCreate",
+      summary = "Create a session",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ConsulShapes.SessionSpec.class),
+                      examples =
+                          @ExampleObject(
+                              value =
+                                  "{\"Name\": \"leader\", \"TTL\": \"15s\", \"Behavior\": \"release\"}"))),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Created",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ConsulShapes.SessionCreated.class))))
   @PUT
   @Path("/create")
   @Consumes(MediaType.WILDCARD)
@@ -119,8 +157,11 @@ public final class SessionResource {
               + "\" is not a Cast host (GET /v1/hosts lists them); leave Node out for a session"
               + " that only its TTL ends");
     }
-    for (String checks : List.of("Checks", "ServiceChecks")) {
+    for (String checks : List.of("Checks", "NodeChecks", "ServiceChecks")) {
       JsonNode given = spec.get(checks);
+      if (given != null && !given.isNull() && !given.isArray()) {
+        throw bad(checks + " must be a list, not " + given.getNodeType().toString().toLowerCase());
+      }
       if (given != null && !given.isNull() && given.size() > 0 && !onlySerf(given)) {
         throw bad(
             checks
@@ -134,19 +175,67 @@ public final class SessionResource {
         .thenApply(s -> ConsulJson.ok(json.createObjectNode().put("ID", s.id()), s.modifyIndex()));
   }
 
+  @Operation(
+      operationId = "sessionDestroy",
+      summary = "Destroy a session",
+      description =
+          "Its locks are released (or its keys deleted, with Behavior delete). true, also for a session that is not there.",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Destroyed",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(mediaType = "application/json", schema = @Schema(types = "boolean"))))
   @PUT
   @Path("/destroy/{id}")
   public CompletionStage<Response> destroy(
-      @PathParam("id") String id, @Context SecurityContext security) {
+      @Parameter(
+              description = "The session's id",
+              example = "adf4238a-882b-9ddc-4a9d-5b6758e4159e",
+              schema = @Schema(pattern = Patterns.SEGMENT))
+          @PathParam("id")
+          String id,
+      @Context SecurityContext security) {
     mayWrite(security);
     return registry
         .destroySession(id)
         .thenApply(ended -> ConsulJson.ok(BooleanNode.TRUE, registry.sessions().index()));
   }
 
+  @Operation(
+      operationId = "sessionRenew",
+      summary = "Renew a session",
+      description = "Its TTL starts again.",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Renewed",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      array =
+                          @ArraySchema(
+                              schema = @Schema(implementation = ConsulShapes.Session.class)))))
   @PUT
   @Path("/renew/{id}")
-  public Response renew(@PathParam("id") String id, @Context SecurityContext security) {
+  public Response renew(
+      @Parameter(
+              description = "The session's id",
+              example = "adf4238a-882b-9ddc-4a9d-5b6758e4159e",
+              schema = @Schema(pattern = Patterns.SEGMENT))
+          @PathParam("id")
+          String id,
+      @Context SecurityContext security) {
     mayWrite(security);
     RegistrySession session =
         registry
@@ -162,9 +251,49 @@ public final class SessionResource {
     return ConsulJson.ok(out, session.modifyIndex());
   }
 
+  @Operation(
+      operationId = "sessionInfo",
+      summary = "Read a session",
+      description = "An empty list when it is not there.",
+      parameters = {
+        @Parameter(
+            name = "index",
+            in = ParameterIn.QUERY,
+            description =
+                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+        @Parameter(
+            name = "wait",
+            in = ParameterIn.QUERY,
+            description = "The longest a blocking read waits (default 5m, at most 10m)",
+            example = "30s",
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The session, or none",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      array =
+                          @ArraySchema(
+                              schema = @Schema(implementation = ConsulShapes.Session.class)))))
   @GET
   @Path("/info/{id}")
-  public CompletionStage<Response> info(@PathParam("id") String id, @Context UriInfo uri) {
+  public CompletionStage<Response> info(
+      @Parameter(
+              description = "The session's id",
+              example = "adf4238a-882b-9ddc-4a9d-5b6758e4159e",
+              schema = @Schema(pattern = Patterns.SEGMENT))
+          @PathParam("id")
+          String id,
+      @Context UriInfo uri) {
     Blocks blocks = Blocks.of(uri.getQueryParameters());
     return registry
         .blocking()
@@ -177,15 +306,86 @@ public final class SessionResource {
             });
   }
 
+  @Operation(
+      operationId = "sessionList",
+      summary = "List sessions",
+      parameters = {
+        @Parameter(
+            name = "index",
+            in = ParameterIn.QUERY,
+            description =
+                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+        @Parameter(
+            name = "wait",
+            in = ParameterIn.QUERY,
+            description = "The longest a blocking read waits (default 5m, at most 10m)",
+            example = "30s",
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Every session",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      array =
+                          @ArraySchema(
+                              schema = @Schema(implementation = ConsulShapes.Session.class)))))
   @GET
   @Path("/list")
   public CompletionStage<Response> list(@Context UriInfo uri) {
     return listed(uri, null);
   }
 
+  @Operation(
+      operationId = "sessionsOfNode",
+      summary = "List a host's sessions",
+      parameters = {
+        @Parameter(
+            name = "index",
+            in = ParameterIn.QUERY,
+            description =
+                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
+            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
+        @Parameter(
+            name = "wait",
+            in = ParameterIn.QUERY,
+            description = "The longest a blocking read waits (default 5m, at most 10m)",
+            example = "30s",
+            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The sessions bound to the host",
+              headers =
+                  @Header(
+                      name = "X-Consul-Index",
+                      description = "The index to block on next",
+                      schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      array =
+                          @ArraySchema(
+                              schema = @Schema(implementation = ConsulShapes.Session.class)))))
   @GET
   @Path("/node/{node}")
-  public CompletionStage<Response> node(@PathParam("node") String node, @Context UriInfo uri) {
+  public CompletionStage<Response> node(
+      @Parameter(
+              description = "A node (a Cast host); any other has no sessions",
+              example = "web-1",
+              schema = @Schema(pattern = Patterns.SEGMENT))
+          @PathParam("node")
+          String node,
+      @Context UriInfo uri) {
     return listed(uri, node);
   }
 
@@ -228,7 +428,7 @@ public final class SessionResource {
 
   private static boolean onlySerf(JsonNode checks) {
     for (JsonNode check : checks) {
-      if (!"serfHealth".equals(check.asText())) {
+      if (!check.isTextual() || !"serfHealth".equals(check.asText())) {
         return false;
       }
     }

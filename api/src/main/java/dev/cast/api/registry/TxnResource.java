@@ -7,7 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cast.api.auth.Caller;
 import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.openapi.Contract;
 import dev.cast.api.registry.KvOp.Verb;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -30,6 +39,7 @@ import java.util.concurrent.CompletionStage;
  * Results}; 409 with {@code Errors} ({@code OpIndex}, {@code What}) and nothing applied.
  */
 @Path("/v1/txn")
+@Tag(name = "registry")
 @RegistryApi(keys = true)
 @Produces(MediaType.APPLICATION_JSON)
 public final class TxnResource {
@@ -47,6 +57,46 @@ public final class TxnResource {
     this.maxValue = maxValue;
   }
 
+  @Operation(
+      operationId = "txn",
+      summary = "Apply key operations atomically",
+      description = "Up to 64 KV operations; all apply or none.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      array =
+                          @ArraySchema(
+                              schema = @Schema(implementation = ConsulShapes.TxnOp.class),
+                              maxItems = 64),
+                      examples =
+                          @ExampleObject(
+                              value =
+                                  "[{\"KV\": {\"Verb\": \"set\", \"Key\": \"config/hello/greeting\", \"Value\": \"SGVsbG8=\"}}]"))),
+      responses = {
+        @ApiResponse(
+            responseCode = "200",
+            description = "Applied",
+            headers =
+                @Header(
+                    name = "X-Consul-Index",
+                    description = "The index to block on next",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = ConsulShapes.TxnResults.class))),
+        @ApiResponse(
+            responseCode = "409",
+            description = "Not applied: the Errors say why",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = ConsulShapes.TxnResults.class))),
+        @ApiResponse(responseCode = "413", ref = Contract.TOO_LARGE)
+      })
   @PUT
   @Consumes(MediaType.WILDCARD)
   public CompletionStage<Response> txn(InputStream body, @Context SecurityContext security)
@@ -197,6 +247,11 @@ public final class TxnResource {
 
   private static String text(JsonNode kv, String field) {
     JsonNode v = kv.get(field);
+    if (v != null && !v.isNull() && !v.isTextual()) {
+      // "Key": false is not the key "false": Consul's decoder refuses it too.
+      throw ApiException.badRequest(
+          "INVALID_TXN", "operation: " + field + " must be a string, not " + v);
+    }
     return v == null || v.isNull() ? null : v.asText();
   }
 

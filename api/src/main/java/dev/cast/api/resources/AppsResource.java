@@ -21,6 +21,17 @@ import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.InstanceView;
 import dev.cast.api.model.ReleaseView;
 import dev.cast.api.model.RollbackBody;
+import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.Patterns;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -41,6 +52,7 @@ import java.util.Optional;
 
 /** Apps, their releases, deployments, rollbacks and instances. */
 @Path("/v1/apps")
+@Tag(name = "apps", description = "Apps, their releases, deployments and instances")
 @Produces(MediaType.APPLICATION_JSON)
 public class AppsResource {
 
@@ -63,15 +75,31 @@ public class AppsResource {
     this.instances = instances;
   }
 
+  @Operation(
+      operationId = "listApps",
+      summary = "List apps",
+      description =
+          "Every app with its releases (newest first) and the version current on each host.")
   @GET
   public List<AppView> apps(@Context UriInfo uri, @Context SecurityContext security) {
     return releases.apps().stream().map(app -> app(app, uri, security)).toList();
   }
 
+  @Operation(
+      operationId = "getApp",
+      summary = "Get an app",
+      description = "Its releases, newest first, and what is current and previous on each host.")
   @GET
   @Path("/{app}")
   public AppView app(
-      @PathParam("app") String app, @Context UriInfo uri, @Context SecurityContext security) {
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      @Context UriInfo uri,
+      @Context SecurityContext security) {
     releases.requireApp(app);
     List<AppView.HostCurrent> current =
         instances.current(app).stream()
@@ -80,12 +108,64 @@ public class AppsResource {
     return new AppView(app, releaseViews(app, uri, security), current);
   }
 
+  @Operation(
+      operationId = "pushRelease",
+      summary = "Push a release",
+      description =
+          "The body is the bundle, a .tar.gz with cast.yml at its root. It is checked before it is kept.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content = {
+                @Content(
+                    mediaType = "application/gzip",
+                    schema = @Schema(types = "string", format = "binary")),
+                @Content(
+                    mediaType = "application/octet-stream",
+                    schema = @Schema(types = "string", format = "binary"))
+              }),
+      responses = {
+        @ApiResponse(
+            responseCode = "201",
+            description = "Kept: a new release",
+            headers =
+                @Header(
+                    name = "Location",
+                    description = "The release",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = ReleaseView.class))),
+        @ApiResponse(
+            responseCode = "200",
+            description = "The same bytes were pushed before",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = ReleaseView.class))),
+        @ApiResponse(
+            responseCode = "400",
+            ref = Contract.BAD_REQUEST,
+            description = "Not a valid bundle: not gzip or tar, no cast.yml, an unsafe path, …"),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description = "The same version with other bytes"),
+        @ApiResponse(responseCode = "413", ref = Contract.TOO_LARGE),
+        @ApiResponse(responseCode = "429", ref = Contract.TOO_MANY)
+      })
   /** Push a release: the body is the raw .tar.gz. */
   @POST
   @Path("/{app}/releases")
   @Consumes(MediaType.WILDCARD)
   public Response push(
-      @PathParam("app") String app,
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
       InputStream body,
       @Context UriInfo uri,
       @Context SecurityContext who)
@@ -99,19 +179,41 @@ public class AppsResource {
         .build();
   }
 
+  @Operation(
+      operationId = "listReleases",
+      summary = "List an app's releases",
+      description = "Newest first.")
   @GET
   @Path("/{app}/releases")
   public List<ReleaseView> releaseList(
-      @PathParam("app") String app, @Context UriInfo uri, @Context SecurityContext security) {
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      @Context UriInfo uri,
+      @Context SecurityContext security) {
     releases.requireApp(app);
     return releaseViews(app, uri, security);
   }
 
+  @Operation(operationId = "getRelease", summary = "Get a release")
   @GET
   @Path("/{app}/releases/{version}")
   public ReleaseView release(
-      @PathParam("app") String app,
-      @PathParam("version") String version,
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      @Parameter(
+              description = "A release's version",
+              example = "1.0.0",
+              schema = @Schema(pattern = Patterns.VERSION))
+          @PathParam("version")
+          String version,
       @Context UriInfo uri,
       @Context SecurityContext security) {
     releases.requireApp(app);
@@ -122,14 +224,61 @@ public class AppsResource {
    * The bundle itself, as hosts fetch it: whole, or one byte range ({@code Range: bytes=a-b}) for a
    * BitTorrent web seed or a resumed download.
    */
+  @Operation(
+      operationId = "getBundle",
+      summary = "Fetch a release's bundle",
+      description =
+          "Whole, or one byte range (Range: bytes=a-b) for a BitTorrent web seed or a resumed download.",
+      parameters =
+          @Parameter(
+              name = "cap",
+              in = ParameterIn.QUERY,
+              description = "The release's signed capability, instead of a token",
+              schema = @Schema(types = "string")),
+      responses = {
+        @ApiResponse(
+            responseCode = "200",
+            description = "The bundle",
+            content =
+                @Content(
+                    mediaType = "application/gzip",
+                    schema = @Schema(types = "string", format = "binary"))),
+        @ApiResponse(
+            responseCode = "206",
+            description = "The range asked for",
+            headers = @Header(name = "Content-Range", schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/gzip",
+                    schema = @Schema(types = "string", format = "binary"))),
+        @ApiResponse(
+            responseCode = "416",
+            description = "The range lies outside the bundle",
+            headers = @Header(name = "Content-Range", schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/problem+json",
+                    schema = @Schema(ref = Contract.PROBLEM)))
+      })
   @GET
   @BundleAccess
   @Path("/{app}/releases/{version}/bundle")
   @Produces("application/gzip")
   public Response bundle(
-      @PathParam("app") String app,
-      @PathParam("version") String version,
-      @HeaderParam("Range") String range) {
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      @Parameter(
+              description = "A release's version",
+              example = "1.0.0",
+              schema = @Schema(pattern = Patterns.VERSION))
+          @PathParam("version")
+          String version,
+      @Parameter(description = "One byte range", example = "bytes=0-1023") @HeaderParam("Range")
+          String range) {
     releases.requireApp(app);
     ReleaseRow row = releases.require(app, Names.version(version));
     releases.requireIntact(row);
@@ -168,12 +317,44 @@ public class AppsResource {
    * The release's .torrent; its tracker and web seed are at the address this request reached the
    * api at.
    */
+  @Operation(
+      operationId = "getTorrent",
+      summary = "Fetch a release's .torrent",
+      description =
+          "A v1 torrent whose tracker and web seed are at the address this request reached the api at;"
+              + " the release's JSON has its infoHash and magnet too.",
+      parameters =
+          @Parameter(
+              name = "cap",
+              in = ParameterIn.QUERY,
+              description = "The release's signed capability, instead of a token",
+              schema = @Schema(types = "string")),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The torrent",
+              content =
+                  @Content(
+                      mediaType = "application/x-bittorrent",
+                      schema = @Schema(types = "string", format = "binary"))))
   @GET
   @BundleAccess
   @Path("/{app}/releases/{version}/torrent")
   @Produces("application/x-bittorrent")
   public Response torrent(
-      @PathParam("app") String app, @PathParam("version") String version, @Context UriInfo uri) {
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      @Parameter(
+              description = "A release's version",
+              example = "1.0.0",
+              schema = @Schema(pattern = Patterns.VERSION))
+          @PathParam("version")
+          String version,
+      @Context UriInfo uri) {
     releases.requireApp(app);
     ReleaseRow row = releases.require(app, Names.version(version));
     releases.requireIntact(row);
@@ -192,39 +373,185 @@ public class AppsResource {
         .build();
   }
 
+  @Operation(
+      operationId = "deploy",
+      summary = "Deploy a release",
+      description =
+          "To the hosts named, those a selector picks, or every host not drained; in the strategy's batches.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = DeployBody.class),
+                      examples =
+                          @ExampleObject(
+                              value =
+                                  "{\"version\": \"2.0.0\", \"selector\": {\"role\": \"web\"}, \"strategy\": {\"canary\": 1, \"maxParallel\": 2, \"promote\": \"manual\"}, \"reason\": \"new checkout\"}"))),
+      responses = {
+        @ApiResponse(
+            responseCode = "202",
+            description = "Started",
+            headers =
+                @Header(
+                    name = "Location",
+                    description = "The deployment",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = DeploymentView.class))),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description = "Another deployment of the app runs"),
+        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+      })
   @POST
   @Path("/{app}/deployments")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response deploy(
-      @PathParam("app") String app, DeployBody body, @Context SecurityContext who) {
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      DeployBody body,
+      @Context SecurityContext who) {
     return accepted(deployments.deploy(app, body, who(who)));
   }
 
+  @Operation(
+      operationId = "listDeployments",
+      summary = "List an app's deployments",
+      description = "Deployments, rollbacks, config rollouts and service operations, newest first.")
   @GET
   @Path("/{app}/deployments")
-  public List<DeploymentView> deploymentList(@PathParam("app") String app) {
+  public List<DeploymentView> deploymentList(
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app) {
     return deployments.list(app);
   }
 
+  @Operation(
+      operationId = "rollback",
+      summary = "Roll an app back",
+      description =
+          "By default every host running the app goes back to its own previous release (as its agent"
+              + " reports it; a failed deploy never leaves its release as previous), all at once. 409"
+              + " NOTHING_TO_ROLL_BACK when every host runs the target, NO_PREVIOUS_RELEASE when a host has"
+              + " none.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = RollbackBody.class),
+                      examples =
+                          @ExampleObject(
+                              value = "{\"version\": \"1.0.0\", \"reason\": \"2.0.0 is slow\"}"))),
+      responses = {
+        @ApiResponse(
+            responseCode = "202",
+            description = "Started",
+            headers =
+                @Header(
+                    name = "Location",
+                    description = "The deployment",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = DeploymentView.class))),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description = "Nothing to roll back, no previous release, or another deployment runs"),
+        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+      })
   @POST
   @Path("/{app}/rollback")
   @Consumes(MediaType.WILDCARD)
   public Response rollback(
-      @PathParam("app") String app, RollbackBody body, @Context SecurityContext who) {
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      RollbackBody body,
+      @Context SecurityContext who) {
     return accepted(deployments.rollback(app, body, who(who)));
   }
 
+  @Operation(
+      operationId = "rollOutConfig",
+      summary = "Roll out an app's config",
+      description =
+          "Every host the app runs on renders its config again at the registry's current index.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ConfigRolloutBody.class),
+                      examples =
+                          @ExampleObject(
+                              value =
+                                  "{\"reason\": \"new greeting\", \"strategy\": {\"maxParallel\": 2}}"))),
+      responses = {
+        @ApiResponse(
+            responseCode = "202",
+            description = "Started",
+            headers =
+                @Header(
+                    name = "Location",
+                    description = "The deployment",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = DeploymentView.class))),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description = "Another deployment of the app runs"),
+        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+      })
   @POST
   @Path("/{app}/config-rollouts")
   @Consumes(MediaType.WILDCARD)
   public Response configRollout(
-      @PathParam("app") String app, ConfigRolloutBody body, @Context SecurityContext who) {
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      ConfigRolloutBody body,
+      @Context SecurityContext who) {
     return accepted(deployments.configRollout(app, body, who(who)));
   }
 
+  @Operation(
+      operationId = "listInstances",
+      summary = "Where an app answers",
+      description = "Each service instance: host, address, ports, health.")
   @GET
   @Path("/{app}/instances")
-  public List<InstanceView> instances(@PathParam("app") String app) {
+  public List<InstanceView> instances(
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app) {
     releases.requireApp(app);
     return catalog.instances(app);
   }

@@ -7,6 +7,10 @@ import dev.cast.api.db.AuditDao;
 import dev.cast.api.db.AuditRow;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.AuditView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,6 +24,7 @@ import java.util.List;
 
 /** The audit log, for admins: {@code GET /v1/audit?app=&actor=&since=&limit=}, newest first. */
 @Path("/v1/audit")
+@Tag(name = "audit", description = "Who did what, for admins")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
   private final AuditDao audit;
@@ -30,13 +35,29 @@ public class AuditResource {
     this.json = json;
   }
 
+  @Operation(
+      operationId = "readAudit",
+      summary = "Read the audit log",
+      description = "Every change, refused ones included, newest first.")
   @GET
   @Requires(Role.ADMIN)
   public List<AuditView> find(
-      @QueryParam("app") String app,
-      @QueryParam("actor") String actor,
-      @QueryParam("since") String since,
-      @QueryParam("limit") Integer limit) {
+      @Parameter(description = "Only this app's entries", example = "hello") @QueryParam("app")
+          String app,
+      @Parameter(description = "Only this token's entries, by name", example = "ci")
+          @QueryParam("actor")
+          String actor,
+      @Parameter(
+              description = "Only entries at or after this instant",
+              example = "2026-12-01T00:00:00Z",
+              schema = @Schema(format = "date-time"))
+          @QueryParam("since")
+          String since,
+      @Parameter(
+              description = "At most this many entries (default 100)",
+              schema = @Schema(minimum = "1", maximum = "1000"))
+          @QueryParam("limit")
+          Integer limit) {
     Long from = null;
     if (since != null) {
       try {

@@ -5,6 +5,15 @@ import dev.cast.api.core.DeploymentConfigs;
 import dev.cast.api.core.DeploymentService;
 import dev.cast.api.model.ConfigView;
 import dev.cast.api.model.DeploymentView;
+import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.Patterns;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,6 +28,9 @@ import java.net.URI;
 
 /** One deployment or rollback, live while it runs. */
 @Path("/v1/deployments")
+@Tag(
+    name = "deployments",
+    description = "One deployment, rollback, config rollout or service operation")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeploymentsResource {
   private final DeploymentService deployments;
@@ -29,27 +41,112 @@ public class DeploymentsResource {
     this.configs = configs;
   }
 
+  @Operation(
+      operationId = "getDeployment",
+      summary = "Get a deployment",
+      description =
+          "Live from its workflow while it runs, from the catalog after: state, cause, each host's"
+              + " state, phase and batch, who and why, the workflow (and its Temporal UI page when Cast knows"
+              + " one), follows and endedBy for a resumed or reverted one.")
   @GET
   @Path("/{id}")
-  public DeploymentView get(@PathParam("id") String id) {
+  public DeploymentView get(
+      @Parameter(
+              description = "A deployment's id",
+              example = "d-abcdefghjk",
+              schema = @Schema(pattern = Patterns.DEPLOYMENT))
+          @PathParam("id")
+          String id) {
     return deployments.view(id);
   }
 
   /** The config files each host rendered from the release's templates, secrets masked. */
+  @Operation(
+      operationId = "getDeploymentConfig",
+      summary = "The config a deployment rendered",
+      description = "Each host's files, from the release's templates, secrets masked.")
   @GET
   @Path("/{id}/config")
-  public ConfigView config(@PathParam("id") String id) {
+  public ConfigView config(
+      @Parameter(
+              description = "A deployment's id",
+              example = "d-abcdefghjk",
+              schema = @Schema(pattern = Patterns.DEPLOYMENT))
+          @PathParam("id")
+          String id) {
     return configs.view(id);
   }
 
+  @Operation(
+      operationId = "steerDeployment",
+      summary = "Promote, pause or cancel a deployment",
+      description =
+          "The gates of a running deploy or config rollout: promote the canary, pause between batches, or"
+              + " cancel, which reverts every switched host and ends it CANCELLED.",
+      responses = {
+        @ApiResponse(
+            responseCode = "202",
+            description = "Signalled",
+            headers =
+                @Header(
+                    name = "Location",
+                    description = "The deployment",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = DeploymentView.class))),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description = "The deployment is over or not of a kind that takes this"),
+        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+      })
   /** promote | pause | cancel (cancel reverts what was switched). */
   @POST
   @Path("/{id}/{action: promote|pause|cancel}")
   @Consumes(MediaType.WILDCARD)
-  public Response act(@PathParam("id") String id, @PathParam("action") String action) {
+  public Response act(
+      @Parameter(
+              description = "A deployment's id",
+              example = "d-abcdefghjk",
+              schema = @Schema(pattern = Patterns.DEPLOYMENT))
+          @PathParam("id")
+          String id,
+      @Parameter(
+              description = "What to do",
+              schema = @Schema(allowableValues = {"promote", "pause", "cancel"}))
+          @PathParam("action")
+          String action) {
     return Response.accepted(deployments.signal(id, action)).build();
   }
 
+  @Operation(
+      operationId = "resumeDeployment",
+      summary = "Resume a paused or INTERRUPTED deployment",
+      description =
+          "A paused deploy goes on. An INTERRUPTED one starts again (release, hosts, strategy, health"
+              + " deadline) as a new deployment that follows it, which Location names; hosts it had switched"
+              + " keep their services and only pass their checks again, and the old one gets endedBy.",
+      responses = {
+        @ApiResponse(
+            responseCode = "202",
+            description = "Resumed, or started again",
+            headers =
+                @Header(
+                    name = "Location",
+                    description = "The deployment",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = DeploymentView.class))),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description = "Not paused or INTERRUPTED, already ended, or superseded"),
+        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+      })
   /**
    * A paused deploy goes on; an INTERRUPTED one starts again as a new deployment, which the answer
    * shows and {@code Location} names.
@@ -57,10 +154,43 @@ public class DeploymentsResource {
   @POST
   @Path("/{id}/resume")
   @Consumes(MediaType.WILDCARD)
-  public Response resume(@PathParam("id") String id, @Context SecurityContext who) {
+  public Response resume(
+      @Parameter(
+              description = "A deployment's id",
+              example = "d-abcdefghjk",
+              schema = @Schema(pattern = Patterns.DEPLOYMENT))
+          @PathParam("id")
+          String id,
+      @Context SecurityContext who) {
     return accepted(deployments.resume(id, Caller.nameOf(who)));
   }
 
+  @Operation(
+      operationId = "revertDeployment",
+      summary = "Revert an INTERRUPTED deployment",
+      description =
+          "Only an INTERRUPTED deploy or rollback: rolls the hosts it switched back to their previous"
+              + " release (a rollback that follows it, which Location names); with none switched it just ends"
+              + " it. 409 NOT_INTERRUPTED, ALREADY_ENDED, or SUPERSEDED once a newer deployment started.",
+      responses = {
+        @ApiResponse(
+            responseCode = "202",
+            description = "The rollback, or the deployment itself when no host had switched",
+            headers =
+                @Header(
+                    name = "Location",
+                    description = "The deployment",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = DeploymentView.class))),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description = "Not INTERRUPTED, already ended, or superseded"),
+        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+      })
   /**
    * Puts the hosts an INTERRUPTED deployment switched back: the rollback that does it, or the
    * deployment itself when no host had switched.
@@ -68,7 +198,14 @@ public class DeploymentsResource {
   @POST
   @Path("/{id}/revert")
   @Consumes(MediaType.WILDCARD)
-  public Response revert(@PathParam("id") String id, @Context SecurityContext who) {
+  public Response revert(
+      @Parameter(
+              description = "A deployment's id",
+              example = "d-abcdefghjk",
+              schema = @Schema(pattern = Patterns.DEPLOYMENT))
+          @PathParam("id")
+          String id,
+      @Context SecurityContext who) {
     return accepted(deployments.revert(id, Caller.nameOf(who)));
   }
 

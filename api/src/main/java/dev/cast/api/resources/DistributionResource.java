@@ -2,6 +2,11 @@ package dev.cast.api.resources;
 
 import dev.cast.api.auth.Public;
 import dev.cast.api.core.Distribution;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,6 +22,7 @@ import java.util.Map;
  * api's own upload counters.
  */
 @Path("/")
+@Tag(name = "distribution", description = "BitTorrent distribution of bundles")
 public final class DistributionResource {
   private final Distribution distribution;
 
@@ -25,6 +31,19 @@ public final class DistributionResource {
   }
 
   /** Tracker announce: bencoded, and a bencoded {@code failure reason} for a foreign info-hash. */
+  @Operation(
+      operationId = "announce",
+      summary = "BitTorrent tracker announce",
+      description =
+          "BEP 3; the query is a BitTorrent client's (info_hash, peer_id, port, …). Bencoded; a failure reason for an info-hash Cast did not make.",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Bencoded",
+              content =
+                  @Content(
+                      mediaType = "text/plain",
+                      schema = @Schema(types = "string", format = "binary"))))
   @GET
   @Public(
       "the tracker: BitTorrent clients (libtorrent, Transmission) announce without a token; it"
@@ -38,6 +57,18 @@ public final class DistributionResource {
         InetAddress.getByName(request.getLocalAddr()));
   }
 
+  @Operation(
+      operationId = "scrape",
+      summary = "BitTorrent tracker scrape",
+      description = "BEP 48, for Cast's own info-hashes only.",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Bencoded",
+              content =
+                  @Content(
+                      mediaType = "text/plain",
+                      schema = @Schema(types = "string", format = "binary"))))
   @GET
   @Public("the tracker's scrape, as announce: Cast's own info-hashes only")
   @Path("scrape")
@@ -47,6 +78,16 @@ public final class DistributionResource {
   }
 
   /** What the api itself sent, over BitTorrent and HTTP, and the swarms its tracker knows. */
+  @Operation(
+      operationId = "distributionCounters",
+      summary = "What the api sent",
+      description = "Bytes sent by its seeder and over HTTP, and the swarms its tracker knows.",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Counters",
+              content =
+                  @Content(mediaType = "application/json", schema = @Schema(types = "object"))))
   @GET
   @Path("v1/distribution")
   @Produces(MediaType.APPLICATION_JSON)

@@ -14,7 +14,15 @@ import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.AppReport;
 import dev.cast.api.model.HostRegistration;
 import dev.cast.api.model.HostView;
+import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.Patterns;
 import dev.cast.workflows.host.ServiceStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -34,6 +42,7 @@ import java.util.Map;
 
 /** Hosts: agents register and heartbeat here. */
 @Path("/v1/hosts")
+@Tag(name = "hosts", description = "Hosts: agents register and report here")
 @Produces(MediaType.APPLICATION_JSON)
 public class HostsResource {
   /** A host whose agent has not been heard from for this long is shown as down. */
@@ -63,15 +72,28 @@ public class HostsResource {
     this.reports = reports;
   }
 
+  @Operation(
+      operationId = "listHosts",
+      summary = "List hosts",
+      description =
+          "up, or down after agents.downAfter (30 s) without a heartbeat; labels, facts, and the free"
+              + " space of the agent's data dir as of its last heartbeat.")
   @GET
   public List<HostView> list() {
     long now = System.currentTimeMillis();
     return hosts.list().stream().map(h -> view(h, now)).toList();
   }
 
+  @Operation(operationId = "getHost", summary = "Get a host")
   @GET
   @Path("/{name}")
-  public HostView get(@PathParam("name") String name) {
+  public HostView get(
+      @Parameter(
+              description = "A host's name",
+              example = "web-1",
+              schema = @Schema(pattern = Patterns.HOST))
+          @PathParam("name")
+          String name) {
     return hosts
         .find(Names.host(name))
         .map(h -> view(h, System.currentTimeMillis()))
@@ -80,25 +102,53 @@ public class HostsResource {
   }
 
   /** Drains a host: it keeps running what it runs but takes no new deploys. */
+  @Operation(
+      operationId = "drainHost",
+      summary = "Drain a host",
+      description = "It keeps running what it runs but takes no new deploys.")
   @POST
   @Requires(Role.ADMIN)
   @Path("/{name}/drain")
-  public HostView drain(@PathParam("name") String name) {
+  public HostView drain(
+      @Parameter(
+              description = "A host's name",
+              example = "web-1",
+              schema = @Schema(pattern = Patterns.HOST))
+          @PathParam("name")
+          String name) {
     return setDrained(name, true);
   }
 
+  @Operation(operationId = "undrainHost", summary = "Undrain a host")
   @POST
   @Requires(Role.ADMIN)
   @Path("/{name}/undrain")
-  public HostView undrain(@PathParam("name") String name) {
+  public HostView undrain(
+      @Parameter(
+              description = "A host's name",
+              example = "web-1",
+              schema = @Schema(pattern = Patterns.HOST))
+          @PathParam("name")
+          String name) {
     return setDrained(name, false);
   }
 
   /** Forgets a host (its agent registers it again if it still runs). */
+  @Operation(
+      operationId = "removeHost",
+      summary = "Remove a host",
+      description = "Forgets it and revokes its token; its agent may register it again.",
+      responses = @ApiResponse(responseCode = "204", description = "Removed"))
   @DELETE
   @Requires(Role.ADMIN)
   @Path("/{name}")
-  public Response remove(@PathParam("name") String name) {
+  public Response remove(
+      @Parameter(
+              description = "A host's name",
+              example = "web-1",
+              schema = @Schema(pattern = Patterns.HOST))
+          @PathParam("name")
+          String name) {
     if (!hosts.delete(Names.host(name))) {
       throw unknown(name);
     }
@@ -118,6 +168,27 @@ public class HostsResource {
     return ApiException.notFound("HOST_NOT_FOUND", "no host named \"" + name + "\"");
   }
 
+  @Operation(
+      operationId = "registerHost",
+      summary = "Register or heartbeat a host (agents)",
+      description =
+          "With the host's own token; the agent token registers a new host and gets its token in Cast-Host-Token.",
+      responses = {
+        @ApiResponse(
+            responseCode = "200",
+            description = "Registered",
+            useReturnTypeSchema = true,
+            headers =
+                @Header(
+                    name = "Cast-Host-Token",
+                    description = "The new host's own token, on its first registration",
+                    schema = @Schema(types = "string"))),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description =
+                "The host has a token of its own: the agent token cannot register it again")
+      })
   /** Registration and heartbeat of an agent. */
   @PUT
   @AgentOnly
@@ -125,7 +196,13 @@ public class HostsResource {
   @Path("/{name}")
   @Consumes(MediaType.APPLICATION_JSON)
   public HostView register(
-      @PathParam("name") String name, @NotNull @Valid HostRegistration registration) {
+      @Parameter(
+              description = "A host's name",
+              example = "web-1",
+              schema = @Schema(pattern = Patterns.HOST))
+          @PathParam("name")
+          String name,
+      @NotNull @Valid HostRegistration registration) {
     long now = System.currentTimeMillis();
     hosts.upsert(
         Names.host(name),
@@ -140,11 +217,22 @@ public class HostsResource {
   }
 
   /** An agent's full report of its supervised services (sent on change and with heartbeats). */
+  @Operation(
+      operationId = "reportServices",
+      summary = "Report a host's services (agents)",
+      responses = @ApiResponse(responseCode = "204", description = "Stored"))
   @PUT
   @AgentOnly
   @Path("/{name}/services")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response report(@PathParam("name") String name, @NotNull List<ServiceStatus> reports) {
+  public Response report(
+      @Parameter(
+              description = "A host's name",
+              example = "web-1",
+              schema = @Schema(pattern = Patterns.HOST))
+          @PathParam("name")
+          String name,
+      @NotNull List<ServiceStatus> reports) {
     registered(hosts, name);
     statuses.replace(name, reports, System.currentTimeMillis());
     changed.run();
@@ -156,11 +244,23 @@ public class HostsResource {
    * its releases, its current services' ports. The catalog follows it (sent with heartbeats and
    * after every activity).
    */
+  @Operation(
+      operationId = "reportApps",
+      summary = "Report a host's apps (agents)",
+      description = "What current and previous point at for each app; the catalog follows it.",
+      responses = @ApiResponse(responseCode = "204", description = "Stored"))
   @PUT
   @AgentOnly
   @Path("/{name}/apps")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response reportApps(@PathParam("name") String name, @NotNull List<AppReport> apps) {
+  public Response reportApps(
+      @Parameter(
+              description = "A host's name",
+              example = "web-1",
+              schema = @Schema(pattern = Patterns.HOST))
+          @PathParam("name")
+          String name,
+      @NotNull List<AppReport> apps) {
     HostRow host = registered(hosts, name);
     reports.apps(name, host.address(), apps);
     changed.run();

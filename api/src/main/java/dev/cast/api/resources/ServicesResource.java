@@ -10,9 +10,20 @@ import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.db.ServiceStatusDao.ServiceStatusRow;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.ServiceControlBody;
 import dev.cast.api.model.ServiceView;
+import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.Patterns;
 import dev.cast.workflows.host.ServiceStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -33,8 +44,12 @@ import java.util.Set;
 
 /** Service management: start, stop, restart, enable, disable; state per host; logs. */
 @Path("/v1/apps/{app}/services/{service}")
+@Tag(name = "services", description = "A service of an app: operations, state, logs")
 @Produces(MediaType.APPLICATION_JSON)
 public class ServicesResource {
+  /** The most lines a log request reads back from the end. */
+  private static final int MAX_TAIL = 100_000;
+
   private static final Set<String> ACTIONS =
       Set.of("start", "stop", "restart", "enable", "disable");
 
@@ -54,13 +69,60 @@ public class ServicesResource {
     this.logs = logs;
   }
 
+  @Operation(
+      operationId = "controlService",
+      summary = "Start, stop, restart, enable or disable a service",
+      description =
+          "A rolling operation, one batch of hosts at a time, each batch healthy before the next.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ServiceControlBody.class),
+                      examples =
+                          @ExampleObject(
+                              value = "{\"maxParallel\": 2, \"reason\": \"new certificates\"}"))),
+      responses = {
+        @ApiResponse(
+            responseCode = "202",
+            description = "Started",
+            headers =
+                @Header(
+                    name = "Location",
+                    description = "The deployment",
+                    schema = @Schema(types = "string")),
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = DeploymentView.class))),
+        @ApiResponse(
+            responseCode = "409",
+            ref = Contract.CONFLICT,
+            description = "Start of a disabled service, or another deployment of the app runs"),
+        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+      })
   @POST
   @Path("/{action}")
   @Consumes(MediaType.WILDCARD)
   public Response control(
-      @PathParam("app") String app,
-      @PathParam("service") String service,
-      @PathParam("action") String action,
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      @Parameter(
+              description = "A service of the app",
+              example = "web",
+              schema = @Schema(pattern = Patterns.SERVICE))
+          @PathParam("service")
+          String service,
+      @Parameter(
+              description = "What to do",
+              schema = @Schema(allowableValues = {"start", "stop", "restart", "enable", "disable"}))
+          @PathParam("action")
+          String action,
       ServiceControlBody body,
       @Context SecurityContext who) {
     if (!ACTIONS.contains(action)) {
@@ -76,8 +138,24 @@ public class ServicesResource {
         .build();
   }
 
+  @Operation(
+      operationId = "getService",
+      summary = "A service's state on each host",
+      description = "running, stopped, failed or disabled; pid, uptime, restarts, health.")
   @GET
-  public ServiceView status(@PathParam("app") String app, @PathParam("service") String service) {
+  public ServiceView status(
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      @Parameter(
+              description = "A service of the app",
+              example = "web",
+              schema = @Schema(pattern = Patterns.SERVICE))
+          @PathParam("service")
+          String service) {
     releases.requireApp(app);
     List<ServiceStatusRow> rows = statuses.forService(app, service);
     if (rows.isEmpty()) {
@@ -89,16 +167,58 @@ public class ServicesResource {
   }
 
   /** The service's log on one host: the last {@code tail} lines, then new ones with follow. */
+  @Operation(
+      operationId = "serviceLogs",
+      summary = "A service's log on one host",
+      description = "The last tail lines, then new ones as they come with follow=true.",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The log, a line each",
+              content = @Content(mediaType = "text/plain", schema = @Schema(types = "string"))))
   @GET
   @Requires(Role.DEPLOYER)
   @Path("/logs")
   @Produces(MediaType.TEXT_PLAIN)
   public Response logs(
-      @PathParam("app") String app,
-      @PathParam("service") String service,
-      @QueryParam("host") String host,
-      @QueryParam("tail") @DefaultValue("100") int tail,
-      @QueryParam("follow") @DefaultValue("false") boolean follow) {
+      @Parameter(
+              description = "An app",
+              example = "hello",
+              schema = @Schema(pattern = Patterns.APP))
+          @PathParam("app")
+          String app,
+      @Parameter(
+              description = "A service of the app",
+              example = "web",
+              schema = @Schema(pattern = Patterns.SERVICE))
+          @PathParam("service")
+          String service,
+      @Parameter(
+              description = "The host; needed when the service runs on more than one",
+              schema = @Schema(pattern = Patterns.HOST))
+          @QueryParam("host")
+          String host,
+      @Parameter(
+              description = "Lines from the end",
+              schema = @Schema(minimum = "0", maximum = "100000"))
+          @QueryParam("tail")
+          @DefaultValue("100")
+          int tail,
+      @Parameter(description = "Keep streaming new lines", schema = @Schema(types = "boolean"))
+          @QueryParam("follow")
+          @DefaultValue("false")
+          String followed) {
+    if (tail < 0 || tail > MAX_TAIL) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", "query parameter \"tail\": " + tail + " is outside 0 to " + MAX_TAIL);
+    }
+    // Strictly true or false: JAX-RS would read anything else ("yes", "null") as false.
+    if (!followed.equals("true") && !followed.equals("false")) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST",
+          "query parameter \"follow\": \"" + followed + "\" is not true or false");
+    }
+    boolean follow = followed.equals("true");
     releases.requireApp(app);
     List<ServiceStatusRow> rows = statuses.forService(app, service);
     if (rows.isEmpty()) {

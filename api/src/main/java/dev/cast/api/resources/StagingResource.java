@@ -3,7 +3,13 @@ package dev.cast.api.resources;
 import dev.cast.api.auth.AgentOnly;
 import dev.cast.api.core.StagingBoard;
 import dev.cast.api.db.HostDao;
+import dev.cast.api.openapi.Patterns;
 import dev.cast.workflows.host.StagingReport;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.PUT;
@@ -18,6 +24,7 @@ import java.util.List;
  * shows each host's progress, and the metrics count the bytes by sender.
  */
 @Path("/v1/hosts/{name}/staging")
+@Tag(name = "hosts")
 public class StagingResource {
   private final HostDao hosts;
   private final StagingBoard board;
@@ -28,10 +35,24 @@ public class StagingResource {
   }
 
   /** The releases the host is fetching now, and those that just ended (once, with done). */
+  @Operation(
+      operationId = "reportStaging",
+      summary = "Report a host's fetches (agents)",
+      description =
+          "The releases the host is fetching now, and those that just ended (once, with done); a"
+              + " deployment shows them as staging progress.",
+      responses = @ApiResponse(responseCode = "204", description = "Stored"))
   @PUT
   @AgentOnly
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response report(@PathParam("name") String name, @NotNull List<StagingReport> reports) {
+  public Response report(
+      @Parameter(
+              description = "A host's name",
+              example = "web-1",
+              schema = @Schema(pattern = Patterns.HOST))
+          @PathParam("name")
+          String name,
+      @NotNull List<StagingReport> reports) {
     HostsResource.registered(hosts, name);
     board.report(name, reports, System.currentTimeMillis());
     return Response.noContent().build();

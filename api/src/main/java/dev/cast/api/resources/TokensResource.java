@@ -9,7 +9,16 @@ import dev.cast.api.db.TokenRow;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.TokenBody;
 import dev.cast.api.model.TokenView;
+import dev.cast.api.openapi.Patterns;
 import io.dropwizard.util.Duration;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,6 +37,7 @@ import java.util.regex.Pattern;
 
 /** Users' tokens: admins make, list and revoke them. */
 @Path("/v1/tokens")
+@Tag(name = "tokens", description = "Users' tokens, for admins")
 @Produces(MediaType.APPLICATION_JSON)
 public class TokensResource {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
@@ -40,6 +50,32 @@ public class TokensResource {
   }
 
   /** Makes a token; its secret is in this answer and nowhere else. */
+  @Operation(
+      operationId = "createToken",
+      summary = "Make a token",
+      description =
+          "Its secret is in this answer and nowhere else. apps limits it to apps (names or globs), kv"
+              + " to registry key prefixes (read or write; such a token reaches the registry only).",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = TokenBody.class),
+                      examples =
+                          @ExampleObject(
+                              value =
+                                  "{\"name\": \"ci\", \"role\": \"deployer\", \"apps\": [\"hello\", \"shop-*\"], \"expiresIn\": \"90d\"}"))),
+      responses =
+          @ApiResponse(
+              responseCode = "201",
+              description = "Made, with its secret",
+              headers = @Header(name = "Location", schema = @Schema(types = "string")),
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = TokenView.class))))
   @POST
   @Requires(Role.ADMIN)
   @Consumes(MediaType.APPLICATION_JSON)
@@ -119,6 +155,10 @@ public class TokensResource {
         .build();
   }
 
+  @Operation(
+      operationId = "listTokens",
+      summary = "List tokens",
+      description = "Without their secrets.")
   @GET
   @Requires(Role.ADMIN)
   public List<TokenView> list() {
@@ -126,10 +166,21 @@ public class TokensResource {
   }
 
   /** Revokes a token at once: the next request with it is refused. */
+  @Operation(
+      operationId = "revokeToken",
+      summary = "Revoke a token",
+      description = "At once: the next request with it is refused.",
+      responses = @ApiResponse(responseCode = "204", description = "Revoked"))
   @DELETE
   @Requires(Role.ADMIN)
   @Path("/{id}")
-  public Response revoke(@PathParam("id") String id) {
+  public Response revoke(
+      @Parameter(
+              description = "The token's id",
+              example = "t-0123456789abcdef",
+              schema = @Schema(pattern = Patterns.TOKEN))
+          @PathParam("id")
+          String id) {
     if (tokens.find(id).isEmpty()) {
       throw ApiException.notFound("TOKEN_NOT_FOUND", "no token " + id);
     }

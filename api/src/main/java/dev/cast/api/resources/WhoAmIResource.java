@@ -3,6 +3,8 @@ package dev.cast.api.resources;
 import dev.cast.api.auth.Caller;
 import dev.cast.api.auth.Role;
 import dev.cast.api.model.WhoAmIView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,9 +18,16 @@ import java.time.Instant;
  * (the console) reads it after a login to show only what the token may do.
  */
 @Path("/v1/whoami")
+@Tag(name = "tokens")
 @Produces(MediaType.APPLICATION_JSON)
 public class WhoAmIResource {
 
+  @Operation(
+      operationId = "whoami",
+      summary = "The caller's token",
+      description =
+          "Its name, role, apps and expiry, for any role: a client shows only what the token may"
+              + " do.")
   @GET
   public WhoAmIView whoami(@Context SecurityContext security) {
     if (security != null && security.getUserPrincipal() instanceof Caller caller) {

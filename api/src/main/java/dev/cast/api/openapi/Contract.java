@@ -16,6 +16,7 @@ import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.parameters.QueryParameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
@@ -140,6 +141,21 @@ public final class Contract {
       op.setSecurity(
           access.schemes().stream().map(s -> new SecurityRequirement().addList(s)).toList());
     }
+    if (method.isAnnotationPresent(BlockingQuery.class)) {
+      op.addParametersItem(
+          new QueryParameter()
+              .name("index")
+              .description(
+                  "Block until the registry's index passes this (X-Consul-Index of an earlier"
+                      + " answer)")
+              .schema(text(Patterns.INDEX_OR_EMPTY)));
+      op.addParametersItem(
+          new QueryParameter()
+              .name("wait")
+              .description("The longest a blocking read waits (default 5m, at most 10m)")
+              .example("30s")
+              .schema(text(Patterns.GO_DURATION)));
+    }
     ApiResponses responses = op.getResponses();
     addIfAbsent(responses, "400", BAD_REQUEST);
     if (!access.isPublic()) {
@@ -159,6 +175,14 @@ public final class Contract {
     Map<String, ApiResponse> byCode = new TreeMap<>(responses);
     responses.clear();
     responses.putAll(byCode);
+  }
+
+  /** A string matching {@code pattern}, as OpenAPI 3.1 writes it. */
+  private static Schema<String> text(String pattern) {
+    Schema<String> schema = new Schema<>();
+    schema.setTypes(Set.of("string"));
+    schema.setPattern(pattern);
+    return schema;
   }
 
   private static void addIfAbsent(ApiResponses responses, String code, String ref) {

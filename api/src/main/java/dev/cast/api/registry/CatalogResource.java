@@ -3,6 +3,7 @@ package dev.cast.api.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.openapi.BlockingQuery;
 import dev.cast.api.openapi.Contract;
 import dev.cast.api.openapi.Patterns;
 import io.swagger.v3.oas.annotations.Operation;
@@ -50,6 +51,7 @@ public class CatalogResource {
   }
 
   /** Every service's name and the tags its instances have. */
+  @BlockingQuery
   @Operation(
       operationId = "catalogServices",
       summary = "Every service and its tags",
@@ -62,18 +64,6 @@ public class CatalogResource {
                 @Schema(
                     types = "string",
                     allowableValues = {"", "dc1"})),
-        @Parameter(
-            name = "index",
-            in = ParameterIn.QUERY,
-            description =
-                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
-        @Parameter(
-            name = "wait",
-            in = ParameterIn.QUERY,
-            description = "The longest a blocking read waits (default 5m, at most 10m)",
-            example = "30s",
-            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(
@@ -113,6 +103,7 @@ public class CatalogResource {
   }
 
   /** A service's instances, in Consul's CatalogService shape; {@code ?tag=} keeps those tagged. */
+  @BlockingQuery
   @Operation(
       operationId = "catalogService",
       summary = "A service's instances",
@@ -130,18 +121,6 @@ public class CatalogResource {
                 @Schema(
                     types = "string",
                     allowableValues = {"", "dc1"})),
-        @Parameter(
-            name = "index",
-            in = ParameterIn.QUERY,
-            description =
-                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
-        @Parameter(
-            name = "wait",
-            in = ParameterIn.QUERY,
-            description = "The longest a blocking read waits (default 5m, at most 10m)",
-            example = "30s",
-            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(
@@ -186,6 +165,7 @@ public class CatalogResource {
   }
 
   /** Every node: Cast's hosts and the nodes of services registered from outside. */
+  @BlockingQuery
   @Operation(
       operationId = "catalogNodes",
       summary = "Every node",
@@ -199,18 +179,6 @@ public class CatalogResource {
                 @Schema(
                     types = "string",
                     allowableValues = {"", "dc1"})),
-        @Parameter(
-            name = "index",
-            in = ParameterIn.QUERY,
-            description =
-                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
-        @Parameter(
-            name = "wait",
-            in = ParameterIn.QUERY,
-            description = "The longest a blocking read waits (default 5m, at most 10m)",
-            example = "30s",
-            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(

@@ -1,6 +1,7 @@
 package dev.cast.api.registry;
 
 import dev.cast.api.auth.RegistryApi;
+import dev.cast.api.openapi.BlockingQuery;
 import dev.cast.api.openapi.Patterns;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -39,6 +40,7 @@ public class HealthResource {
    * A service's instances in Consul's ServiceEntry shape; {@code ?passing} keeps those whose every
    * check passes, {@code ?tag=} those with the tag (all of them, when repeated).
    */
+  @BlockingQuery
   @Operation(
       operationId = "healthService",
       summary = "A service's instances with their checks",
@@ -61,18 +63,6 @@ public class HealthResource {
                 @Schema(
                     types = "string",
                     allowableValues = {"", "dc1"})),
-        @Parameter(
-            name = "index",
-            in = ParameterIn.QUERY,
-            description =
-                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
-        @Parameter(
-            name = "wait",
-            in = ParameterIn.QUERY,
-            description = "The longest a blocking read waits (default 5m, at most 10m)",
-            example = "30s",
-            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses =
           @ApiResponse(

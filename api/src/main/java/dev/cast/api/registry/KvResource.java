@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import dev.cast.api.auth.Caller;
 import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.openapi.BlockingQuery;
 import dev.cast.api.openapi.Contract;
 import dev.cast.api.openapi.Patterns;
 import dev.cast.api.registry.KvOp.Verb;
@@ -63,6 +64,7 @@ public final class KvResource {
     this.maxValue = maxValue;
   }
 
+  @BlockingQuery
   @Operation(
       operationId = "kvGet",
       summary = "Read a key, or keys under a prefix",
@@ -99,18 +101,6 @@ public final class KvResource {
                 @Schema(
                     types = "string",
                     description = "present: on, whatever its value (as Consul)")),
-        @Parameter(
-            name = "index",
-            in = ParameterIn.QUERY,
-            description =
-                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
-        @Parameter(
-            name = "wait",
-            in = ParameterIn.QUERY,
-            description = "The longest a blocking read waits (default 5m, at most 10m)",
-            example = "30s",
-            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
       },
       responses = {
         @ApiResponse(

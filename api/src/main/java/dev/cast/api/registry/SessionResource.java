@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import dev.cast.api.auth.Caller;
 import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.errors.ApiException;
+import dev.cast.api.openapi.BlockingQuery;
 import dev.cast.api.openapi.Patterns;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -251,24 +251,12 @@ public final class SessionResource {
     return ConsulJson.ok(out, session.modifyIndex());
   }
 
+  @BlockingQuery
   @Operation(
       operationId = "sessionInfo",
       summary = "Read a session",
       description = "An empty list when it is not there.",
-      parameters = {
-        @Parameter(
-            name = "index",
-            in = ParameterIn.QUERY,
-            description =
-                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
-        @Parameter(
-            name = "wait",
-            in = ParameterIn.QUERY,
-            description = "The longest a blocking read waits (default 5m, at most 10m)",
-            example = "30s",
-            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
-      },
+      parameters = {},
       responses =
           @ApiResponse(
               responseCode = "200",
@@ -306,23 +294,11 @@ public final class SessionResource {
             });
   }
 
+  @BlockingQuery
   @Operation(
       operationId = "sessionList",
       summary = "List sessions",
-      parameters = {
-        @Parameter(
-            name = "index",
-            in = ParameterIn.QUERY,
-            description =
-                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
-        @Parameter(
-            name = "wait",
-            in = ParameterIn.QUERY,
-            description = "The longest a blocking read waits (default 5m, at most 10m)",
-            example = "30s",
-            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
-      },
+      parameters = {},
       responses =
           @ApiResponse(
               responseCode = "200",
@@ -344,23 +320,11 @@ public final class SessionResource {
     return listed(uri, null);
   }
 
+  @BlockingQuery
   @Operation(
       operationId = "sessionsOfNode",
       summary = "List a host's sessions",
-      parameters = {
-        @Parameter(
-            name = "index",
-            in = ParameterIn.QUERY,
-            description =
-                "Block until the registry's index passes this (X-Consul-Index of an earlier answer)",
-            schema = @Schema(types = "string", pattern = Patterns.INDEX_OR_EMPTY)),
-        @Parameter(
-            name = "wait",
-            in = ParameterIn.QUERY,
-            description = "The longest a blocking read waits (default 5m, at most 10m)",
-            example = "30s",
-            schema = @Schema(types = "string", pattern = Patterns.GO_DURATION))
-      },
+      parameters = {},
       responses =
           @ApiResponse(
               responseCode = "200",

@@ -16,6 +16,7 @@ import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.QueryParameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
@@ -140,6 +141,20 @@ public final class Contract {
     if (!access.isPublic()) {
       op.setSecurity(
           access.schemes().stream().map(s -> new SecurityRequirement().addList(s)).toList());
+    }
+    String path = Routes.path(resource, method);
+    if (op.getParameters() != null) {
+      for (Parameter parameter : op.getParameters()) {
+        PathParams.Described described =
+            "path".equals(parameter.getIn()) && parameter.getDescription() == null
+                ? PathParams.of(path, parameter.getName())
+                : null;
+        if (described != null) {
+          parameter.setDescription(described.description());
+          parameter.setExample(described.example());
+          parameter.setSchema(text(described.pattern()));
+        }
+      }
     }
     if (method.isAnnotationPresent(BlockingQuery.class)) {
       op.addParametersItem(

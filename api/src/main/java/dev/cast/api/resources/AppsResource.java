@@ -22,7 +22,6 @@ import dev.cast.api.model.InstanceView;
 import dev.cast.api.model.ReleaseView;
 import dev.cast.api.model.RollbackBody;
 import dev.cast.api.openapi.Contract;
-import dev.cast.api.openapi.Patterns;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -92,14 +91,7 @@ public class AppsResource {
   @GET
   @Path("/{app}")
   public AppView app(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      @Context UriInfo uri,
-      @Context SecurityContext security) {
+      @PathParam("app") String app, @Context UriInfo uri, @Context SecurityContext security) {
     releases.requireApp(app);
     List<AppView.HostCurrent> current =
         instances.current(app).stream()
@@ -160,12 +152,7 @@ public class AppsResource {
   @Path("/{app}/releases")
   @Consumes(MediaType.WILDCARD)
   public Response push(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
+      @PathParam("app") String app,
       InputStream body,
       @Context UriInfo uri,
       @Context SecurityContext who)
@@ -186,14 +173,7 @@ public class AppsResource {
   @GET
   @Path("/{app}/releases")
   public List<ReleaseView> releaseList(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      @Context UriInfo uri,
-      @Context SecurityContext security) {
+      @PathParam("app") String app, @Context UriInfo uri, @Context SecurityContext security) {
     releases.requireApp(app);
     return releaseViews(app, uri, security);
   }
@@ -202,18 +182,8 @@ public class AppsResource {
   @GET
   @Path("/{app}/releases/{version}")
   public ReleaseView release(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      @Parameter(
-              description = "A release's version",
-              example = "1.0.0",
-              schema = @Schema(pattern = Patterns.VERSION))
-          @PathParam("version")
-          String version,
+      @PathParam("app") String app,
+      @PathParam("version") String version,
       @Context UriInfo uri,
       @Context SecurityContext security) {
     releases.requireApp(app);
@@ -265,18 +235,8 @@ public class AppsResource {
   @Path("/{app}/releases/{version}/bundle")
   @Produces("application/gzip")
   public Response bundle(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      @Parameter(
-              description = "A release's version",
-              example = "1.0.0",
-              schema = @Schema(pattern = Patterns.VERSION))
-          @PathParam("version")
-          String version,
+      @PathParam("app") String app,
+      @PathParam("version") String version,
       @Parameter(description = "One byte range", example = "bytes=0-1023") @HeaderParam("Range")
           String range) {
     releases.requireApp(app);
@@ -342,19 +302,7 @@ public class AppsResource {
   @Path("/{app}/releases/{version}/torrent")
   @Produces("application/x-bittorrent")
   public Response torrent(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      @Parameter(
-              description = "A release's version",
-              example = "1.0.0",
-              schema = @Schema(pattern = Patterns.VERSION))
-          @PathParam("version")
-          String version,
-      @Context UriInfo uri) {
+      @PathParam("app") String app, @PathParam("version") String version, @Context UriInfo uri) {
     releases.requireApp(app);
     ReleaseRow row = releases.require(app, Names.version(version));
     releases.requireIntact(row);
@@ -412,14 +360,7 @@ public class AppsResource {
   @Path("/{app}/deployments")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response deploy(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      DeployBody body,
-      @Context SecurityContext who) {
+      @PathParam("app") String app, DeployBody body, @Context SecurityContext who) {
     return accepted(deployments.deploy(app, body, who(who)));
   }
 
@@ -429,13 +370,7 @@ public class AppsResource {
       description = "Deployments, rollbacks, config rollouts and service operations, newest first.")
   @GET
   @Path("/{app}/deployments")
-  public List<DeploymentView> deploymentList(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app) {
+  public List<DeploymentView> deploymentList(@PathParam("app") String app) {
     return deployments.list(app);
   }
 
@@ -479,14 +414,7 @@ public class AppsResource {
   @Path("/{app}/rollback")
   @Consumes(MediaType.WILDCARD)
   public Response rollback(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      RollbackBody body,
-      @Context SecurityContext who) {
+      @PathParam("app") String app, RollbackBody body, @Context SecurityContext who) {
     return accepted(deployments.rollback(app, body, who(who)));
   }
 
@@ -528,14 +456,7 @@ public class AppsResource {
   @Path("/{app}/config-rollouts")
   @Consumes(MediaType.WILDCARD)
   public Response configRollout(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      ConfigRolloutBody body,
-      @Context SecurityContext who) {
+      @PathParam("app") String app, ConfigRolloutBody body, @Context SecurityContext who) {
     return accepted(deployments.configRollout(app, body, who(who)));
   }
 
@@ -545,13 +466,7 @@ public class AppsResource {
       description = "Each service instance: host, address, ports, health.")
   @GET
   @Path("/{app}/instances")
-  public List<InstanceView> instances(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app) {
+  public List<InstanceView> instances(@PathParam("app") String app) {
     releases.requireApp(app);
     return catalog.instances(app);
   }

@@ -5,9 +5,7 @@ import dev.cast.api.core.ConfigWatch;
 import dev.cast.api.core.ReleaseStore;
 import dev.cast.api.model.WatchBody;
 import dev.cast.api.model.WatchView;
-import dev.cast.api.openapi.Patterns;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -41,13 +39,7 @@ public class ConfigWatchResource {
       description =
           "Whether a change of what its templates read starts a config rollout, and what they read.")
   @GET
-  public WatchView get(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app) {
+  public WatchView get(@PathParam("app") String app) {
     releases.requireApp(app);
     return watch.view(app);
   }
@@ -69,14 +61,7 @@ public class ConfigWatchResource {
   @PUT
   @Consumes(MediaType.APPLICATION_JSON)
   public WatchView put(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      WatchBody body,
-      @Context SecurityContext security) {
+      @PathParam("app") String app, WatchBody body, @Context SecurityContext security) {
     releases.requireApp(app);
     return watch.put(app, body, Caller.nameOf(security));
   }

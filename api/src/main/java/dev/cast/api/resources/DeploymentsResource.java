@@ -6,7 +6,6 @@ import dev.cast.api.core.DeploymentService;
 import dev.cast.api.model.ConfigView;
 import dev.cast.api.model.DeploymentView;
 import dev.cast.api.openapi.Contract;
-import dev.cast.api.openapi.Patterns;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -50,13 +49,7 @@ public class DeploymentsResource {
               + " one), follows and endedBy for a resumed or reverted one.")
   @GET
   @Path("/{id}")
-  public DeploymentView get(
-      @Parameter(
-              description = "A deployment's id",
-              example = "d-abcdefghjk",
-              schema = @Schema(pattern = Patterns.DEPLOYMENT))
-          @PathParam("id")
-          String id) {
+  public DeploymentView get(@PathParam("id") String id) {
     return deployments.view(id);
   }
 
@@ -67,13 +60,7 @@ public class DeploymentsResource {
       description = "Each host's files, from the release's templates, secrets masked.")
   @GET
   @Path("/{id}/config")
-  public ConfigView config(
-      @Parameter(
-              description = "A deployment's id",
-              example = "d-abcdefghjk",
-              schema = @Schema(pattern = Patterns.DEPLOYMENT))
-          @PathParam("id")
-          String id) {
+  public ConfigView config(@PathParam("id") String id) {
     return configs.view(id);
   }
 
@@ -107,12 +94,7 @@ public class DeploymentsResource {
   @Path("/{id}/{action: promote|pause|cancel}")
   @Consumes(MediaType.WILDCARD)
   public Response act(
-      @Parameter(
-              description = "A deployment's id",
-              example = "d-abcdefghjk",
-              schema = @Schema(pattern = Patterns.DEPLOYMENT))
-          @PathParam("id")
-          String id,
+      @PathParam("id") String id,
       @Parameter(
               description = "What to do",
               schema = @Schema(allowableValues = {"promote", "pause", "cancel"}))
@@ -154,14 +136,7 @@ public class DeploymentsResource {
   @POST
   @Path("/{id}/resume")
   @Consumes(MediaType.WILDCARD)
-  public Response resume(
-      @Parameter(
-              description = "A deployment's id",
-              example = "d-abcdefghjk",
-              schema = @Schema(pattern = Patterns.DEPLOYMENT))
-          @PathParam("id")
-          String id,
-      @Context SecurityContext who) {
+  public Response resume(@PathParam("id") String id, @Context SecurityContext who) {
     return accepted(deployments.resume(id, Caller.nameOf(who)));
   }
 
@@ -198,14 +173,7 @@ public class DeploymentsResource {
   @POST
   @Path("/{id}/revert")
   @Consumes(MediaType.WILDCARD)
-  public Response revert(
-      @Parameter(
-              description = "A deployment's id",
-              example = "d-abcdefghjk",
-              schema = @Schema(pattern = Patterns.DEPLOYMENT))
-          @PathParam("id")
-          String id,
-      @Context SecurityContext who) {
+  public Response revert(@PathParam("id") String id, @Context SecurityContext who) {
     return accepted(deployments.revert(id, Caller.nameOf(who)));
   }
 

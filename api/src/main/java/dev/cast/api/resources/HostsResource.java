@@ -15,10 +15,8 @@ import dev.cast.api.model.AppReport;
 import dev.cast.api.model.HostRegistration;
 import dev.cast.api.model.HostView;
 import dev.cast.api.openapi.Contract;
-import dev.cast.api.openapi.Patterns;
 import dev.cast.workflows.host.ServiceStatus;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -87,13 +85,7 @@ public class HostsResource {
   @Operation(operationId = "getHost", summary = "Get a host")
   @GET
   @Path("/{name}")
-  public HostView get(
-      @Parameter(
-              description = "A host's name",
-              example = "web-1",
-              schema = @Schema(pattern = Patterns.HOST))
-          @PathParam("name")
-          String name) {
+  public HostView get(@PathParam("name") String name) {
     return hosts
         .find(Names.host(name))
         .map(h -> view(h, System.currentTimeMillis()))
@@ -109,13 +101,7 @@ public class HostsResource {
   @POST
   @Requires(Role.ADMIN)
   @Path("/{name}/drain")
-  public HostView drain(
-      @Parameter(
-              description = "A host's name",
-              example = "web-1",
-              schema = @Schema(pattern = Patterns.HOST))
-          @PathParam("name")
-          String name) {
+  public HostView drain(@PathParam("name") String name) {
     return setDrained(name, true);
   }
 
@@ -123,13 +109,7 @@ public class HostsResource {
   @POST
   @Requires(Role.ADMIN)
   @Path("/{name}/undrain")
-  public HostView undrain(
-      @Parameter(
-              description = "A host's name",
-              example = "web-1",
-              schema = @Schema(pattern = Patterns.HOST))
-          @PathParam("name")
-          String name) {
+  public HostView undrain(@PathParam("name") String name) {
     return setDrained(name, false);
   }
 
@@ -142,13 +122,7 @@ public class HostsResource {
   @DELETE
   @Requires(Role.ADMIN)
   @Path("/{name}")
-  public Response remove(
-      @Parameter(
-              description = "A host's name",
-              example = "web-1",
-              schema = @Schema(pattern = Patterns.HOST))
-          @PathParam("name")
-          String name) {
+  public Response remove(@PathParam("name") String name) {
     if (!hosts.delete(Names.host(name))) {
       throw unknown(name);
     }
@@ -196,13 +170,7 @@ public class HostsResource {
   @Path("/{name}")
   @Consumes(MediaType.APPLICATION_JSON)
   public HostView register(
-      @Parameter(
-              description = "A host's name",
-              example = "web-1",
-              schema = @Schema(pattern = Patterns.HOST))
-          @PathParam("name")
-          String name,
-      @NotNull @Valid HostRegistration registration) {
+      @PathParam("name") String name, @NotNull @Valid HostRegistration registration) {
     long now = System.currentTimeMillis();
     hosts.upsert(
         Names.host(name),
@@ -225,14 +193,7 @@ public class HostsResource {
   @AgentOnly
   @Path("/{name}/services")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response report(
-      @Parameter(
-              description = "A host's name",
-              example = "web-1",
-              schema = @Schema(pattern = Patterns.HOST))
-          @PathParam("name")
-          String name,
-      @NotNull List<ServiceStatus> reports) {
+  public Response report(@PathParam("name") String name, @NotNull List<ServiceStatus> reports) {
     registered(hosts, name);
     statuses.replace(name, reports, System.currentTimeMillis());
     changed.run();
@@ -253,14 +214,7 @@ public class HostsResource {
   @AgentOnly
   @Path("/{name}/apps")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response reportApps(
-      @Parameter(
-              description = "A host's name",
-              example = "web-1",
-              schema = @Schema(pattern = Patterns.HOST))
-          @PathParam("name")
-          String name,
-      @NotNull List<AppReport> apps) {
+  public Response reportApps(@PathParam("name") String name, @NotNull List<AppReport> apps) {
     HostRow host = registered(hosts, name);
     reports.apps(name, host.address(), apps);
     changed.run();

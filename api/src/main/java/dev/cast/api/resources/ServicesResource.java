@@ -106,18 +106,8 @@ public class ServicesResource {
   @Path("/{action}")
   @Consumes(MediaType.WILDCARD)
   public Response control(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      @Parameter(
-              description = "A service of the app",
-              example = "web",
-              schema = @Schema(pattern = Patterns.SERVICE))
-          @PathParam("service")
-          String service,
+      @PathParam("app") String app,
+      @PathParam("service") String service,
       @Parameter(
               description = "What to do",
               schema = @Schema(allowableValues = {"start", "stop", "restart", "enable", "disable"}))
@@ -143,19 +133,7 @@ public class ServicesResource {
       summary = "A service's state on each host",
       description = "running, stopped, failed or disabled; pid, uptime, restarts, health.")
   @GET
-  public ServiceView status(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      @Parameter(
-              description = "A service of the app",
-              example = "web",
-              schema = @Schema(pattern = Patterns.SERVICE))
-          @PathParam("service")
-          String service) {
+  public ServiceView status(@PathParam("app") String app, @PathParam("service") String service) {
     releases.requireApp(app);
     List<ServiceStatusRow> rows = statuses.forService(app, service);
     if (rows.isEmpty()) {
@@ -181,18 +159,8 @@ public class ServicesResource {
   @Path("/logs")
   @Produces(MediaType.TEXT_PLAIN)
   public Response logs(
-      @Parameter(
-              description = "An app",
-              example = "hello",
-              schema = @Schema(pattern = Patterns.APP))
-          @PathParam("app")
-          String app,
-      @Parameter(
-              description = "A service of the app",
-              example = "web",
-              schema = @Schema(pattern = Patterns.SERVICE))
-          @PathParam("service")
-          String service,
+      @PathParam("app") String app,
+      @PathParam("service") String service,
       @Parameter(
               description = "The host; needed when the service runs on more than one",
               schema = @Schema(pattern = Patterns.HOST))

@@ -3,11 +3,8 @@ package dev.cast.api.resources;
 import dev.cast.api.auth.AgentOnly;
 import dev.cast.api.core.StagingBoard;
 import dev.cast.api.db.HostDao;
-import dev.cast.api.openapi.Patterns;
 import dev.cast.workflows.host.StagingReport;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.NotNull;
@@ -45,14 +42,7 @@ public class StagingResource {
   @PUT
   @AgentOnly
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response report(
-      @Parameter(
-              description = "A host's name",
-              example = "web-1",
-              schema = @Schema(pattern = Patterns.HOST))
-          @PathParam("name")
-          String name,
-      @NotNull List<StagingReport> reports) {
+  public Response report(@PathParam("name") String name, @NotNull List<StagingReport> reports) {
     HostsResource.registered(hosts, name);
     board.report(name, reports, System.currentTimeMillis());
     return Response.noContent().build();

@@ -9,10 +9,8 @@ import dev.cast.api.db.TokenRow;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.model.TokenBody;
 import dev.cast.api.model.TokenView;
-import dev.cast.api.openapi.Patterns;
 import io.dropwizard.util.Duration;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -174,13 +172,7 @@ public class TokensResource {
   @DELETE
   @Requires(Role.ADMIN)
   @Path("/{id}")
-  public Response revoke(
-      @Parameter(
-              description = "The token's id",
-              example = "t-0123456789abcdef",
-              schema = @Schema(pattern = Patterns.TOKEN))
-          @PathParam("id")
-          String id) {
+  public Response revoke(@PathParam("id") String id) {
     if (tokens.find(id).isEmpty()) {
       throw ApiException.notFound("TOKEN_NOT_FOUND", "no token " + id);
     }

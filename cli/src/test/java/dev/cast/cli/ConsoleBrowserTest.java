@@ -1,11 +1,9 @@
 package dev.cast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cast.api.temporal.DevTemporalServer;
 import dev.cast.testkit.TempDirs;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,25 +35,17 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleBrowserTest {
   private static final Path EXAMPLE = Path.of("../examples/hello");
-  private static final Path UI_SCRIPTS = Path.of("src/test/ui");
   private static final Path SCREENSHOTS = Path.of("target/console");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String LINE = "hello 2.0.0 listening on";
 
-  private String chromium;
-  private String node;
+  private BrowserScripts browser;
   private CastServerHarness cast;
   private Process agent;
 
   @BeforeEach
   void needsBrowserAndNode() {
-    chromium = DevTemporalServer.onPath("chromium").orElse(null);
-    assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium); skipping");
-    node = DevTemporalServer.onPath("node").orElse(null);
-    assumeTrue(node != null, "node is not installed; skipping");
-    assumeTrue(
-        Files.isDirectory(UI_SCRIPTS.resolve("node_modules/playwright-core")),
-        "playwright-core is not installed (npm ci in cli/src/test/ui); skipping");
+    browser = BrowserScripts.required();
   }
 
   @AfterEach
@@ -192,34 +183,22 @@ class ConsoleBrowserTest {
 
   /** Runs {@code console.mjs} and returns its report; fails with it when a step failed. */
   private JsonNode drive(Map<String, Object> input) throws Exception {
-    Path out = Files.createTempFile(SCREENSHOTS, "console-", ".out");
-    ProcessBuilder builder =
-        new ProcessBuilder(node, "console.mjs", JSON.writeValueAsString(input))
-            .directory(UI_SCRIPTS.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile());
-    builder.environment().put("CHROMIUM", chromium);
-    builder.environment().put("CAST_UI_WAIT_MS", "45000");
-    Process script = builder.start();
-    if (!script.waitFor(4, TimeUnit.MINUTES)) {
-      script.descendants().forEach(ProcessHandle::destroyForcibly);
-      script.destroyForcibly();
-      throw new AssertionError("console.mjs took over 4 minutes: " + Files.readString(out));
-    }
-    String report = Files.readString(out);
-    JsonNode seen = null;
-    for (String line : report.split("\n")) {
-      if (line.startsWith("{")) {
-        seen = JSON.readTree(line);
-      }
-    }
+    BrowserScripts.Run run =
+        browser.run(
+            "console.mjs",
+            input,
+            SCREENSHOTS,
+            Duration.ofMinutes(4),
+            Map.of("CAST_UI_WAIT_MS", "45000"));
+    String report = run.report();
+    JsonNode seen = run.lines().isEmpty() ? null : run.lines().get(run.lines().size() - 1);
     assertThat(seen).as("console.mjs printed no report:%n%s", report).isNotNull();
     assertThat(seen.path("failedAt").isMissingNode())
         .as(
             "console.mjs failed at \"%s\": %s%nthe page said:%n%s",
             seen.path("failedAt"), seen.path("error"), seen.path("page"))
         .isTrue();
-    assertThat(script.exitValue()).as("console.mjs exit code; it said:%n%s", report).isZero();
+    assertThat(run.exitCode()).as("console.mjs exit code; it said:%n%s", report).isZero();
     return seen;
   }
 }

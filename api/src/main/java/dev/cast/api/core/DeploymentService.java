@@ -98,6 +98,29 @@ public final class DeploymentService {
     return status.list(app);
   }
 
+  /**
+   * Deployments of every app, newest first: of {@code app} and in {@code state} when given (400 for
+   * a state that is none), at most {@code limit} (1 to 1,000), those {@code reaches} lets the
+   * caller see.
+   */
+  public List<DeploymentView> listAll(
+      String app, String state, int limit, java.util.function.Predicate<String> reaches) {
+    if (state != null
+        && java.util.Arrays.stream(DeploymentState.values())
+            .noneMatch(s -> s.name().equals(state))) {
+      throw ApiException.badRequest(
+          "BAD_STATE",
+          "no deployment state \""
+              + state
+              + "\"; use one of "
+              + java.util.Arrays.toString(DeploymentState.values()));
+    }
+    if (limit < 1 || limit > 1000) {
+      throw ApiException.badRequest("BAD_LIMIT", "limit must be between 1 and 1000, not " + limit);
+    }
+    return status.list(app, state, limit).stream().filter(d -> reaches.test(d.app())).toList();
+  }
+
   /** Marks deployments whose workflows vanished while the api was down. */
   public void reconcile() {
     status.reconcile();

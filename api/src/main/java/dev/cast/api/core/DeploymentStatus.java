@@ -86,6 +86,13 @@ public final class DeploymentStatus {
     return deployments.listByApp(app).stream().map(r -> toView(r, stored(r), null)).toList();
   }
 
+  /** Deployments of every app (of {@code app}, in {@code state}), newest first, as stored. */
+  public List<DeploymentView> list(String app, String state, int limit) {
+    return deployments.list(app, state, limit).stream()
+        .map(r -> toView(r, stored(r), null))
+        .toList();
+  }
+
   /**
    * How a deployment stands, as {@link #view} shows it: the progress, and when the workflow could
    * not answer, why the live view is unavailable and, when it cannot run its tasks, why.

@@ -172,6 +172,24 @@ public final class DeploymentDao {
                 .list());
   }
 
+  /**
+   * Deployments of every app, newest first, at most {@code limit}: of {@code app} only and in
+   * {@code state} only when they are not null.
+   */
+  public List<DeploymentRow> list(String app, String state, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM deployments WHERE (:app IS NULL OR app = :app)"
+                        + " AND (:state IS NULL OR state = :state)"
+                        + " ORDER BY started_at DESC, rowid DESC LIMIT :limit")
+                .bind("app", app)
+                .bind("state", state)
+                .bind("limit", limit)
+                .mapTo(DeploymentRow.class)
+                .list());
+  }
+
   /** An app's newest deployment, rollback or operation. */
   public Optional<DeploymentRow> latestByApp(String app) {
     return jdbi.withHandle(

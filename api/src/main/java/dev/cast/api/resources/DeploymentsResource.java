@@ -14,16 +14,19 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
+import java.util.List;
 
 /** One deployment or rollback, live while it runs. */
 @Path("/v1/deployments")
@@ -38,6 +41,46 @@ public class DeploymentsResource {
   public DeploymentsResource(DeploymentService deployments, DeploymentConfigs configs) {
     this.deployments = deployments;
     this.configs = configs;
+  }
+
+  @Operation(
+      operationId = "listAllDeployments",
+      summary = "List deployments",
+      description =
+          "Of every app the token reaches, newest first: deployments, rollbacks, config rollouts and"
+              + " service operations, as recorded (GET /v1/deployments/{id} for the live view).")
+  @GET
+  public List<DeploymentView> list(
+      @Parameter(description = "Only this app's", example = "hello") @QueryParam("app") String app,
+      @Parameter(
+              description = "Only those in this state",
+              schema =
+                  @Schema(
+                      allowableValues = {
+                        "PENDING",
+                        "RUNNING",
+                        "SUCCEEDED",
+                        "FAILED",
+                        "ROLLED_BACK",
+                        "CANCELLED",
+                        "INTERRUPTED"
+                      }))
+          @QueryParam("state")
+          String state,
+      @Parameter(
+              description = "At most this many",
+              schema = @Schema(minimum = "1", maximum = "1000", defaultValue = "100"))
+          @QueryParam("limit")
+          @DefaultValue("100")
+          int limit,
+      @Context SecurityContext security) {
+    return deployments.listAll(
+        app,
+        state,
+        limit,
+        app1 ->
+            !(security != null && security.getUserPrincipal() instanceof Caller caller)
+                || caller.reaches(app1));
   }
 
   @Operation(

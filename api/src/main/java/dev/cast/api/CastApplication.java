@@ -41,6 +41,7 @@ import dev.cast.api.errors.ProblemErrorHandler;
 import dev.cast.api.errors.ProblemMappers;
 import dev.cast.api.metrics.CastMetrics;
 import dev.cast.api.metrics.FleetCollector;
+import dev.cast.api.openapi.ContractAnnotationsHidden;
 import dev.cast.api.registry.AgentResource;
 import dev.cast.api.registry.Blocking;
 import dev.cast.api.registry.BlockingKvReads;
@@ -298,6 +299,7 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
         .register(new DeploymentsResource(deployments, new DeploymentConfigs(status, configDao)));
     env.jersey().register(new DistributionResource(distribution));
     env.jersey().register(new OpenApiResource(env.jersey().getResourceConfig(), version()));
+    env.jersey().register(new ContractAnnotationsHidden());
     env.jersey()
         .register(
             new HostsResource(
@@ -312,8 +314,9 @@ public class CastApplication<C extends CastConfiguration> extends Application<C>
     env.servlets()
         .addServlet("console", new ConsoleServlet(ConsoleAssets.packaged()))
         .addMapping("", ConsoleServlet.PREFIX + "/*");
-    // No response buffering in Jersey: a followed log must reach the client line by line.
-    env.jersey().property("jersey.config.server.contentLength.buffer", 0);
+    // Jersey's response buffer stays (8 KiB): a small answer goes out whole, with its
+    // Content-Length, in one write, not as a chunk and then an empty last chunk. A followed log
+    // (ChunkedOutput) still goes line by line: it flushes each chunk.
     // An error status without a body (the registry's 404, as Consul's) stays without one, rather
     // than going through the container's error page.
     env.jersey().property("jersey.config.servlet.response.setStatusOverSendError", true);

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -239,6 +240,21 @@ class RegistryConsulClientTest {
     // Its TTL (10 s) after the last renewal, plus the reaper's polling and room for a busy machine.
     assertThat(Duration.ofNanos(System.nanoTime() - quiet)).isLessThan(Duration.ofSeconds(15));
     assertThat(consul.getSessionInfo(owner, QueryParams.DEFAULT, token).getValue()).isNull();
+  }
+
+  @Test
+  @Order(5)
+  void aSmallAnswerGoesOutWholeWithItsLengthNotInChunks() throws Exception {
+    // One write to the socket, not a chunk then an empty last chunk: what a watcher's and a
+    // writer's answer cost (Jackson's flush after each value once sent every JSON answer chunked).
+    HttpResponse<String> written = put("/v1/kv/whole/answer", "v");
+    assertThat(written.body()).isEqualTo("true");
+    assertThat(written.headers().firstValue("Content-Length")).contains("4");
+    assertThat(written.headers().firstValue("Transfer-Encoding")).isEmpty();
+    HttpResponse<String> read = get("/v1/kv/whole/answer");
+    assertThat(read.headers().firstValue("Content-Length"))
+        .contains("" + read.body().getBytes(StandardCharsets.UTF_8).length);
+    assertThat(read.headers().firstValue("Transfer-Encoding")).isEmpty();
   }
 
   @Test

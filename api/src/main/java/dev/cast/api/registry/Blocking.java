@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -92,13 +94,19 @@ public final class Blocking implements AutoCloseable {
     for (Waiter<?> waiter : parked) {
       waiter.unpark();
     }
-    // One task per waker thread, each with its share of the waiters, rather than one task each:
-    // a thousand watchers of a key are a thousand answers, not a thousand hand-offs.
-    List<Waiter<?>> all = new ArrayList<>(parked);
-    int share = (all.size() + WAKERS - 1) / WAKERS;
+    inShares(new ArrayList<>(parked), WAKERS, wakers, Waiter::check);
+  }
+
+  /**
+   * Runs {@code each} on every item of {@code all}, as one task per thread of {@code executor} (it
+   * has {@code threads}), each with its share, rather than one task an item: a thousand watchers of
+   * a key are a thousand answers, not a thousand hand-offs.
+   */
+  static <T> void inShares(List<T> all, int threads, Executor executor, Consumer<T> each) {
+    int share = Math.max(1, (all.size() + threads - 1) / threads);
     for (int from = 0; from < all.size(); from += share) {
-      List<Waiter<?>> part = all.subList(from, Math.min(all.size(), from + share));
-      wakers.execute(() -> part.forEach(Waiter::check));
+      List<T> part = all.subList(from, Math.min(all.size(), from + share));
+      executor.execute(() -> part.forEach(each));
     }
   }
 

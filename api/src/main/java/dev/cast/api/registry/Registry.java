@@ -16,10 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -40,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class Registry implements Managed {
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
   private static final int MAX_BATCH = 1024;
+  private static final int ANSWERERS = 2;
   private static final long TOMBSTONE_MILLIS = 15 * 60_000L;
 
   /** A failed operation of a transaction; {@code invalidSession} is the caller's mistake. */
@@ -68,6 +71,7 @@ public final class Registry implements Managed {
   private volatile long sessionsIndex;
   private volatile boolean running;
   private Thread writer;
+  private ExecutorService answers;
   private ScheduledExecutorService reaper;
 
   public Registry(Jdbi jdbi, Blocking blocking) {
@@ -216,6 +220,15 @@ public final class Registry implements Managed {
   public void start() {
     load();
     running = true;
+    AtomicInteger answerers = new AtomicInteger();
+    answers =
+        Executors.newFixedThreadPool(
+            ANSWERERS,
+            r -> {
+              Thread t = new Thread(r, "registry-answer-" + answerers.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     writer = new Thread(this::writeLoop, "registry-writer");
     writer.setDaemon(true);
     writer.start();
@@ -238,6 +251,10 @@ public final class Registry implements Managed {
     if (writer != null) {
       queue.add(new Pending<Void>(null)); // wakes the writer; it drains what is queued, then ends
       writer.join(10_000);
+    }
+    if (answers != null) {
+      answers.shutdown(); // the last batch's answers are still given
+      answers.awaitTermination(5, TimeUnit.SECONDS);
     }
     blocking.close();
   }
@@ -365,23 +382,27 @@ public final class Registry implements Managed {
     }
     batch.publish();
     for (int i = 0; i < pendings.size(); i++) {
-      complete(pendings.get(i), results.get(i));
+      pendings.get(i).result = results.get(i);
     }
     batch.wake();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> void complete(Pending<T> pending, Object result) {
-    if (result instanceof RuntimeException e) {
-      pending.done.completeExceptionally(e);
-    } else {
-      pending.done.complete((T) result);
-    }
+    // Each write's answer (its caller's response, written by whatever waits on the future) is
+    // given on other threads, while this one goes on to commit the next batch.
+    Blocking.inShares(List.copyOf(pendings), ANSWERERS, answers, Pending::complete);
   }
 
   private static final class Pending<T> {
     final Function<Batch, T> write;
     final CompletableFuture<T> done = new CompletableFuture<>();
+    Object result;
+
+    @SuppressWarnings("unchecked")
+    void complete() {
+      if (result instanceof RuntimeException e) {
+        done.completeExceptionally(e);
+      } else {
+        done.complete((T) result);
+      }
+    }
 
     Pending(Function<Batch, T> write) {
       this.write = write;

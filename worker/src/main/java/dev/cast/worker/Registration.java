@@ -39,16 +39,21 @@ final class Registration implements AutoCloseable {
 
   private final HttpClient http;
   private final ObjectMapper json = Jackson.newObjectMapper();
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "cast-agent-heartbeat");
-            t.setDaemon(true);
-            return t;
-          });
-  private final AtomicBoolean reportPending = new AtomicBoolean();
+  private final ScheduledExecutorService timer = daemon("cast-agent-heartbeat");
+  // Staging progress goes on a thread of its own: a slow answer to one never holds up the
+  // services' report, nor a heartbeat.
+  private final ScheduledExecutorService stagingTimer = daemon("cast-agent-staging");
   // Whether services changed since the last report took its snapshot.
   private final AtomicBoolean dirty = new AtomicBoolean();
+  private final Coalesced reportSoon =
+      new Coalesced(
+          timer,
+          CHANGE_DELAY_MILLIS,
+          () -> {
+            if (dirty.get()) {
+              report(false);
+            }
+          });
   private final URI host;
   private final URI services;
   private final URI apps;
@@ -56,8 +61,9 @@ final class Registration implements AutoCloseable {
   // The releases being fetched, by app and version, as last reported by StageRelease; sent at most
   // every STAGING_GAP_MILLIS, a fetch that ended once more and then dropped.
   private final Map<String, StagingReport> fetching = new ConcurrentHashMap<>();
-  private final AtomicBoolean stagingPending = new AtomicBoolean();
   private static final long STAGING_GAP_MILLIS = 500;
+  private final Coalesced stagingSoon =
+      new Coalesced(stagingTimer, STAGING_GAP_MILLIS, this::sendStaging);
   private final Map<String, Object> identity;
   private final Supplier<Map<String, Object>> facts;
   private final Supplier<List<ServiceStatus>> statuses;
@@ -134,17 +140,7 @@ final class Registration implements AutoCloseable {
   /** A service changed state or health: report soon, coalescing bursts of changes. */
   void changed() {
     dirty.set(true);
-    if (reportPending.compareAndSet(false, true)) {
-      timer.schedule(
-          () -> {
-            reportPending.set(false);
-            if (dirty.get()) {
-              report(false);
-            }
-          },
-          CHANGE_DELAY_MILLIS,
-          TimeUnit.MILLISECONDS);
-    }
+    reportSoon.ask();
   }
 
   /**
@@ -153,24 +149,26 @@ final class Registration implements AutoCloseable {
    */
   void staging(StagingReport report) {
     fetching.put(key(report), report);
-    if (stagingPending.compareAndSet(false, true)) {
-      timer.schedule(this::sendStaging, STAGING_GAP_MILLIS, TimeUnit.MILLISECONDS);
-    }
+    stagingSoon.ask();
   }
 
   private void sendStaging() {
-    stagingPending.set(false);
-    if (!registered) {
-      return;
-    }
     List<StagingReport> now = List.copyOf(fetching.values());
-    try {
-      put(staging, json.writeValueAsString(now));
-    } catch (IOException | RuntimeException e) {
-      log.warn("cannot report staging progress: {}", e.getMessage());
+    if (registered) {
+      try {
+        put(staging, json.writeValueAsString(now));
+      } catch (IOException | RuntimeException e) {
+        log.warn("cannot report staging progress: {}", e.getMessage());
+      }
     }
-    // A fetch that ended was reported ended once; one that moved on since stays.
+    // A fetch that ended was reported ended once (or, unregistered, had no one to tell); one that
+    // moved on since stays.
     now.stream().filter(StagingReport::done).forEach(r -> fetching.remove(key(r), r));
+  }
+
+  /** What fetches are still to be reported: those going on, and an ended one until it is sent. */
+  List<StagingReport> fetching() {
+    return List.copyOf(fetching.values());
   }
 
   private static String key(StagingReport report) {
@@ -298,8 +296,18 @@ final class Registration implements AutoCloseable {
     }
   }
 
+  private static ScheduledExecutorService daemon(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   @Override
   public void close() {
     timer.shutdownNow();
+    stagingTimer.shutdownNow();
   }
 }

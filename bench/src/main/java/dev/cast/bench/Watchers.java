@@ -24,6 +24,8 @@ final class Watchers implements AutoCloseable {
 
   private final Selector selector;
   private final List<Watcher> all = new ArrayList<>();
+  private Watcher writer;
+  private boolean writing;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
   private int answered;
 
@@ -59,6 +61,12 @@ final class Watchers implements AutoCloseable {
           channel.register(watchers.selector, SelectionKey.OP_READ, watchers.add(channel));
         }
       }
+      SocketChannel channel = SocketChannel.open();
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      channel.connect(address);
+      channel.configureBlocking(false);
+      watchers.writer = new Watcher(channel);
+      channel.register(watchers.selector, SelectionKey.OP_READ, watchers.writer);
     } catch (IOException | RuntimeException e) {
       watchers.close();
       throw e;
@@ -89,6 +97,33 @@ final class Watchers implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code request} (a complete HTTP/1.1 request, the one write) on a connection of its own,
+   * and returns the moment ({@link System#nanoTime}) just before it went: no HTTP client library
+   * stands between the clock and the socket. Its answer is read by {@link #poll}, with the
+   * watchers'.
+   */
+  long write(String request) throws IOException {
+    ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+    writing = true;
+    long sent = System.nanoTime();
+    while (out.hasRemaining()) {
+      if (writer.channel.write(out) == 0) {
+        Thread.onSpinWait();
+      }
+    }
+    return sent;
+  }
+
+  /** The moment the write's whole answer was read, 0 while it is not; and its status. */
+  long writeAnsweredAt() {
+    return writer.answeredAt;
+  }
+
+  int writeStatus() {
+    return writer.status;
+  }
+
   /** How many have their whole answer, after reading whatever has arrived within {@code wait}. */
   int poll(Duration wait) throws IOException {
     long end = System.nanoTime() + wait.toNanos();
@@ -100,8 +135,13 @@ final class Watchers implements AutoCloseable {
         }
         selector.selectedKeys().clear();
       }
-    } while (answered < all.size() && System.nanoTime() < end);
+    } while ((answered < all.size() || written()) && System.nanoTime() < end);
     return answered;
+  }
+
+  /** Whether the write is still waiting for its answer. */
+  private boolean written() {
+    return writing && writer.answeredAt == 0;
   }
 
   /** The moments ({@link System#nanoTime}) the answers came in, sorted; the unanswered left out. */
@@ -133,10 +173,11 @@ final class Watchers implements AutoCloseable {
     buffer.clear();
     int n = watcher.channel.read(buffer);
     long now = System.nanoTime();
+    int counted = watcher == writer ? 0 : 1;
     if (n < 0) {
       watcher.channel.close();
       watcher.answeredAt = now;
-      answered++;
+      answered += counted;
       return;
     }
     buffer.flip();
@@ -148,7 +189,7 @@ final class Watchers implements AutoCloseable {
       watcher.status = status;
       watcher.answeredAt = now;
       watcher.received = null;
-      answered++;
+      answered += counted;
     }
   }
 
@@ -178,6 +219,9 @@ final class Watchers implements AutoCloseable {
   public void close() throws IOException {
     for (Watcher watcher : all) {
       watcher.channel.close();
+    }
+    if (writer != null) {
+      writer.channel.close();
     }
     selector.close();
   }

@@ -11,6 +11,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
@@ -39,7 +40,8 @@ import java.util.TreeMap;
  * annotations, plus the pieces every operation shares, added here once rather than on each method:
  * the security schemes and who may call it ({@link Access}), the problem+json error type and the
  * errors any request can meet (400 for a malformed request, 401 and 403 where a token is checked,
- * 404 where a path names something, 415 for a body of another type).
+ * 404 where a path names something, 415 for a body of another type), and what a marker on the
+ * method stands for ({@link BlockingQuery}, {@link Datacenter}, {@link DeploymentAccepted}).
  */
 public final class Contract {
   /** The shared error responses, for {@code @ApiResponse(ref = ...)} on the resources. */
@@ -171,7 +173,33 @@ public final class Contract {
               .example("30s")
               .schema(text(Patterns.GO_DURATION)));
     }
+    if (method.isAnnotationPresent(Datacenter.class)) {
+      Schema<String> dc = text(null);
+      dc.setEnum(List.of("", "dc1"));
+      op.addParametersItem(
+          new QueryParameter()
+              .name("dc")
+              .description("dc1, or empty: Cast has that one datacenter")
+              .schema(dc));
+    }
     ApiResponses responses = op.getResponses();
+    DeploymentAccepted accepted = method.getAnnotation(DeploymentAccepted.class);
+    if (accepted != null) {
+      Schema<Object> view = new Schema<>().$ref("#/components/schemas/DeploymentView");
+      responses.addApiResponse(
+          "202",
+          new ApiResponse()
+              .description(accepted.value())
+              .addHeaderObject(
+                  "Location",
+                  new Header()
+                      .description("The deployment")
+                      .style(Header.StyleEnum.SIMPLE)
+                      .schema(text(null)))
+              .content(
+                  new Content().addMediaType("application/json", new MediaType().schema(view))));
+      addIfAbsent(responses, "503", UNAVAILABLE);
+    }
     addIfAbsent(responses, "400", BAD_REQUEST);
     if (!access.isPublic()) {
       addIfAbsent(responses, "401", UNAUTHORIZED);

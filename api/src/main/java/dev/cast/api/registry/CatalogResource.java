@@ -5,6 +5,7 @@ import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.errors.ApiException;
 import dev.cast.api.openapi.BlockingQuery;
 import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.Datacenter;
 import dev.cast.api.openapi.Patterns;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -52,19 +53,10 @@ public class CatalogResource {
 
   /** Every service's name and the tags its instances have. */
   @BlockingQuery
+  @Datacenter
   @Operation(
       operationId = "catalogServices",
       summary = "Every service and its tags",
-      parameters = {
-        @Parameter(
-            name = "dc",
-            in = ParameterIn.QUERY,
-            description = "dc1, or empty: Cast has that one datacenter",
-            schema =
-                @Schema(
-                    types = "string",
-                    allowableValues = {"", "dc1"})),
-      },
       responses =
           @ApiResponse(
               responseCode = "200",
@@ -104,6 +96,7 @@ public class CatalogResource {
 
   /** A service's instances, in Consul's CatalogService shape; {@code ?tag=} keeps those tagged. */
   @BlockingQuery
+  @Datacenter
   @Operation(
       operationId = "catalogService",
       summary = "A service's instances",
@@ -112,15 +105,7 @@ public class CatalogResource {
             name = "tag",
             in = ParameterIn.QUERY,
             description = "Only instances with this tag (all of them, repeated)",
-            schema = @Schema(types = "string")),
-        @Parameter(
-            name = "dc",
-            in = ParameterIn.QUERY,
-            description = "dc1, or empty: Cast has that one datacenter",
-            schema =
-                @Schema(
-                    types = "string",
-                    allowableValues = {"", "dc1"})),
+            schema = @Schema(types = "string"))
       },
       responses =
           @ApiResponse(
@@ -166,20 +151,11 @@ public class CatalogResource {
 
   /** Every node: Cast's hosts and the nodes of services registered from outside. */
   @BlockingQuery
+  @Datacenter
   @Operation(
       operationId = "catalogNodes",
       summary = "Every node",
       description = "Cast's hosts and the nodes of services registered from outside.",
-      parameters = {
-        @Parameter(
-            name = "dc",
-            in = ParameterIn.QUERY,
-            description = "dc1, or empty: Cast has that one datacenter",
-            schema =
-                @Schema(
-                    types = "string",
-                    allowableValues = {"", "dc1"})),
-      },
       responses =
           @ApiResponse(
               responseCode = "200",
@@ -203,18 +179,10 @@ public class CatalogResource {
   }
 
   /** Registers a service Cast did not deploy: {@code {Node, Address, Service: {...}}}. */
+  @Datacenter
   @Operation(
       operationId = "catalogRegister",
       summary = "Register a service Cast did not deploy",
-      parameters =
-          @Parameter(
-              name = "dc",
-              in = ParameterIn.QUERY,
-              description = "dc1, or empty: Cast has that one datacenter",
-              schema =
-                  @Schema(
-                      types = "string",
-                      allowableValues = {"", "dc1"})),
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,
@@ -241,18 +209,10 @@ public class CatalogResource {
   }
 
   /** Removes a service registered from outside ({@code {Node, ServiceID}}) or its whole node. */
+  @Datacenter
   @Operation(
       operationId = "catalogDeregister",
       summary = "Deregister a service or node registered from outside",
-      parameters =
-          @Parameter(
-              name = "dc",
-              in = ParameterIn.QUERY,
-              description = "dc1, or empty: Cast has that one datacenter",
-              schema =
-                  @Schema(
-                      types = "string",
-                      allowableValues = {"", "dc1"})),
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,

@@ -2,6 +2,7 @@ package dev.cast.api.registry;
 
 import dev.cast.api.auth.RegistryApi;
 import dev.cast.api.openapi.BlockingQuery;
+import dev.cast.api.openapi.Datacenter;
 import dev.cast.api.openapi.Patterns;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -41,6 +42,7 @@ public class HealthResource {
    * check passes, {@code ?tag=} those with the tag (all of them, when repeated).
    */
   @BlockingQuery
+  @Datacenter
   @Operation(
       operationId = "healthService",
       summary = "A service's instances with their checks",
@@ -54,15 +56,7 @@ public class HealthResource {
             name = "tag",
             in = ParameterIn.QUERY,
             description = "Only instances with this tag (all of them, repeated)",
-            schema = @Schema(types = "string")),
-        @Parameter(
-            name = "dc",
-            in = ParameterIn.QUERY,
-            description = "dc1, or empty: Cast has that one datacenter",
-            schema =
-                @Schema(
-                    types = "string",
-                    allowableValues = {"", "dc1"})),
+            schema = @Schema(types = "string"))
       },
       responses =
           @ApiResponse(

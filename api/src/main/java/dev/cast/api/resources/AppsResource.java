@@ -22,6 +22,7 @@ import dev.cast.api.model.InstanceView;
 import dev.cast.api.model.ReleaseView;
 import dev.cast.api.model.RollbackBody;
 import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.DeploymentAccepted;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -321,6 +322,7 @@ public class AppsResource {
         .build();
   }
 
+  @DeploymentAccepted("Started")
   @Operation(
       operationId = "deploy",
       summary = "Deploy a release",
@@ -339,22 +341,9 @@ public class AppsResource {
                                   "{\"version\": \"2.0.0\", \"selector\": {\"role\": \"web\"}, \"strategy\": {\"canary\": 1, \"maxParallel\": 2, \"promote\": \"manual\"}, \"reason\": \"new checkout\"}"))),
       responses = {
         @ApiResponse(
-            responseCode = "202",
-            description = "Started",
-            headers =
-                @Header(
-                    name = "Location",
-                    description = "The deployment",
-                    schema = @Schema(types = "string")),
-            content =
-                @Content(
-                    mediaType = "application/json",
-                    schema = @Schema(implementation = DeploymentView.class))),
-        @ApiResponse(
             responseCode = "409",
             ref = Contract.CONFLICT,
-            description = "Another deployment of the app runs"),
-        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+            description = "Another deployment of the app runs")
       })
   @POST
   @Path("/{app}/deployments")
@@ -374,6 +363,7 @@ public class AppsResource {
     return deployments.list(app);
   }
 
+  @DeploymentAccepted("Started")
   @Operation(
       operationId = "rollback",
       summary = "Roll an app back",
@@ -393,22 +383,9 @@ public class AppsResource {
                               value = "{\"version\": \"1.0.0\", \"reason\": \"2.0.0 is slow\"}"))),
       responses = {
         @ApiResponse(
-            responseCode = "202",
-            description = "Started",
-            headers =
-                @Header(
-                    name = "Location",
-                    description = "The deployment",
-                    schema = @Schema(types = "string")),
-            content =
-                @Content(
-                    mediaType = "application/json",
-                    schema = @Schema(implementation = DeploymentView.class))),
-        @ApiResponse(
             responseCode = "409",
             ref = Contract.CONFLICT,
-            description = "Nothing to roll back, no previous release, or another deployment runs"),
-        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+            description = "Nothing to roll back, no previous release, or another deployment runs")
       })
   @POST
   @Path("/{app}/rollback")
@@ -418,6 +395,7 @@ public class AppsResource {
     return accepted(deployments.rollback(app, body, who(who)));
   }
 
+  @DeploymentAccepted("Started")
   @Operation(
       operationId = "rollOutConfig",
       summary = "Roll out an app's config",
@@ -435,22 +413,9 @@ public class AppsResource {
                                   "{\"reason\": \"new greeting\", \"strategy\": {\"maxParallel\": 2}}"))),
       responses = {
         @ApiResponse(
-            responseCode = "202",
-            description = "Started",
-            headers =
-                @Header(
-                    name = "Location",
-                    description = "The deployment",
-                    schema = @Schema(types = "string")),
-            content =
-                @Content(
-                    mediaType = "application/json",
-                    schema = @Schema(implementation = DeploymentView.class))),
-        @ApiResponse(
             responseCode = "409",
             ref = Contract.CONFLICT,
-            description = "Another deployment of the app runs"),
-        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+            description = "Another deployment of the app runs")
       })
   @POST
   @Path("/{app}/config-rollouts")

@@ -6,10 +6,9 @@ import dev.cast.api.core.DeploymentService;
 import dev.cast.api.model.ConfigView;
 import dev.cast.api.model.DeploymentView;
 import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.DeploymentAccepted;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -107,6 +106,7 @@ public class DeploymentsResource {
     return configs.view(id);
   }
 
+  @DeploymentAccepted("Signalled")
   @Operation(
       operationId = "steerDeployment",
       summary = "Promote, pause or cancel a deployment",
@@ -115,22 +115,9 @@ public class DeploymentsResource {
               + " cancel, which reverts every switched host and ends it CANCELLED.",
       responses = {
         @ApiResponse(
-            responseCode = "202",
-            description = "Signalled",
-            headers =
-                @Header(
-                    name = "Location",
-                    description = "The deployment",
-                    schema = @Schema(types = "string")),
-            content =
-                @Content(
-                    mediaType = "application/json",
-                    schema = @Schema(implementation = DeploymentView.class))),
-        @ApiResponse(
             responseCode = "409",
             ref = Contract.CONFLICT,
-            description = "The deployment is over or not of a kind that takes this"),
-        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+            description = "The deployment is over or not of a kind that takes this")
       })
   /** promote | pause | cancel (cancel reverts what was switched). */
   @POST
@@ -146,6 +133,7 @@ public class DeploymentsResource {
     return Response.accepted(deployments.signal(id, action)).build();
   }
 
+  @DeploymentAccepted("Resumed, or started again")
   @Operation(
       operationId = "resumeDeployment",
       summary = "Resume a paused or INTERRUPTED deployment",
@@ -155,22 +143,9 @@ public class DeploymentsResource {
               + " keep their services and only pass their checks again, and the old one gets endedBy.",
       responses = {
         @ApiResponse(
-            responseCode = "202",
-            description = "Resumed, or started again",
-            headers =
-                @Header(
-                    name = "Location",
-                    description = "The deployment",
-                    schema = @Schema(types = "string")),
-            content =
-                @Content(
-                    mediaType = "application/json",
-                    schema = @Schema(implementation = DeploymentView.class))),
-        @ApiResponse(
             responseCode = "409",
             ref = Contract.CONFLICT,
-            description = "Not paused or INTERRUPTED, already ended, or superseded"),
-        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+            description = "Not paused or INTERRUPTED, already ended, or superseded")
       })
   /**
    * A paused deploy goes on; an INTERRUPTED one starts again as a new deployment, which the answer
@@ -183,6 +158,7 @@ public class DeploymentsResource {
     return accepted(deployments.resume(id, Caller.nameOf(who)));
   }
 
+  @DeploymentAccepted("The rollback, or the deployment itself when no host had switched")
   @Operation(
       operationId = "revertDeployment",
       summary = "Revert an INTERRUPTED deployment",
@@ -192,22 +168,9 @@ public class DeploymentsResource {
               + " it. 409 NOT_INTERRUPTED, ALREADY_ENDED, or SUPERSEDED once a newer deployment started.",
       responses = {
         @ApiResponse(
-            responseCode = "202",
-            description = "The rollback, or the deployment itself when no host had switched",
-            headers =
-                @Header(
-                    name = "Location",
-                    description = "The deployment",
-                    schema = @Schema(types = "string")),
-            content =
-                @Content(
-                    mediaType = "application/json",
-                    schema = @Schema(implementation = DeploymentView.class))),
-        @ApiResponse(
             responseCode = "409",
             ref = Contract.CONFLICT,
-            description = "Not INTERRUPTED, already ended, or superseded"),
-        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+            description = "Not INTERRUPTED, already ended, or superseded")
       })
   /**
    * Puts the hosts an INTERRUPTED deployment switched back: the rollback that does it, or the

@@ -10,15 +10,14 @@ import dev.cast.api.db.DeploymentRow;
 import dev.cast.api.db.ServiceStatusDao;
 import dev.cast.api.db.ServiceStatusDao.ServiceStatusRow;
 import dev.cast.api.errors.ApiException;
-import dev.cast.api.model.DeploymentView;
 import dev.cast.api.model.ServiceControlBody;
 import dev.cast.api.model.ServiceView;
 import dev.cast.api.openapi.Contract;
+import dev.cast.api.openapi.DeploymentAccepted;
 import dev.cast.api.openapi.Patterns;
 import dev.cast.workflows.host.ServiceStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -69,6 +68,7 @@ public class ServicesResource {
     this.logs = logs;
   }
 
+  @DeploymentAccepted("Started")
   @Operation(
       operationId = "controlService",
       summary = "Start, stop, restart, enable or disable a service",
@@ -85,22 +85,9 @@ public class ServicesResource {
                               value = "{\"maxParallel\": 2, \"reason\": \"new certificates\"}"))),
       responses = {
         @ApiResponse(
-            responseCode = "202",
-            description = "Started",
-            headers =
-                @Header(
-                    name = "Location",
-                    description = "The deployment",
-                    schema = @Schema(types = "string")),
-            content =
-                @Content(
-                    mediaType = "application/json",
-                    schema = @Schema(implementation = DeploymentView.class))),
-        @ApiResponse(
             responseCode = "409",
             ref = Contract.CONFLICT,
-            description = "Start of a disabled service, or another deployment of the app runs"),
-        @ApiResponse(responseCode = "503", ref = Contract.UNAVAILABLE)
+            description = "Start of a disabled service, or another deployment of the app runs")
       })
   @POST
   @Path("/{action}")

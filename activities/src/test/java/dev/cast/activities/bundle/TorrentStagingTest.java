@@ -190,6 +190,30 @@ class TorrentStagingTest {
   }
 
   @Test
+  void whatTheSeedSentIsCountedAsTheSeedsWhenTheFetchOutlastsAFewLooks() throws Exception {
+    seeder.close();
+    // About 1 MiB at 256 KiB/s: the seeder stays connected for several of the poller's looks
+    // (every 500 ms), so what it sent is seen before it goes.
+    seeder =
+        TorrentPeer.start(
+            TorrentPeer.Options.defaults()
+                .withListenInterfaces("127.0.0.1:0")
+                .withUploadRateLimit(256 * 1024));
+    BundleInfo info = pack();
+    Metainfo torrent = torrentOf(api.bundle);
+    seeder.seed(torrent.bytes(), api.bundle.getParent());
+
+    assertThat(stage(info).fetched()).isTrue();
+
+    StagingReport end = reports.get(reports.size() - 1);
+    assertThat(end.done()).isTrue();
+    assertThat(end.received().keySet()).isSubsetOf(FetchProgress.SEED, FetchProgress.UNATTRIBUTED);
+    // All but what came after the last look while it was connected (at most ~128 KiB here).
+    assertThat(end.received().getOrDefault(FetchProgress.SEED, 0L))
+        .isGreaterThanOrEqualTo(info.size() * 3 / 4);
+  }
+
+  @Test
   void fallsBackToHttpWhenTheApiHasNoTorrent() throws Exception {
     BundleInfo info = pack();
     StagedRelease staged = stage(info);

@@ -525,22 +525,22 @@ public final class TorrentPeer implements AutoCloseable {
   }
 
   /**
-   * Live progress (but for where the bytes came from, as the poller last saw it), or the last seen
-   * once the download is over or the torrent is gone (removed, or the peer closed). A completed
-   * download keeps the progress it completed with: the torrent may be handed over to seeding at any
-   * moment, and the status of a handle that turned invalid between the check and the read is all
-   * zeros.
+   * Live progress, or the last seen once the download is over or the torrent is gone (removed, or
+   * the peer closed). A completed download keeps the progress it completed with: the torrent may be
+   * handed over to seeding at any moment, and the status of a handle that turned invalid between
+   * the check and the read is all zeros.
    */
   private Progress currentProgress(ActiveDownload active) {
     if (!closed && !active.download.done.isDone() && active.handle.isValid()) {
       try {
         TorrentStatus status = active.handle.status(true);
         if (active.handle.isValid()) {
-          // Who sent what is the poller's last look (at most one POLL old): asking libtorrent for
-          // every peer's info is the dear part of a look, and the poller does it anyway.
           active.last =
               progress(
-                  active.handle, status, active.hashFailures.get(), active.last.receivedFrom());
+                  active.handle,
+                  status,
+                  active.hashFailures.get(),
+                  active.receivedFrom(active.handle.peerInfo()));
         }
       } catch (RuntimeException e) {
         LOG.debug("no status for {}", active.meta, e);

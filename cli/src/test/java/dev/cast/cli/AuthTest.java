@@ -319,13 +319,17 @@ class AuthTest {
 
   private static HttpResponse<String> agentCall(String path, String authorization, String body)
       throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(base() + path))
-            .header("Content-Type", "application/json")
-            .header("Authorization", authorization)
-            .PUT(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    // A connection of its own each: a refusal answered before the api read the body may close the
+    // connection after it, and a pooled client can send the next call on it before it sees the
+    // close ("header parser received no bytes", seen once on a loaded CI machine).
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", authorization)
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static String idOf(String name) throws Exception {

@@ -101,6 +101,9 @@ try {
   await step('pushes the bundle by file upload', operator, async () => {
     await operator.getByRole('link', { name: app, exact: true }).first().click();
     await operator.waitForURL(new RegExp(`#/apps/${app}$`));
+    // The hash changes before the app's page replaces the list, and both have a push form: wait
+    // for the app's own page, or the file may go to the list's form that is about to go away.
+    await operator.locator('h1', { hasText: `/ ${app}` }).waitFor();
     await operator.setInputFiles('#push input[type=file]', bundle);
     await operator.click('#push button[type=submit]');
     await operator.locator('[data-testid=push-result]', { hasText: `pushed ${app} ${version}` }).waitFor();

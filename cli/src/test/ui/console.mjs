@@ -13,6 +13,7 @@
 // that failed, if one did. Exit code 0 when every step ran, 1 when one failed, 2 when the browser
 // could not start. CHROMIUM names the browser (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
+import { launchOptions } from './chromium.mjs';
 import { join } from 'node:path';
 
 const input = JSON.parse(process.argv[2] ?? 'null');
@@ -26,19 +27,7 @@ const report = { steps: [], errors: [] };
 
 let browser;
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(launchOptions);
 } catch (e) {
   console.error(`console.mjs: chromium did not start: ${e && e.stack ? e.stack : e}`);
   process.exit(2);

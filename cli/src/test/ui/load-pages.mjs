@@ -13,6 +13,7 @@
 // 30000) per page, 2 when the browser or a page failed. CHROMIUM names the browser
 // (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
+import { launchOptions } from './chromium.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,23 +44,13 @@ async function awaitTexts(page, texts) {
   return missing;
 }
 
-// A profile of its own, and the flags for headless as root with no calls home at start.
+// A profile of its own; the browser's flags are chromium.mjs's.
 const profile = mkdtempSync(join(tmpdir(), 'cast-ui-chromium-'));
 let context;
 let code = 0;
 try {
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    ...launchOptions,
     viewport: { width: 1600, height: 1000 },
   });
   const page = context.pages()[0] ?? (await context.newPage());

@@ -1,5 +1,6 @@
 package dev.cast.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -103,20 +104,9 @@ public final class ApiClient {
       throws IOException, InterruptedException {
     String query =
         (path.contains("?") ? "&" : "?") + "index=" + index + "&wait=" + wait.toSeconds() + "s";
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path + query)).GET();
-    if (token != null) {
-      request.header("Authorization", authorization());
-    }
     HttpResponse<String> response =
-        http.send(
-            request.timeout(wait.plusSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    String text = response.body();
-    JsonNode body =
-        response.statusCode() == 404 || text == null || text.isBlank()
-            ? json.nullNode()
-            : response.statusCode() >= 400
-                ? json.getNodeFactory().textNode(text)
-                : json.readTree(text);
+        exchange(HttpRequest.newBuilder(uri(path + query)).GET(), wait.plusSeconds(30));
+    JsonNode body = response.statusCode() == 404 ? json.nullNode() : bodyOf(response);
     long at = response.headers().firstValueAsLong("X-Consul-Index").orElse(index);
     return new Watched(response.statusCode(), body, at);
   }
@@ -132,15 +122,35 @@ public final class ApiClient {
   }
 
   private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    HttpResponse<String> response = exchange(request, Duration.ofSeconds(30));
+    return new Reply(
+        response.statusCode(),
+        bodyOf(response),
+        response.headers().firstValue("Location").orElse(null));
+  }
+
+  /** Sends {@code request} with the token, waiting at most {@code timeout} for the answer. */
+  private HttpResponse<String> exchange(HttpRequest.Builder request, Duration timeout)
+      throws IOException, InterruptedException {
     if (token != null) {
       request.header("Authorization", authorization());
     }
-    HttpResponse<String> response =
-        http.send(
-            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The answer's JSON; null when empty, and the text itself for an error that is not JSON. */
+  private JsonNode bodyOf(HttpResponse<String> response) throws IOException {
     String text = response.body();
-    JsonNode body = text == null || text.isBlank() ? json.nullNode() : json.readTree(text);
-    return new Reply(
-        response.statusCode(), body, response.headers().firstValue("Location").orElse(null));
+    if (text == null || text.isBlank()) {
+      return json.nullNode();
+    }
+    try {
+      return json.readTree(text);
+    } catch (JsonProcessingException e) {
+      if (response.statusCode() < 400) {
+        throw e;
+      }
+      return json.getNodeFactory().textNode(text);
+    }
   }
 }

@@ -350,24 +350,34 @@ public final class Registry implements Managed {
 
   private void write(List<Pending<?>> pendings) {
     Batch batch = new Batch();
-    List<Object> results = new ArrayList<>(pendings.size());
     for (Pending<?> pending : pendings) {
       batch.opIndex = 0;
       try {
-        Object result = pending.write.apply(batch);
-        if (result instanceof TxnOutcome outcome && !outcome.ok()) {
+        pending.result = pending.write.apply(batch);
+        if (pending.result instanceof TxnOutcome outcome && !outcome.ok()) {
           batch.discard();
         } else {
           batch.keep();
         }
-        results.add(result);
       } catch (RuntimeException e) {
         batch.discard();
-        results.add(e);
+        pending.result = e;
       }
     }
+    if (committed(batch, pendings)) {
+      batch.publish();
+      batch.wake();
+    }
+    // Each write's answer (its caller's response, written by whatever waits on the future) is
+    // given on other threads, while this one goes on to commit the next batch.
+    Blocking.inShares(List.copyOf(pendings), ANSWERERS, answers, Pending::complete);
+  }
+
+  /** Commits {@code batch}; when that fails, every write of it fails with a 500 instead. */
+  private boolean committed(Batch batch, List<Pending<?>> pendings) {
     try {
       jdbi.useTransaction(batch::commit);
+      return true;
     } catch (RuntimeException e) {
       log.error(
           "registry: a write failed to commit; none of its {} writes applied", pendings.size(), e);
@@ -377,17 +387,9 @@ public final class Registry implements Managed {
               "REGISTRY_WRITE_FAILED",
               "Internal server error",
               "the registry could not commit the write (" + e.getMessage() + "); nothing changed");
-      pendings.forEach(p -> p.done.completeExceptionally(failure));
-      return;
+      pendings.forEach(p -> p.result = failure);
+      return false;
     }
-    batch.publish();
-    for (int i = 0; i < pendings.size(); i++) {
-      pendings.get(i).result = results.get(i);
-    }
-    batch.wake();
-    // Each write's answer (its caller's response, written by whatever waits on the future) is
-    // given on other threads, while this one goes on to commit the next batch.
-    Blocking.inShares(List.copyOf(pendings), ANSWERERS, answers, Pending::complete);
   }
 
   private static final class Pending<T> {

@@ -135,12 +135,12 @@ final class Watchers implements AutoCloseable {
         }
         selector.selectedKeys().clear();
       }
-    } while ((answered < all.size() || written()) && System.nanoTime() < end);
+    } while ((answered < all.size() || writeOutstanding()) && System.nanoTime() < end);
     return answered;
   }
 
   /** Whether the write is still waiting for its answer. */
-  private boolean written() {
+  private boolean writeOutstanding() {
     return writing && writer.answeredAt == 0;
   }
 
